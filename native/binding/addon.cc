@@ -1,0 +1,372 @@
+// addon.cc — the N-API surface of the simulator core. Thin: argument checks
+// (convert.h), async jobs (jobs.h), and copying results out into V8-owned
+// typed arrays. The JS-facing types are described in src-main/native/addon.ts.
+#include <napi.h>
+
+#include <atomic>
+#include <memory>
+
+#include "convert.h"
+#include "jobs.h"
+
+namespace quench_binding {
+namespace {
+
+// Run a core call on the JS thread, mapping core errors to JS errors.
+template <typename F>
+auto guarded(Napi::Env env, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const quench::Error& e) {
+    throw to_js_error(env, e);
+  } catch (const std::bad_alloc&) {
+    throw to_js_error(env, quench::Error::Kind::Memory, "out of memory");
+  }
+}
+
+// ---- Program ------------------------------------------------------------------------
+class Program : public Napi::ObjectWrap<Program> {
+ public:
+  static Napi::FunctionReference constructor;
+  static Napi::Function Init(Napi::Env env) {
+    Napi::Function f = DefineClass(env, "Program",
+                                   {InstanceAccessor<&Program::NumQubits>("numQubits"),
+                                    InstanceAccessor<&Program::NumParams>("numParams"),
+                                    InstanceMethod<&Program::Stats>("stats")});
+    constructor = Napi::Persistent(f);
+    return f;
+  }
+  // new Program(circuit, maxFusedQubits?) — compile() in JS terms.
+  explicit Program(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Program>(info) {
+    Napi::Env env = info.Env();
+    quench::Circuit c = to_circuit(env, info[0]);
+    unsigned fuse = info.Length() > 1 && !info[1].IsUndefined() ? to_uint(env, info[1], "maxFusedQubits", 6) : 0;
+    program_ = guarded(env, [&] { return quench::compile(c, fuse); });
+  }
+  static Program* FromValue(Napi::Env env, const Napi::Value& v) {
+    if (!v.IsObject() || !v.As<Napi::Object>().InstanceOf(constructor.Value())) throw_type(env, "expected a Program (from compile())");
+    return Napi::ObjectWrap<Program>::Unwrap(v.As<Napi::Object>());
+  }
+  std::shared_ptr<const quench::Program> program() const { return program_; }
+
+ private:
+  Napi::Value NumQubits(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), quench::num_qubits(*program_)); }
+  Napi::Value NumParams(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), quench::num_params(*program_)); }
+  Napi::Value Stats(const Napi::CallbackInfo& info) {
+    quench::ProgramStats s = quench::stats(*program_);
+    auto o = Napi::Object::New(info.Env());
+    o.Set("gates", double(s.gates));
+    o.Set("passes", double(s.passes));
+    o.Set("maxFusedQubits", s.max_fused_qubits);
+    o.Set("cacheHits", double(s.cache_hits));
+    o.Set("cacheMisses", double(s.cache_misses));
+    return o;
+  }
+  std::shared_ptr<const quench::Program> program_;
+};
+Napi::FunctionReference Program::constructor;
+
+std::vector<double> params_for(Napi::Env env, const quench::Program& p, const Napi::Value& v, size_t batch = 1) {
+  std::vector<double> params = v.IsUndefined() ? std::vector<double>() : to_doubles(env, v, "params");
+  size_t need = size_t(quench::num_params(p)) * batch;
+  if (params.size() != need)
+    throw_range(env, "params has " + std::to_string(params.size()) + " value(s), the program needs " + std::to_string(need) +
+                         (batch > 1 ? " (" + std::to_string(batch) + " × " + std::to_string(quench::num_params(p)) + ")" : ""));
+  return params;
+}
+
+// ---- State --------------------------------------------------------------------------
+class State : public Napi::ObjectWrap<State> {
+ public:
+  static Napi::Function Init(Napi::Env env) {
+    return DefineClass(env, "State",
+                       {InstanceAccessor<&State::NumQubits>("numQubits"), InstanceAccessor<&State::PrecisionName>("precision"),
+                        InstanceAccessor<&State::Bytes>("bytes"), InstanceMethod<&State::Reset>("reset"),
+                        InstanceMethod<&State::SetAmplitudes>("setAmplitudes"), InstanceMethod<&State::Amplitudes>("amplitudes"),
+                        InstanceMethod<&State::Run>("run"), InstanceMethod<&State::RunAsync>("runAsync"),
+                        InstanceMethod<&State::Apply>("apply"), InstanceMethod<&State::NormSquared>("normSquared"),
+                        InstanceMethod<&State::Expectation>("expectation"), InstanceMethod<&State::Probabilities>("probabilities"),
+                        InstanceMethod<&State::Marginal>("marginal"), InstanceMethod<&State::Sample>("sample")});
+  }
+  // new State(numQubits, precision?)
+  explicit State(const Napi::CallbackInfo& info) : Napi::ObjectWrap<State>(info) {
+    Napi::Env env = info.Env();
+    unsigned n = to_uint(env, info[0], "numQubits", 64);
+    if (n < 1) throw_range(env, "numQubits must be at least 1");
+    quench::Precision p = to_precision(env, info[1]);
+    state_ = guarded(env, [&] { return quench::State::create(n, p); });
+  }
+
+ private:
+  quench::State& use(Napi::Env env) {
+    if (busy_) throw to_js_error(env, quench::Error::Kind::Range, "this state is in use by a running operation (await it first)");
+    return *state_;
+  }
+  size_t dim() const { return size_t(1) << state_->num_qubits(); }
+
+  Napi::Value NumQubits(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), state_->num_qubits()); }
+  Napi::Value PrecisionName(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), quench::to_string(state_->precision())); }
+  Napi::Value Bytes(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), double(state_->bytes())); }
+
+  Napi::Value Reset(const Napi::CallbackInfo& info) {
+    use(info.Env()).reset();
+    return info.Env().Undefined();
+  }
+  Napi::Value SetAmplitudes(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    std::vector<double> a = to_doubles(env, info[0], "amplitudes");
+    if (a.size() != 2 * dim()) throw_range(env, "amplitudes must hold 2·2^n = " + std::to_string(2 * dim()) + " numbers, got " + std::to_string(a.size()));
+    use(env).set_amplitudes(a.data());
+    return env.Undefined();
+  }
+  Napi::Value Amplitudes(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto out = Napi::Float64Array::New(env, 2 * dim());
+    use(env).get_amplitudes(out.Data());
+    return out;
+  }
+  // run(program, params?, options?) — synchronous; for short circuits.
+  Napi::Value Run(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Program* prog = Program::FromValue(env, info[0]);
+    check_fits(env, *prog->program());
+    std::vector<double> params = params_for(env, *prog->program(), info[1]);
+    quench::ExecOptions opts = to_exec_options(env, info[2]);
+    quench::State& s = use(env);
+    guarded(env, [&] { s.run(*prog->program(), params.data(), opts); });
+    return env.Undefined();
+  }
+  // runAsync(program, params?, options?) → Promise<void>; options.onProgress, options.signal.
+  Napi::Value RunAsync(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Program* prog = Program::FromValue(env, info[0]);
+    check_fits(env, *prog->program());
+    auto program = prog->program();
+    auto params = std::make_shared<std::vector<double>>(params_for(env, *program, info[1]));
+    quench::State* s = &use(env);
+    auto* job = new Job(
+        env, info[2], [s, program, params](const quench::ExecOptions& o) { s->run(*program, params->data(), o); },
+        [](Napi::Env e) { return e.Undefined(); });
+    job->Retain(info.This().As<Napi::Object>());
+    busy_ = true;
+    job->on_settle = [this] { busy_ = false; };
+    return job->Queue();
+  }
+  // apply(gate, params?, options?) — one lowered gate, synchronous.
+  Napi::Value Apply(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    quench::Circuit c;
+    c.num_qubits = state_->num_qubits();
+    c.gates.push_back(to_gate(env, info[0], "gate"));
+    std::vector<double> params = info[1].IsUndefined() ? std::vector<double>() : to_doubles(env, info[1], "params");
+    c.num_params = unsigned(params.size());
+    guarded(env, [&] { quench::validate(c); });
+    quench::ExecOptions opts = to_exec_options(env, info[2]);
+    quench::State& s = use(env);
+    guarded(env, [&] { s.apply(c.gates[0], params.data(), opts); });
+    return env.Undefined();
+  }
+  Napi::Value NormSquared(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    quench::ExecOptions opts = to_exec_options(env, info[0]);
+    return Napi::Number::New(env, use(env).norm_squared(opts));
+  }
+  Napi::Value Expectation(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    quench::PauliSum obs = to_observable(env, info[0], state_->num_qubits(), "observable");
+    quench::ExecOptions opts = to_exec_options(env, info[1]);
+    quench::State& s = use(env);
+    return Napi::Number::New(env, guarded(env, [&] { return s.expectation(obs, opts); }));
+  }
+  Napi::Value Probabilities(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    quench::ExecOptions opts = to_exec_options(env, info[0]);
+    auto out = Napi::Float64Array::New(env, dim());
+    use(env).probabilities(out.Data(), opts);
+    return out;
+  }
+  Napi::Value Marginal(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    std::vector<unsigned> qubits = to_indices(env, info[0], "qubits");
+    if (qubits.size() > 30) throw_range(env, "marginal over at most 30 qubits");
+    std::vector<bool> seen(64, false);
+    for (unsigned q : qubits) {
+      if (q >= state_->num_qubits()) throw_range(env, "qubits: " + std::to_string(q) + " is out of range for a " + std::to_string(state_->num_qubits()) + "-qubit state");
+      if (seen[q]) throw_range(env, "qubits: " + std::to_string(q) + " is listed twice");
+      seen[q] = true;
+    }
+    quench::ExecOptions opts = to_exec_options(env, info[1]);
+    auto out = Napi::Float64Array::New(env, size_t(1) << qubits.size());
+    quench::State& s = use(env);
+    guarded(env, [&] { s.marginal(qubits, out.Data(), opts); });
+    return out;
+  }
+  // sample(shots, seed, options?) → Float64Array of basis-state indices.
+  Napi::Value Sample(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    unsigned shots = to_uint(env, info[0], "shots", 100000000u);
+    double seed = info[1].IsUndefined() ? 0 : to_number(env, info[1], "seed");
+    if (seed < 0 || seed > 9007199254740991.0) throw_range(env, "seed must be a non-negative integer");
+    quench::ExecOptions opts = to_exec_options(env, info[2]);
+    quench::State& s = use(env);
+    std::vector<std::uint64_t> outcomes = guarded(env, [&] { return s.sample(shots, std::uint64_t(seed), opts); });
+    auto out = Napi::Float64Array::New(env, outcomes.size());
+    for (size_t i = 0; i < outcomes.size(); i++) out[i] = double(outcomes[i]);
+    return out;
+  }
+  void check_fits(Napi::Env env, const quench::Program& p) {
+    if (quench::num_qubits(p) != state_->num_qubits())
+      throw_range(env, "the program is for " + std::to_string(quench::num_qubits(p)) + " qubits, the state has " + std::to_string(state_->num_qubits()));
+  }
+
+  std::unique_ptr<quench::State> state_;
+  bool busy_ = false;
+};
+
+// ---- free functions ----------------------------------------------------------------------
+Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  quench::CpuInfo cpu = quench::cpu_info();
+  auto o = Napi::Object::New(env);
+  auto c = Napi::Object::New(env);
+  c.Set("model", cpu.model);
+  c.Set("logicalCores", cpu.logical_cores);
+  c.Set("avx2", cpu.avx2);
+  c.Set("fma", cpu.fma);
+  c.Set("avx512f", cpu.avx512f);
+  o.Set("cpu", c);
+  o.Set("defaultIsa", quench::to_string(quench::default_isa()));
+  auto avail = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (quench::Isa isa : {quench::Isa::avx2, quench::Isa::scalar})
+    if (quench::isa_available(isa)) avail.Set(i++, quench::to_string(isa));
+  o.Set("isaAvailable", avail);
+  o.Set("availableMemory", double(quench::available_memory_bytes()));
+  o.Set("build", quench::build_info());
+  o.Set("napiVersion", NAPI_VERSION);
+  return o;
+}
+
+// adjointGradient(program, params, observable, {precision, isa, threads, onProgress, signal}) → Promise<{value, gradient}>
+// With sync = true the work runs on the JS thread and the result is returned directly.
+Napi::Value Gradient(const Napi::CallbackInfo& info, bool sync, bool shift) {
+  Napi::Env env = info.Env();
+  auto program = Program::FromValue(env, info[0])->program();
+  auto params = std::make_shared<std::vector<double>>(params_for(env, *program, info[1]));
+  auto obs = std::make_shared<quench::PauliSum>(to_observable(env, info[2], quench::num_qubits(*program), "observable"));
+  quench::Precision precision = to_precision(env, info[3].IsObject() ? info[3].As<Napi::Object>().Get("precision") : env.Undefined());
+  auto grad = std::make_shared<std::vector<double>>(quench::num_params(*program));
+  auto value = std::make_shared<double>(0);
+  auto work = [=](const quench::ExecOptions& o) {
+    *value = shift ? quench::parameter_shift_gradient(*program, precision, params->data(), *obs, grad->data(), o)
+                   : quench::adjoint_gradient(*program, precision, params->data(), *obs, grad->data(), o);
+  };
+  auto result = [=](Napi::Env e) -> Napi::Value {
+    auto o = Napi::Object::New(e);
+    o.Set("value", *value);
+    o.Set("gradient", to_float64_array(e, grad->data(), grad->size()));
+    return o;
+  };
+  if (sync) {
+    quench::ExecOptions opts = to_exec_options(env, info[3]);
+    guarded(env, [&] { work(opts); });
+    return result(env);
+  }
+  return (new Job(env, info[3], work, result))->Queue();
+}
+
+size_t batch_size(Napi::Env env, const quench::Program& p, const Napi::Value& params_value, const Napi::Value& batch_value) {
+  unsigned batch = to_uint(env, batch_value, "batch", 1u << 30);
+  if (batch < 1) throw_range(env, "batch must be at least 1");
+  (void)p;
+  (void)params_value;
+  return batch;
+}
+
+// runBatch(program, params (batch × numParams), batch, observables[], options) → Promise<Float64Array (batch × observables)>
+Napi::Value RunBatch(const Napi::CallbackInfo& info, bool sync) {
+  Napi::Env env = info.Env();
+  auto program = Program::FromValue(env, info[0])->program();
+  size_t batch = batch_size(env, *program, info[1], info[2]);
+  auto params = std::make_shared<std::vector<double>>(params_for(env, *program, info[1], batch));
+  if (!info[3].IsArray()) throw_type(env, "observables must be an array of observables");
+  auto list = info[3].As<Napi::Array>();
+  auto obs = std::make_shared<std::vector<quench::PauliSum>>();
+  for (uint32_t i = 0; i < list.Length(); i++)
+    obs->push_back(to_observable(env, list.Get(i), quench::num_qubits(*program), "observables[" + std::to_string(i) + "]"));
+  quench::Precision precision = to_precision(env, info[4].IsObject() ? info[4].As<Napi::Object>().Get("precision") : env.Undefined());
+  auto out = std::make_shared<std::vector<double>>(batch * obs->size());
+  auto work = [=](const quench::ExecOptions& o) { quench::run_batch(*program, precision, params->data(), batch, *obs, out->data(), o); };
+  auto result = [=](Napi::Env e) -> Napi::Value { return to_float64_array(e, out->data(), out->size()); };
+  if (sync) {
+    quench::ExecOptions opts = to_exec_options(env, info[4]);
+    guarded(env, [&] { work(opts); });
+    return result(env);
+  }
+  return (new Job(env, info[4], work, result))->Queue();
+}
+
+// gradientBatch(program, params, batch, observable, options) → Promise<{values, gradients}>
+Napi::Value GradientBatch(const Napi::CallbackInfo& info, bool sync) {
+  Napi::Env env = info.Env();
+  auto program = Program::FromValue(env, info[0])->program();
+  size_t batch = batch_size(env, *program, info[1], info[2]);
+  auto params = std::make_shared<std::vector<double>>(params_for(env, *program, info[1], batch));
+  auto obs = std::make_shared<quench::PauliSum>(to_observable(env, info[3], quench::num_qubits(*program), "observable"));
+  quench::Precision precision = to_precision(env, info[4].IsObject() ? info[4].As<Napi::Object>().Get("precision") : env.Undefined());
+  auto values = std::make_shared<std::vector<double>>(batch);
+  auto grads = std::make_shared<std::vector<double>>(batch * quench::num_params(*program));
+  auto work = [=](const quench::ExecOptions& o) {
+    quench::gradient_batch(*program, precision, params->data(), batch, *obs, values->data(), grads->data(), o);
+  };
+  auto result = [=](Napi::Env e) -> Napi::Value {
+    auto o = Napi::Object::New(e);
+    o.Set("values", to_float64_array(e, values->data(), values->size()));
+    o.Set("gradients", to_float64_array(e, grads->data(), grads->size()));
+    return o;
+  };
+  if (sync) {
+    quench::ExecOptions opts = to_exec_options(env, info[4]);
+    guarded(env, [&] { work(opts); });
+    return result(env);
+  }
+  return (new Job(env, info[4], work, result))->Queue();
+}
+
+Napi::Value MeasureBandwidth(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  double bytes = to_number(env, info[0], "bytes");
+  if (bytes < 4096 || bytes > 64.0 * (1ull << 30)) throw_range(env, "bytes must be from 4 KiB to 64 GiB");
+  unsigned threads = info[1].IsUndefined() ? 0 : to_uint(env, info[1], "threads", 1024);
+  unsigned repeats = info[2].IsUndefined() ? 5 : to_uint(env, info[2], "repeats", 1000);
+  return Napi::Number::New(env, guarded(env, [&] {
+    quench::check_memory(size_t(bytes), "bandwidth buffer");
+    return quench::measure_inplace_bandwidth(size_t(bytes), threads, repeats < 1 ? 1 : repeats);
+  }));
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("info", Napi::Function::New(env, Info));
+  exports.Set("State", State::Init(env));
+  exports.Set("Program", Program::Init(env));
+  exports.Set("CancelToken", CancelToken::Init(env));
+  exports.Set("adjointGradient", Napi::Function::New(env, [](const Napi::CallbackInfo& i) { return Gradient(i, true, false); }));
+  exports.Set("adjointGradientAsync", Napi::Function::New(env, [](const Napi::CallbackInfo& i) { return Gradient(i, false, false); }));
+  exports.Set("parameterShiftGradient", Napi::Function::New(env, [](const Napi::CallbackInfo& i) { return Gradient(i, true, true); }));
+  exports.Set("runBatch", Napi::Function::New(env, [](const Napi::CallbackInfo& i) { return RunBatch(i, true); }));
+  exports.Set("runBatchAsync", Napi::Function::New(env, [](const Napi::CallbackInfo& i) { return RunBatch(i, false); }));
+  exports.Set("gradientBatch", Napi::Function::New(env, [](const Napi::CallbackInfo& i) { return GradientBatch(i, true); }));
+  exports.Set("gradientBatchAsync", Napi::Function::New(env, [](const Napi::CallbackInfo& i) { return GradientBatch(i, false); }));
+  exports.Set("measureInplaceBandwidth", Napi::Function::New(env, MeasureBandwidth));
+  exports.Set("clearProgramCache", Napi::Function::New(env, [](const Napi::CallbackInfo& i) {
+                quench::clear_program_cache();
+                return i.Env().Undefined();
+              }));
+  return exports;
+}
+
+}  // namespace
+}  // namespace quench_binding
+
+static Napi::Object InitQuench(Napi::Env env, Napi::Object exports) { return quench_binding::Init(env, exports); }
+NODE_API_MODULE(quench_native, InitQuench)

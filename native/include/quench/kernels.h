@@ -1,0 +1,60 @@
+// kernels.h — the per precision x ISA table of kernels. The ISA is chosen
+// once per call above the kernels (kernel_table<FP>(isa)); inside a kernel
+// there is no dispatch. Kernels know nothing of gate names: they apply flat
+// matrices (FP, interleaved complex, row-major; bit j of a matrix index is
+// qubits[j]) to sorted qubits, touching only amplitudes whose control bits
+// are all 1.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "quench/engine.h"
+#include "quench/parallel.h"
+
+namespace quench {
+
+template <typename FP>
+struct KernelTable {
+  Isa isa;
+  // log2 of the complex amplitudes in one SIMD vector (0 for scalar).
+  unsigned lane_bits;
+  // Smallest state (qubits) the table handles; smaller ones go to scalar.
+  unsigned min_qubits;
+
+  // Dense k-qubit matrix (1 <= k <= 6), 2 * 4^k values.
+  void (*dense)(FP* state, unsigned n, const unsigned* qubits, unsigned k, const unsigned* controls,
+                unsigned c, const FP* matrix, const For& par);
+  // Diagonal over k qubits (1 <= k <= n), 2 * 2^k values. The AVX2 kernel
+  // requires: no control below lane_bits, and the qubits below lane_bits
+  // either all targets or none (prepare_diagonal in program.cc arranges it).
+  void (*diagonal)(FP* state, unsigned n, const unsigned* qubits, unsigned k,
+                   const unsigned* controls, unsigned c, const FP* diag, const For& par);
+  double (*norm_squared)(const FP* state, unsigned n, const For& par);
+  void (*probabilities)(const FP* state, unsigned n, double* out, const For& par);
+  // Sum of coeff * <psi|P|psi> over the terms (all-diagonal terms in one pass,
+  // off-diagonal ones grouped by x mask).
+  double (*expectation)(const FP* state, unsigned n, const PauliTerm* terms, std::size_t count,
+                        const For& par);
+  // x = a * x + b over `count` values (the in-place bandwidth reference).
+  void (*scale_add)(FP* x, std::size_t count, FP a, FP b, const For& par);
+};
+
+// Scalar tables always exist; AVX2 tables exist when the CPU has AVX2+FMA.
+const KernelTable<float>& scalar_kernels_f32();
+const KernelTable<double>& scalar_kernels_f64();
+const KernelTable<float>& avx2_kernels_f32();
+const KernelTable<double>& avx2_kernels_f64();
+
+template <typename FP>
+const KernelTable<FP>& kernel_table(Isa isa);
+template <>
+inline const KernelTable<float>& kernel_table<float>(Isa isa) {
+  return isa == Isa::avx2 ? avx2_kernels_f32() : scalar_kernels_f32();
+}
+template <>
+inline const KernelTable<double>& kernel_table<double>(Isa isa) {
+  return isa == Isa::avx2 ? avx2_kernels_f64() : scalar_kernels_f64();
+}
+
+}  // namespace quench

@@ -1,0 +1,355 @@
+// kernels_avx2.h — AVX2+FMA kernels (same method set as kernels_scalar.h).
+// Included only by kernels_avx2.cc, the one translation unit built with
+// -mavx2 -mfma.
+//
+// A 256-bit vector holds L = 2 (f64) or 4 (f32) consecutive amplitudes: the
+// low LB = log2 L qubits are "lane" qubits. Dense gates:
+//  - targets above the lanes: a group loads 2^kh vectors (one per pattern of
+//    the high target bits), all lanes share the matrix;
+//  - targets among the lane qubits: each loaded vector is also permuted in
+//    register (lane l <- lane l ^ s for every pattern s of the lane target
+//    bits), and the matrix becomes per-lane coefficient vectors;
+//  - controls among the lane qubits make their lanes the identity (folded
+//    into the coefficients); controls above are fixed bits of the group
+//    enumeration (only amplitudes with all control bits 1 are visited).
+// Complex products: acc1 = sum v * re(c), acc2 = sum swap(v) * im(c),
+// result = addsub(acc1, acc2) (FMA throughout).
+#pragma once
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+
+#include "quench/bits.h"
+#include "quench/parallel.h"
+
+#ifndef QUENCH_PREFETCH_MAX_SPAN
+#define QUENCH_PREFETCH_MAX_SPAN (1u << 20)
+#endif
+#ifndef QUENCH_PREFETCH_L1_SPAN
+#define QUENCH_PREFETCH_L1_SPAN (16u << 10)
+#endif
+#ifndef QUENCH_PREFETCH_MIN_DIST
+#define QUENCH_PREFETCH_MIN_DIST 4096u
+#endif
+
+namespace quench {
+namespace avx2 {
+
+template <typename FP>
+struct Vec;
+
+template <>
+struct Vec<double> {
+  using T = __m256d;
+  static constexpr unsigned LB = 1, L = 2;
+  static T load(const double* p) { return _mm256_load_pd(p); }
+  static T loadu(const double* p) { return _mm256_loadu_pd(p); }
+  static void store(double* p, T v) { _mm256_store_pd(p, v); }
+  static T swap_ri(T v) { return _mm256_permute_pd(v, 0x5); }
+  template <unsigned S>
+  static T perm(T v) {
+    if constexpr (S == 0) return v;
+    else return _mm256_permute2f128_pd(v, v, 1);
+  }
+  static T mul(T a, T b) { return _mm256_mul_pd(a, b); }
+  static T fmadd(T a, T b, T c) { return _mm256_fmadd_pd(a, b, c); }
+  static T addsub(T a, T b) { return _mm256_addsub_pd(a, b); }
+  static T fmaddsub(T a, T b, T c) { return _mm256_fmaddsub_pd(a, b, c); }
+  static T dup_re(T v) { return _mm256_movedup_pd(v); }
+  static T dup_im(T v) { return _mm256_permute_pd(v, 0xF); }
+  static T bcast_complex(const double* p) {
+    return _mm256_broadcast_pd(reinterpret_cast<const __m128d*>(p));
+  }
+};
+
+template <>
+struct Vec<float> {
+  using T = __m256;
+  static constexpr unsigned LB = 2, L = 4;
+  static T load(const float* p) { return _mm256_load_ps(p); }
+  static T loadu(const float* p) { return _mm256_loadu_ps(p); }
+  static void store(float* p, T v) { _mm256_store_ps(p, v); }
+  static T swap_ri(T v) { return _mm256_permute_ps(v, 0xB1); }
+  template <unsigned S>
+  static T perm(T v) {
+    if constexpr (S == 0) return v;
+    else if constexpr (S == 1) return _mm256_permute_ps(v, 0x4E);
+    else if constexpr (S == 2) return _mm256_permute2f128_ps(v, v, 1);
+    else return _mm256_permute_ps(_mm256_permute2f128_ps(v, v, 1), 0x4E);
+  }
+  static T mul(T a, T b) { return _mm256_mul_ps(a, b); }
+  static T fmadd(T a, T b, T c) { return _mm256_fmadd_ps(a, b, c); }
+  static T addsub(T a, T b) { return _mm256_addsub_ps(a, b); }
+  static T fmaddsub(T a, T b, T c) { return _mm256_fmaddsub_ps(a, b, c); }
+  static T dup_re(T v) { return _mm256_moveldup_ps(v); }
+  static T dup_im(T v) { return _mm256_movehdup_ps(v); }
+  static T bcast_complex(const float* p) {
+    double d;
+    __builtin_memcpy(&d, p, sizeof d);
+    return _mm256_castpd_ps(_mm256_set1_pd(d));
+  }
+};
+
+constexpr unsigned popcount_c(unsigned x) { return x ? (x & 1u) + popcount_c(x >> 1) : 0u; }
+// Deposits the bits of si into the set bits of mask.
+constexpr unsigned deposit_c(unsigned si, unsigned mask) {
+  unsigned r = 0, j = 0;
+  for (unsigned b = 0; b < 8; ++b)
+    if ((mask >> b) & 1u) {
+      if ((si >> j) & 1u) r |= 1u << b;
+      ++j;
+    }
+  return r;
+}
+
+template <typename V, unsigned TLM, unsigned SI, typename T>
+inline void make_perms(T x, T* v, T* w) {
+  if constexpr (SI < (1u << popcount_c(TLM))) {
+    const T y = V::template perm<deposit_c(SI, TLM)>(x);
+    v[SI] = y;
+    w[SI] = V::swap_ri(y);
+    make_perms<V, TLM, SI + 1>(x, v, w);
+  }
+}
+
+// Dense K-qubit kernel with lane-target mask TLM. In vector-index space:
+// hq = high targets (ascending, KH of them), fixed = high targets and high
+// controls (ascending), set = high control bits, lcm = lane control mask.
+template <typename FP, unsigned K, unsigned TLM>
+void dense_kt(FP* s, unsigned nv, const unsigned* hq, const unsigned* fixed, unsigned nf,
+              std::uint64_t set, unsigned lcm, const FP* m, const For& par) {
+  using V = Vec<FP>;
+  using T = typename V::T;
+  constexpr unsigned L = V::L, KL = popcount_c(TLM), KH = K - KL, DH = 1u << KH,
+                     SL = 1u << KL, D = 1u << K, NC = DH * DH * SL;
+  static_assert(KL <= K, "lane targets");
+  unsigned lpos[2] = {0, 0}, nl = 0;
+  for (unsigned b = 0; b < V::LB; ++b)
+    if ((TLM >> b) & 1u) lpos[nl++] = b;
+  T* coef = static_cast<T*>(std::aligned_alloc(64, sizeof(T) * 2 * NC));
+  if (!coef) return;
+  for (unsigned r = 0; r < DH; ++r)
+    for (unsigned c = 0; c < DH; ++c)
+      for (unsigned si = 0; si < SL; ++si) {
+        alignas(32) FP re[2 * L], im[2 * L];
+        const unsigned smask = static_cast<unsigned>(scatter_bits(si, lpos, nl));
+        for (unsigned l = 0; l < L; ++l) {
+          FP cr, ci;
+          if ((l & lcm) == lcm) {
+            const unsigned R = (r << KL) | static_cast<unsigned>(gather_bits(l, lpos, nl));
+            const unsigned C = (c << KL) | static_cast<unsigned>(gather_bits(l ^ smask, lpos, nl));
+            cr = m[2 * (R * D + C)];
+            ci = m[2 * (R * D + C) + 1];
+          } else {
+            cr = (r == c && si == 0) ? FP(1) : FP(0);
+            ci = 0;
+          }
+          re[2 * l] = re[2 * l + 1] = cr;
+          im[2 * l] = im[2 * l + 1] = ci;
+        }
+        const unsigned idx = (r * DH + c) * SL + si;
+        coef[2 * idx] = V::load(re);
+        coef[2 * idx + 1] = V::load(im);
+      }
+  std::uint64_t off[DH];
+  for (unsigned c = 0; c < DH; ++c) off[c] = 2 * L * scatter_bits(c, hq, KH);
+  const std::uint64_t groups = std::uint64_t(1) << (nv - nf);
+  // Fixed bits 0..f-1 (contiguous from 0) only set a stride: the group base
+  // is deposit(g over the remaining fixed bits) << f, stepping by 2^f vectors.
+  unsigned lowfix = 0;
+  while (lowfix < nf && fixed[lowfix] == lowfix) ++lowfix;
+  unsigned red[64];
+  for (unsigned j = lowfix; j < nf; ++j) red[j - lowfix] = fixed[j] - lowfix;
+  const unsigned nred = nf - lowfix;
+  const std::uint64_t stride = bit(lowfix);
+  const std::uint64_t runlen = nred ? bit(red[0]) : groups;
+  // Short runs (the halves of a pair block a few KiB apart) defeat the
+  // hardware prefetchers and DRAM: prefetch the block one or more blocks
+  // ahead, walking it in address order (one step per iteration), so memory
+  // sees one linear stream.
+  std::uint64_t pfd = 0, pfstep = 0;  // bytes
+  bool pf_l1 = true;  // small blocks into L1, larger ones into L2
+  if (nred) {
+    const std::uint64_t span_bytes = 2 * L * bit(fixed[lowfix] + 1) * sizeof(FP);  // one pair block
+    if (span_bytes >= 512 && span_bytes <= QUENCH_PREFETCH_MAX_SPAN) {
+      pfd = span_bytes * ((QUENCH_PREFETCH_MIN_DIST + span_bytes - 1) / span_bytes);
+      pfstep = span_bytes / bit(red[0]);
+      pf_l1 = span_bytes <= QUENCH_PREFETCH_L1_SPAN;
+    }
+  }
+  const T* coef_c = coef;
+  par.run(groups, [&](std::uint64_t b, std::uint64_t e, unsigned) {
+    constexpr bool local = K <= 2;
+    T lc[local ? 2 * NC : 1];
+    const T* C = coef_c;
+    if constexpr (local) {
+      for (unsigned i = 0; i < 2 * NC; ++i) lc[i] = coef_c[i];
+      C = lc;
+    }
+    // Local copies: the vector stores below may alias anything, so values
+    // read through the captured references would be reloaded per iteration.
+    std::uint64_t o[DH];
+    for (unsigned c = 0; c < DH; ++c) o[c] = off[c];
+    const std::uint64_t pf = pfd, pstep = pfstep, rl = runlen, st = set;
+    const bool l1 = pf_l1;
+    unsigned fx[64];
+    for (unsigned j = 0; j < nred; ++j) fx[j] = red[j];
+    const unsigned nfx = nred, sh = lowfix;
+    const std::uint64_t step = 2 * L * stride;
+    FP* const sp = s;
+    std::uint64_t g = b;
+    while (g < e) {
+      const std::uint64_t end = std::min(e, (g | (rl - 1)) + 1);
+      FP* p = sp + 2 * L * ((deposit_zeros(g, fx, nfx) << sh) | st);
+      const char* pfp = reinterpret_cast<const char*>(p) + pf;
+      for (; g < end; ++g, p += step, pfp += pstep) {
+        if (pf) {
+          if (l1) _mm_prefetch(pfp, _MM_HINT_T0);
+          else _mm_prefetch(pfp, _MM_HINT_T1);
+        }
+        T v[DH * SL], w[DH * SL];
+        for (unsigned c = 0; c < DH; ++c) make_perms<V, TLM, 0>(V::load(p + o[c]), v + c * SL, w + c * SL);
+        if constexpr (DH >= 4) {
+          // Four output rows at a time: each loaded amplitude feeds 8 FMAs.
+          T out[DH];
+          constexpr unsigned RS = 2 * DH * SL;  // coefficient vectors per row
+          for (unsigned r = 0; r < DH; r += 4) {
+            const T* c0 = C + r * RS;
+            T a0 = V::mul(v[0], c0[0]), b0 = V::mul(w[0], c0[1]);
+            T a1 = V::mul(v[0], c0[RS]), b1 = V::mul(w[0], c0[RS + 1]);
+            T a2 = V::mul(v[0], c0[2 * RS]), b2 = V::mul(w[0], c0[2 * RS + 1]);
+            T a3 = V::mul(v[0], c0[3 * RS]), b3 = V::mul(w[0], c0[3 * RS + 1]);
+            for (unsigned j = 1; j < DH * SL; ++j) {
+              const T x = v[j], y = w[j];
+              a0 = V::fmadd(x, c0[2 * j], a0);
+              b0 = V::fmadd(y, c0[2 * j + 1], b0);
+              a1 = V::fmadd(x, c0[RS + 2 * j], a1);
+              b1 = V::fmadd(y, c0[RS + 2 * j + 1], b1);
+              a2 = V::fmadd(x, c0[2 * RS + 2 * j], a2);
+              b2 = V::fmadd(y, c0[2 * RS + 2 * j + 1], b2);
+              a3 = V::fmadd(x, c0[3 * RS + 2 * j], a3);
+              b3 = V::fmadd(y, c0[3 * RS + 2 * j + 1], b3);
+            }
+            out[r] = V::addsub(a0, b0);
+            out[r + 1] = V::addsub(a1, b1);
+            out[r + 2] = V::addsub(a2, b2);
+            out[r + 3] = V::addsub(a3, b3);
+          }
+          for (unsigned r = 0; r < DH; ++r) V::store(p + o[r], out[r]);
+        } else {
+          for (unsigned r = 0; r < DH; ++r) {
+            const T* cr = C + 2 * r * DH * SL;
+            T a1 = V::mul(v[0], cr[0]);
+            T a2 = V::mul(w[0], cr[1]);
+            for (unsigned j = 1; j < DH * SL; ++j) {
+              a1 = V::fmadd(v[j], cr[2 * j], a1);
+              a2 = V::fmadd(w[j], cr[2 * j + 1], a2);
+            }
+            V::store(p + o[r], V::addsub(a1, a2));
+          }
+        }
+      }
+    }
+  });
+  std::free(coef);
+}
+
+template <typename FP, unsigned K>
+void dense_k(FP* s, unsigned nv, const unsigned* hq, const unsigned* fixed, unsigned nf,
+             std::uint64_t set, unsigned tlm, unsigned lcm, const FP* m, const For& par) {
+  switch (tlm) {
+    case 0: return dense_kt<FP, K, 0>(s, nv, hq, fixed, nf, set, lcm, m, par);
+    case 1: return dense_kt<FP, K, 1>(s, nv, hq, fixed, nf, set, lcm, m, par);
+    default: break;
+  }
+  if constexpr (Vec<FP>::LB == 2) {
+    switch (tlm) {
+      case 2: return dense_kt<FP, K, 2>(s, nv, hq, fixed, nf, set, lcm, m, par);
+      case 3:
+        if constexpr (K >= 2) return dense_kt<FP, K, 3>(s, nv, hq, fixed, nf, set, lcm, m, par);
+        break;
+      default: break;
+    }
+  }
+}
+
+template <typename FP>
+void dense(FP* s, unsigned n, const unsigned* qs, unsigned k, const unsigned* cs, unsigned c,
+           const FP* m, const For& par) {
+  using V = Vec<FP>;
+  unsigned hq[64], hc[64], fixed[64], nh = 0, nhc = 0, tlm = 0, lcm = 0;
+  for (unsigned j = 0; j < k; ++j) {
+    if (qs[j] < V::LB) tlm |= 1u << qs[j];
+    else hq[nh++] = qs[j] - V::LB;
+  }
+  for (unsigned j = 0; j < c; ++j) {
+    if (cs[j] < V::LB) lcm |= 1u << cs[j];
+    else hc[nhc++] = cs[j] - V::LB;
+  }
+  const unsigned nf = merge_sorted(hq, nh, hc, nhc, fixed);
+  const std::uint64_t set = mask_of(hc, nhc);
+  const unsigned nv = n - V::LB;
+  switch (k) {
+    case 1: return dense_k<FP, 1>(s, nv, hq, fixed, nf, set, tlm, lcm, m, par);
+    case 2: return dense_k<FP, 2>(s, nv, hq, fixed, nf, set, tlm, lcm, m, par);
+    case 3: return dense_k<FP, 3>(s, nv, hq, fixed, nf, set, tlm, lcm, m, par);
+    case 4: return dense_k<FP, 4>(s, nv, hq, fixed, nf, set, tlm, lcm, m, par);
+    case 5: return dense_k<FP, 5>(s, nv, hq, fixed, nf, set, tlm, lcm, m, par);
+    case 6: return dense_k<FP, 6>(s, nv, hq, fixed, nf, set, tlm, lcm, m, par);
+    default: return;
+  }
+}
+
+// Diagonal kernel. Preconditions (arranged by the caller): no control below
+// LB; the lane qubits are either all targets (ALL = true: one coefficient
+// vector is loaded straight from the diagonal) or none (the coefficient is
+// broadcast).
+template <typename FP, bool ALL>
+void diagonal_impl(FP* s, unsigned nv, const unsigned* hq, unsigned kh, const unsigned* cv,
+                   unsigned c, const FP* d, const For& par) {
+  using V = Vec<FP>;
+  using T = typename V::T;
+  constexpr unsigned L = V::L;
+  const std::uint64_t set = mask_of(cv, c);
+  unsigned b = std::min(nv - c, 10u);
+  if (c) b = std::min(b, cv[0]);
+  const std::uint64_t B = bit(b);
+  std::uint32_t* low = static_cast<std::uint32_t*>(std::malloc(sizeof(std::uint32_t) * B));
+  if (!low) return;
+  for (std::uint64_t t = 0; t < B; ++t) low[t] = static_cast<std::uint32_t>(gather_bits(t, hq, kh));
+  const std::uint64_t groups = std::uint64_t(1) << (nv - c - b);
+  par.run(groups, [&](std::uint64_t g0, std::uint64_t g1, unsigned) {
+    for (std::uint64_t g = g0; g < g1; ++g) {
+      const std::uint64_t base = deposit_zeros(g << b, cv, c) | set;
+      const std::uint64_t jb = gather_bits(base, hq, kh);
+      FP* p = s + 2 * L * base;
+      for (std::uint64_t t = 0; t < B; ++t, p += 2 * L) {
+        const std::uint64_t j = jb + low[t];
+        const T dv = ALL ? V::loadu(d + 2 * L * j) : V::bcast_complex(d + 2 * j);
+        const T x = V::load(p);
+        V::store(p, V::fmaddsub(x, V::dup_re(dv), V::mul(V::swap_ri(x), V::dup_im(dv))));
+      }
+    }
+  });
+  std::free(low);
+}
+
+template <typename FP>
+void diagonal(FP* s, unsigned n, const unsigned* qs, unsigned k, const unsigned* cs, unsigned c,
+              const FP* d, const For& par) {
+  using V = Vec<FP>;
+  unsigned hq[64], cv[64], nh = 0, nl = 0;
+  for (unsigned j = 0; j < k; ++j) {
+    if (qs[j] < V::LB) ++nl;
+    else hq[nh++] = qs[j] - V::LB;
+  }
+  for (unsigned j = 0; j < c; ++j) cv[j] = cs[j] - V::LB;  // caller guarantees cs[j] >= LB
+  if (nl == V::LB) diagonal_impl<FP, true>(s, n - V::LB, hq, nh, cv, c, d, par);
+  else diagonal_impl<FP, false>(s, n - V::LB, hq, nh, cv, c, d, par);
+}
+
+}  // namespace avx2
+}  // namespace quench

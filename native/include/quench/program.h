@@ -1,0 +1,104 @@
+// program.h — compiled circuits. A Program holds the validated source gates
+// (for adjoint differentiation and parameter shift, which work gate by gate)
+// and the fused operations that run() applies. Fixed operations carry their
+// multiplied-out matrix (double and float copies); parameterised ones keep
+// their member gates and are bound per run (late binding). compile() returns
+// a shared Program from a process-wide LRU cache keyed by the full circuit
+// structure (compared for equality, not only hashed).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "quench/engine.h"
+#include "quench/fuser.h"
+#include "quench/kernels.h"
+#include "quench/parallel.h"
+
+namespace quench {
+
+struct Op {
+  bool diagonal = false;
+  bool fixed = true;
+  std::vector<unsigned> qubits;    // targets, ascending
+  std::vector<unsigned> controls;  // ascending (only a lone controlled gate keeps them)
+  std::vector<double> matrix;      // fixed: bound matrix (double)
+  std::vector<float> matrix_f32;   // fixed: the same in float
+  std::vector<std::size_t> members;  // source gates (late binding); size 1 for a lone gate
+  bool lone = false;                 // one member, applied with its own qubits/controls
+};
+
+class Program {
+ public:
+  unsigned n = 0;
+  unsigned num_params = 0;
+  unsigned max_fused = 0;
+  std::vector<Gate> gates;                  // validated source gates
+  std::vector<std::vector<double>> g2;      // G^2 of dense parameterised gates (else empty)
+  std::vector<Op> ops;
+};
+
+// The bound matrix of a source gate at angle theta (parameterised) or its
+// fixed matrix: dense 2*4^k or diagonal 2*2^k doubles.
+void gate_matrix_at(const Program& p, std::size_t gate, double theta, std::vector<double>& out);
+double gate_angle(const Gate& g, const double* params);
+void gate_matrix(const Program& p, std::size_t gate, const double* params, std::vector<double>& out);
+
+// Matrix of op (bound with params when late). Returns a pointer into op (fixed)
+// or into `scratch`.
+const double* bind_op(const Program& p, const Op& op, const double* params,
+                      std::vector<double>& scratch);
+
+// Threads for a state of n qubits: 1 below the parallel threshold.
+unsigned effective_threads(const ExecOptions& opts);
+For make_for(const ExecOptions& opts, unsigned n);
+constexpr unsigned kParallelMinQubits = 14;
+
+// Applies one matrix (already in FP) to a state: routes tiny states to the
+// scalar table and arranges diagonals for the AVX2 kernel.
+template <typename FP>
+void apply_matrix_fp(FP* s, unsigned n, const unsigned* qubits, unsigned k, const unsigned* controls,
+                     unsigned c, bool diagonal, const FP* m, const KernelTable<FP>& kt,
+                     const For& par);
+// The same from a double matrix (converted into a per-thread scratch).
+template <typename FP>
+void apply_matrix(FP* s, unsigned n, const unsigned* qubits, unsigned k, const unsigned* controls,
+                  unsigned c, bool diagonal, const double* m, const KernelTable<FP>& kt,
+                  const For& par);
+
+// Throttled progress reporting and cancellation between operations.
+class Progress {
+ public:
+  Progress(const ExecOptions& opts, double total);
+  // Throws Error(Cancelled) when the token is set.
+  void check() const;
+  void advance(double amount = 1);
+  void finish();
+
+ private:
+  const ExecOptions& opts_;
+  double total_, done_ = 0, last_reported_ = -1;
+  std::int64_t last_ns_ = 0;
+};
+
+// Runs all ops of the program on s (params: num_params doubles).
+template <typename FP>
+void run_program(FP* s, const Program& p, const double* params, const KernelTable<FP>& kt,
+                 const For& par, Progress* progress);
+
+// Applies source gates [begin, end) one by one; `adjoint` applies U^dagger
+// (gates then run in reverse). override_gate/theta replace one gate's angle.
+template <typename FP>
+void apply_gate(FP* s, const Program& p, std::size_t gate, const double* params, bool adjoint,
+                const KernelTable<FP>& kt, const For& par, std::vector<double>& scratch,
+                long override_gate = -1, double override_theta = 0);
+
+// Validates and compiles without the cache (single gates of State::apply).
+std::shared_ptr<const Program> compile_uncached(const Circuit& circuit, unsigned max_fused);
+
+std::string cache_key(const Circuit& c, unsigned max_fused);
+
+}  // namespace quench

@@ -1,0 +1,219 @@
+// Adjoint differentiation and parameter shift (see adjoint.h).
+#include "quench/adjoint.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "quench/bits.h"
+
+namespace quench {
+
+template <typename FP>
+void apply_pauli_sum(const FP* in, FP* out, unsigned n, const PauliSum& h, const For& par) {
+  const std::uint64_t dim = std::uint64_t(1) << n;
+  par.run(dim, [&](std::uint64_t b, std::uint64_t e, unsigned) {
+    std::memset(out + 2 * b, 0, (e - b) * 2 * sizeof(FP));
+  });
+  for (const PauliTerm& t : h.terms) {
+    const std::uint64_t x = t.x_mask, z = t.z_mask;
+    const unsigned ph = static_cast<unsigned>(__builtin_popcountll(x & z)) & 3u;
+    const double c = t.coeff;
+    // i^ph * c as (cr, ci)
+    const double cr = (ph == 0) ? c : (ph == 2) ? -c : 0.0;
+    const double ci = (ph == 1) ? c : (ph == 3) ? -c : 0.0;
+    par.run(dim, [&](std::uint64_t b, std::uint64_t e, unsigned) {
+      for (std::uint64_t i = b; i < e; ++i) {
+        const double sg = __builtin_parityll(i & z) ? -1.0 : 1.0;
+        const double ar = in[2 * i], ai = in[2 * i + 1];
+        const std::uint64_t j = i ^ x;
+        out[2 * j] += static_cast<FP>(sg * (cr * ar - ci * ai));
+        out[2 * j + 1] += static_cast<FP>(sg * (cr * ai + ci * ar));
+      }
+    });
+  }
+}
+
+template <typename FP>
+double inner_re(const FP* a, const FP* b, unsigned n, const For& par) {
+  return par.sum(std::uint64_t(1) << n, [&](std::uint64_t lo, std::uint64_t hi) {
+    double acc = 0;
+    for (std::uint64_t i = lo; i < hi; ++i)
+      acc += double(a[2 * i]) * b[2 * i] + double(a[2 * i + 1]) * b[2 * i + 1];
+    return acc;
+  });
+}
+
+template <typename FP>
+double generator_inner_im(const FP* lam, const FP* phi, unsigned n, const Gate& g, const For& par) {
+  const unsigned k = static_cast<unsigned>(g.qubits.size());
+  const unsigned c = static_cast<unsigned>(g.controls.size());
+  unsigned fixed[128];
+  const unsigned nf = merge_sorted(g.qubits.data(), k, g.controls.data(), c, fixed);
+  const std::uint64_t set = mask_of(g.controls.data(), c);
+  const std::size_t D = std::size_t(1) << k;
+  std::vector<std::uint64_t> off(D);
+  for (std::size_t r = 0; r < D; ++r) off[r] = scatter_bits(r, g.qubits.data(), k);
+  const double* G = g.generator.data();
+  const std::uint64_t groups = std::uint64_t(1) << (n - nf);
+  return par.sum(groups, [&](std::uint64_t b, std::uint64_t e) {
+    double acc = 0;
+    std::vector<double> vr(D), vi(D);
+    for (std::uint64_t gi = b; gi < e; ++gi) {
+      const std::uint64_t base = deposit_zeros(gi, fixed, nf) | set;
+      if (g.diagonal) {
+        for (std::size_t r = 0; r < D; ++r) {
+          const std::uint64_t i = base + off[r];
+          // Im(conj(l) * lam_r * phi)
+          acc += G[r] * (double(lam[2 * i]) * phi[2 * i + 1] - double(lam[2 * i + 1]) * phi[2 * i]);
+        }
+        continue;
+      }
+      for (std::size_t j = 0; j < D; ++j) {
+        vr[j] = phi[2 * (base + off[j])];
+        vi[j] = phi[2 * (base + off[j]) + 1];
+      }
+      for (std::size_t r = 0; r < D; ++r) {
+        double gr = 0, gim = 0;
+        for (std::size_t j = 0; j < D; ++j) {
+          const double mr = G[2 * (r * D + j)], mi = G[2 * (r * D + j) + 1];
+          gr += mr * vr[j] - mi * vi[j];
+          gim += mr * vi[j] + mi * vr[j];
+        }
+        const std::uint64_t i = base + off[r];
+        const double lr = lam[2 * i], li = lam[2 * i + 1];
+        acc += lr * gim - li * gr;  // Im(conj(l) * (G phi)_r)
+      }
+    }
+    return acc;
+  });
+}
+
+template <typename FP>
+double adjoint_gradient_impl(const Program& p, const double* params, const PauliSum& h, double* grad,
+                             const KernelTable<FP>& kt, const For& par, AdjointScratch<FP>& sc,
+                             Progress* progress) {
+  const unsigned n = p.n;
+  std::fill(grad, grad + p.num_params, 0.0);
+  sc.phi.set_zero_state(par);
+  run_program<FP>(sc.phi.data(), p, params, kt, par, nullptr);
+  apply_pauli_sum<FP>(sc.phi.data(), sc.lambda.data(), n, h, par);
+  const double value = inner_re<FP>(sc.phi.data(), sc.lambda.data(), n, par);
+  for (std::size_t gi = p.gates.size(); gi-- > 0;) {
+    if (progress) progress->check();
+    const Gate& g = p.gates[gi];
+    if (g.slot >= 0)
+      grad[g.slot] += g.scale * 2.0 * generator_inner_im<FP>(sc.lambda.data(), sc.phi.data(), n, g, par);
+    if (gi > 0) {
+      apply_gate<FP>(sc.phi.data(), p, gi, params, true, kt, par, sc.matrix);
+      apply_gate<FP>(sc.lambda.data(), p, gi, params, true, kt, par, sc.matrix);
+    }
+    if (progress) progress->advance();
+  }
+  return value;
+}
+
+template <typename FP>
+double shifted_expectation(const Program& p, const double* params, const PauliSum& h,
+                           const KernelTable<FP>& kt, const For& par, StateSpace<FP>& st, long gate,
+                           double theta) {
+  st.set_zero_state(par);
+  std::vector<double> scratch;
+  for (std::size_t gi = 0; gi < p.gates.size(); ++gi)
+    apply_gate<FP>(st.data(), p, gi, params, false, kt, par, scratch, gate, theta);
+  return kt.expectation(st.data(), p.n, h.terms.data(), h.terms.size(), par);
+}
+
+namespace {
+// Distinct positive differences of the full generator's spectrum.
+std::vector<double> frequencies(const Program& p, std::size_t gi) {
+  const Gate& g = p.gates[gi];
+  const std::size_t D = std::size_t(1) << g.qubits.size();
+  std::vector<double> ev;
+  if (!g.controls.empty()) ev.push_back(0.0);
+  if (g.diagonal) {
+    ev.insert(ev.end(), g.generator.begin(), g.generator.end());
+  } else {
+    double tr = 0, tr2 = 0;
+    for (std::size_t r = 0; r < D; ++r) {
+      tr += g.generator[2 * (r * D + r)];
+      tr2 += p.g2[gi][2 * (r * D + r)];
+    }
+    const double np = 0.5 * (tr2 + tr), nm = 0.5 * (tr2 - tr);
+    if (np > 0.5) ev.push_back(1.0);
+    if (nm > 0.5) ev.push_back(-1.0);
+    if (tr2 < double(D) - 0.5) ev.push_back(0.0);
+  }
+  std::vector<double> om;
+  for (std::size_t a = 0; a < ev.size(); ++a)
+    for (std::size_t b = 0; b < ev.size(); ++b) {
+      const double d = ev[a] - ev[b];
+      if (d <= 1e-9) continue;
+      bool seen = false;
+      for (double o : om) seen = seen || std::fabs(o - d) < 1e-9;
+      if (!seen) om.push_back(d);
+    }
+  std::sort(om.begin(), om.end());
+  return om;
+}
+}  // namespace
+
+template <typename FP>
+double parameter_shift_impl(const Program& p, const double* params, const PauliSum& h, double* grad,
+                            const KernelTable<FP>& kt, const For& par, Progress* progress) {
+  std::fill(grad, grad + p.num_params, 0.0);
+  StateSpace<FP> st(p.n);
+  const double value = shifted_expectation<FP>(p, params, h, kt, par, st, -1, 0.0);
+  for (std::size_t gi = 0; gi < p.gates.size(); ++gi) {
+    const Gate& g = p.gates[gi];
+    if (g.slot < 0) continue;
+    if (progress) progress->check();
+    const double th = gate_angle(g, params);
+    auto D = [&](double s) {
+      return shifted_expectation<FP>(p, params, h, kt, par, st, long(gi), th + s) -
+             shifted_expectation<FP>(p, params, h, kt, par, st, long(gi), th - s);
+    };
+    const std::vector<double> om = frequencies(p, gi);
+    double d = 0;
+    if (om.size() == 1) {
+      d = om[0] / 2.0 * D(M_PI / (2 * om[0]));
+    } else if (om.size() == 2) {
+      const double w1 = om[0], w2 = om[1], s1 = M_PI / (2 * w1), s2 = M_PI / (2 * w2);
+      const double a = std::sin(w1 * s1), b = std::sin(w2 * s1), c = std::sin(w1 * s2),
+                   e = std::sin(w2 * s2);
+      const double det = a * e - b * c;
+      if (std::fabs(det) < 1e-3)
+        throw Error(Error::Kind::Type, "gate " + std::to_string(gi) +
+                                           ": generator spectrum not supported by parameter shift");
+      const double d1 = D(s1) / 2, d2 = D(s2) / 2;
+      const double h1 = (e * d1 - b * d2) / det, h2 = (a * d2 - c * d1) / det;
+      d = w1 * h1 + w2 * h2;
+    } else if (om.size() > 2) {
+      throw Error(Error::Kind::Type,
+                  "gate " + std::to_string(gi) +
+                      ": parameter shift needs a generator spectrum with at most two frequencies");
+    }
+    grad[g.slot] += g.scale * d;
+    if (progress) progress->advance();
+  }
+  return value;
+}
+
+#define QUENCH_INSTANTIATE(FP)                                                                   \
+  template void apply_pauli_sum<FP>(const FP*, FP*, unsigned, const PauliSum&, const For&);      \
+  template double inner_re<FP>(const FP*, const FP*, unsigned, const For&);                       \
+  template double generator_inner_im<FP>(const FP*, const FP*, unsigned, const Gate&,             \
+                                         const For&);                                             \
+  template double adjoint_gradient_impl<FP>(const Program&, const double*, const PauliSum&,       \
+                                            double*, const KernelTable<FP>&, const For&,          \
+                                            AdjointScratch<FP>&, Progress*);                      \
+  template double shifted_expectation<FP>(const Program&, const double*, const PauliSum&,         \
+                                          const KernelTable<FP>&, const For&, StateSpace<FP>&,    \
+                                          long, double);                                          \
+  template double parameter_shift_impl<FP>(const Program&, const double*, const PauliSum&,        \
+                                           double*, const KernelTable<FP>&, const For&, Progress*);
+QUENCH_INSTANTIATE(float)
+QUENCH_INSTANTIATE(double)
+
+}  // namespace quench

@@ -1,0 +1,155 @@
+// Greedy gate fusion and block multiplication (see fuser.h).
+#include "quench/fuser.h"
+
+#include <algorithm>
+
+#include "quench/bits.h"
+#include "quench/kernels.h"
+
+namespace quench {
+
+namespace {
+std::uint64_t gate_mask(const Gate& g) {
+  std::uint64_t m = 0;
+  for (unsigned q : g.qubits) m |= bit(q);
+  for (unsigned q : g.controls) m |= bit(q);
+  return m;
+}
+std::vector<unsigned> mask_qubits(std::uint64_t m) {
+  std::vector<unsigned> r;
+  for (unsigned q = 0; q < 64; ++q)
+    if ((m >> q) & 1u) r.push_back(q);
+  return r;
+}
+struct OpenBlock {
+  std::uint64_t mask = 0;
+  std::vector<std::size_t> members;
+  bool diagonal = true;
+  bool open = true;
+};
+}  // namespace
+
+std::vector<FusedBlock> fuse(const std::vector<Gate>& gates, unsigned max_fused) {
+  std::vector<FusedBlock> out;
+  auto emit_gate = [&](std::size_t i) {
+    FusedBlock b;
+    b.qubits = mask_qubits(gate_mask(gates[i]));
+    b.members = {i};
+    b.diagonal = gates[i].diagonal;
+    out.push_back(std::move(b));
+  };
+  if (max_fused <= 1) {
+    for (std::size_t i = 0; i < gates.size(); ++i) emit_gate(i);
+    return out;
+  }
+  std::vector<OpenBlock> blocks;
+  int owner[64];
+  std::fill(owner, owner + 64, -1);
+  auto close = [&](int id) {
+    OpenBlock& b = blocks[id];
+    if (!b.open) return;
+    b.open = false;
+    for (unsigned q = 0; q < 64; ++q)
+      if ((b.mask >> q) & 1u) owner[q] = -1;
+    FusedBlock f;
+    f.qubits = mask_qubits(b.mask);
+    f.members = std::move(b.members);
+    f.diagonal = b.diagonal;
+    out.push_back(std::move(f));
+  };
+  for (std::size_t i = 0; i < gates.size(); ++i) {
+    const Gate& g = gates[i];
+    const std::uint64_t S = gate_mask(g);
+    std::vector<int> owners;
+    for (unsigned q = 0; q < 64; ++q)
+      if (((S >> q) & 1u) && owner[q] >= 0 &&
+          std::find(owners.begin(), owners.end(), owner[q]) == owners.end())
+        owners.push_back(owner[q]);
+    if (static_cast<unsigned>(__builtin_popcountll(S)) > max_fused) {
+      for (int id : owners) close(id);
+      emit_gate(i);
+      continue;
+    }
+    for (;;) {
+      std::uint64_t U = S;
+      for (int id : owners) U |= blocks[id].mask;
+      if (static_cast<unsigned>(__builtin_popcountll(U)) <= max_fused) break;
+      // close the widest owner block
+      auto it = std::max_element(owners.begin(), owners.end(), [&](int a, int b) {
+        return __builtin_popcountll(blocks[a].mask) < __builtin_popcountll(blocks[b].mask);
+      });
+      close(*it);
+      owners.erase(it);
+    }
+    OpenBlock nb;
+    nb.mask = S;
+    nb.diagonal = g.diagonal;
+    std::sort(owners.begin(), owners.end());
+    for (int id : owners) {
+      OpenBlock& b = blocks[id];
+      nb.mask |= b.mask;
+      nb.diagonal = nb.diagonal && b.diagonal;
+      nb.members.insert(nb.members.end(), b.members.begin(), b.members.end());
+      b.members.clear();
+      b.open = false;
+    }
+    nb.members.push_back(i);
+    blocks.push_back(std::move(nb));
+    const int id = static_cast<int>(blocks.size() - 1);
+    for (unsigned q = 0; q < 64; ++q)
+      if ((blocks[id].mask >> q) & 1u) owner[q] = id;
+  }
+  for (std::size_t id = 0; id < blocks.size(); ++id)
+    if (blocks[id].open) close(static_cast<int>(id));
+  return out;
+}
+
+void block_matrix(const std::vector<Gate>& gates, const FusedBlock& block,
+                  const std::vector<const double*>& mats, std::vector<double>& out) {
+  const unsigned K = static_cast<unsigned>(block.qubits.size());
+  const std::size_t D = std::size_t(1) << K;
+  const KernelTable<double>& kt = scalar_kernels_f64();
+  const For serial(1);
+  auto positions = [&](const std::vector<unsigned>& qs, unsigned* pos) {
+    for (std::size_t j = 0; j < qs.size(); ++j)
+      pos[j] = static_cast<unsigned>(
+          std::lower_bound(block.qubits.begin(), block.qubits.end(), qs[j]) - block.qubits.begin());
+  };
+  unsigned tp[64], cp[64];
+  if (block.diagonal) {
+    // The product of diagonals = the diagonals applied to the all-ones vector.
+    out.assign(2 * D, 0.0);
+    for (std::size_t j = 0; j < D; ++j) out[2 * j] = 1.0;
+    for (std::size_t m = 0; m < block.members.size(); ++m) {
+      const Gate& g = gates[block.members[m]];
+      positions(g.qubits, tp);
+      positions(g.controls, cp);
+      kt.diagonal(out.data(), K, tp, static_cast<unsigned>(g.qubits.size()), cp,
+                  static_cast<unsigned>(g.controls.size()), mats[m], serial);
+    }
+    return;
+  }
+  // Dense: apply every member to each column (column-major), then transpose.
+  std::vector<double> cols(2 * D * D, 0.0);
+  for (std::size_t c = 0; c < D; ++c) cols[2 * (c * D + c)] = 1.0;
+  for (std::size_t m = 0; m < block.members.size(); ++m) {
+    const Gate& g = gates[block.members[m]];
+    positions(g.qubits, tp);
+    positions(g.controls, cp);
+    const unsigned k = static_cast<unsigned>(g.qubits.size());
+    const unsigned c = static_cast<unsigned>(g.controls.size());
+    for (std::size_t col = 0; col < D; ++col) {
+      double* v = cols.data() + 2 * col * D;
+      if (g.diagonal) kt.diagonal(v, K, tp, k, cp, c, mats[m], serial);
+      else kt.dense(v, K, tp, k, cp, c, mats[m], serial);
+    }
+  }
+  out.resize(2 * D * D);
+  for (std::size_t r = 0; r < D; ++r)
+    for (std::size_t c = 0; c < D; ++c) {
+      out[2 * (r * D + c)] = cols[2 * (c * D + r)];
+      out[2 * (r * D + c) + 1] = cols[2 * (c * D + r) + 1];
+    }
+}
+
+}  // namespace quench

@@ -1,0 +1,95 @@
+// The native backends (`native-avx2`, `native-scalar`): the Backend contract
+// over the N-API addon. Programs are compiled once per lowered circuit and
+// fusion setting (the core also caches by structure across circuits).
+import type { Backend, BackendId, ExecutionOptions, GradientResult, SimulationRequest, SimulationResult } from '../../src-shared/backend/backend';
+import type { LoweredCircuit } from '../../src-shared/circuit/lowered';
+import { pauliTermMasks, type PauliSum } from '../../src-shared/observable/pauli';
+import { loadAddon, type NativeAddon, type NativeCancelToken, type NativeExecOptions, type NativeObservable, type NativeProgram } from '../native/addon';
+
+/** Default largest fused block, chosen by measurement (see README, "Fusion"). */
+export const DEFAULT_FUSION = 4;
+
+export function toNativeObservable(sum: PauliSum): NativeObservable {
+  return sum.terms.map((t) => {
+    const { xMask, zMask } = pauliTermMasks(t);
+    return { coeff: t.coeff, xMask, zMask };
+  });
+}
+
+export class NativeBackend implements Backend {
+  readonly id: BackendId;
+  private readonly addon: NativeAddon;
+  private readonly programs = new WeakMap<LoweredCircuit, Map<number, NativeProgram>>();
+
+  constructor(readonly isa: 'avx2' | 'scalar' = 'avx2', addon: NativeAddon = loadAddon()) {
+    this.addon = addon;
+    this.id = isa === 'avx2' ? 'native-avx2' : 'native-scalar';
+    if (!addon.info().isaAvailable.includes(isa)) throw new RangeError(`backend ${this.id} is not available on this CPU (no AVX2+FMA)`);
+  }
+
+  /** The compiled program for a circuit and fusion setting (cached). */
+  program(circuit: LoweredCircuit, fusion = DEFAULT_FUSION): NativeProgram {
+    let byFusion = this.programs.get(circuit);
+    if (!byFusion) this.programs.set(circuit, (byFusion = new Map()));
+    let p = byFusion.get(fusion);
+    if (!p) byFusion.set(fusion, (p = new this.addon.Program(circuit, fusion)));
+    return p;
+  }
+
+  private nativeOptions(o: ExecutionOptions = {}): { opts: NativeExecOptions; done: () => void } {
+    const opts: NativeExecOptions = { isa: this.isa, threads: o.threads ?? 0, precision: o.precision ?? 'f64', onProgress: o.onProgress };
+    if (!o.signal) return { opts, done: () => {} };
+    const token: NativeCancelToken = new this.addon.CancelToken();
+    if (o.signal.aborted) token.cancel();
+    const onAbort = () => token.cancel();
+    o.signal.addEventListener('abort', onAbort);
+    opts.signal = token;
+    return { opts, done: () => o.signal!.removeEventListener('abort', onAbort) };
+  }
+
+  async simulate(req: SimulationRequest, options: ExecutionOptions = {}): Promise<SimulationResult> {
+    const t0 = performance.now();
+    const program = this.program(req.circuit, options.fusion ?? DEFAULT_FUSION);
+    const params = Float64Array.from(req.params ?? []);
+    const { opts, done } = this.nativeOptions(options);
+    const state = new this.addon.State(req.circuit.numQubits, opts.precision);
+    const t1 = performance.now();
+    try {
+      await state.runAsync(program, params, opts);
+    } finally {
+      done();
+    }
+    const t2 = performance.now();
+    const read = { isa: opts.isa, threads: opts.threads };
+    const result: SimulationResult = {
+      numQubits: req.circuit.numQubits,
+      probabilities: req.probabilities ? state.probabilities(read) : undefined,
+      marginal: req.marginal ? state.marginal(req.marginal, read) : undefined,
+      expectations: (req.observables ?? []).map((o) => state.expectation(toNativeObservable(o), read)),
+      samples: req.shots ? state.sample(req.shots, req.seed ?? 0, read) : undefined,
+      timings: { compile: t1 - t0, simulate: t2 - t1, readout: performance.now() - t2 },
+      passes: program.stats().passes,
+    };
+    return result;
+  }
+
+  async gradient(circuit: LoweredCircuit, params: ArrayLike<number>, observable: PauliSum, options: ExecutionOptions = {}): Promise<GradientResult> {
+    const program = this.program(circuit, options.fusion ?? DEFAULT_FUSION);
+    const { opts, done } = this.nativeOptions(options);
+    try {
+      return await this.addon.adjointGradientAsync(program, Float64Array.from(params), toNativeObservable(observable), opts);
+    } finally {
+      done();
+    }
+  }
+
+  async runBatch(circuit: LoweredCircuit, params: Float64Array, batch: number, observables: PauliSum[], options: ExecutionOptions = {}): Promise<Float64Array> {
+    const program = this.program(circuit, options.fusion ?? DEFAULT_FUSION);
+    const { opts, done } = this.nativeOptions(options);
+    try {
+      return await this.addon.runBatchAsync(program, params, batch, observables.map(toNativeObservable), opts);
+    } finally {
+      done();
+    }
+  }
+}

@@ -1,0 +1,99 @@
+// `quench` command line: info, simulate, bench. Parsing and help come from
+// commander; each command lives in its own module and returns an exit code.
+import { Command, InvalidArgumentError } from 'commander';
+import { runBenchGates } from '../bench/gates';
+import { runInfo } from './info';
+import { runSimulate } from './simulate';
+import { UsageError } from './errors';
+
+declare const __QUENCH_VERSION__: string | undefined;
+const version = typeof __QUENCH_VERSION__ === 'string' ? __QUENCH_VERSION__ : '0.1.0';
+
+function intOption(name: string, min: number, max: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}, got '${v}'`);
+    return n;
+  };
+}
+function listOption<T>(name: string, parse: (s: string) => T) {
+  return (v: string): T[] => {
+    const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+    if (items.length === 0) throw new InvalidArgumentError(`${name} needs at least one value`);
+    return items.map(parse);
+  };
+}
+function choice<T extends string>(name: string, values: readonly T[]) {
+  return (v: string): T => {
+    if (!(values as readonly string[]).includes(v)) throw new InvalidArgumentError(`${name} must be one of ${values.join(', ')}, got '${v}'`);
+    return v as T;
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('quench')
+    .description('Quench: quantum machine-learning performance workbench (headless engine)')
+    .version(version)
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('info')
+    .description('this machine: CPU, ISA paths, memory, addon build flags, versions')
+    .option('--json', 'print one JSON object')
+    .action(async (opts) => {
+      process.exitCode = await runInfo(opts);
+    });
+
+  program
+    .command('simulate')
+    .description('simulate an OpenQASM 2.0 file: probabilities, expectation values, samples')
+    .argument('<file>', 'OpenQASM 2.0 file')
+    .option('--json', 'print one JSON object (qubits, probabilities, expectations, counts)')
+    .option('--precision <p>', 'f64 or f32', choice('--precision', ['f64', 'f32'] as const), 'f64')
+    .option('--isa <isa>', 'auto, avx2 or scalar', choice('--isa', ['auto', 'avx2', 'scalar'] as const), 'auto')
+    .option('--backend <id>', 'native or reference', choice('--backend', ['native', 'reference'] as const), 'native')
+    .option('--threads <n>', 'threads (0 = all cores)', intOption('--threads', 0, 1024), 0)
+    .option('--fusion <k>', 'largest fused block in qubits (0 = off)', intOption('--fusion', 0, 6))
+    .option('--observable <expr>', "Pauli sum such as '0.5*Z0*Z1 - 0.3*X2' (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--shots <n>', 'sample this many measurement outcomes', intOption('--shots', 1, 100_000_000))
+    .option('--seed <s>', 'seed for sampling', intOption('--seed', 0, Number.MAX_SAFE_INTEGER), 0)
+    .action(async (file: string, opts) => {
+      process.exitCode = await runSimulate(file, opts);
+    });
+
+  const bench = program.command('bench').description('benchmarks (performance lives here, not in tests)');
+  bench
+    .command('gates')
+    .description("gate kernels' time and effective bandwidth vs this machine's in-place bandwidth, measured in the same run")
+    .option('--json', 'print the results as JSON')
+    .option('--qubits <list>', 'state sizes', listOption('--qubits', intOption('--qubits', 2, 34)), [16, 20, 24, 26])
+    .option('--precision <list>', 'f32, f64', listOption('--precision', choice('--precision', ['f32', 'f64'] as const)), ['f32', 'f64'])
+    .option('--threads <list>', "thread counts; 'N' = all cores", listOption('--threads', (s) => (s === 'N' ? 0 : intOption('--threads', 1, 1024)(s))))
+    .option('--isa <isa>', 'auto, avx2 or scalar', choice('--isa', ['auto', 'avx2', 'scalar'] as const), 'auto')
+    .option('--repeats <n>', 'timed repetitions per measurement', intOption('--repeats', 1, 1000), 9)
+    .option('--fusion <k>', 'block size of the fused kernel and the brickwork check', intOption('--fusion', 2, 6))
+    .action(async (opts) => {
+      process.exitCode = await runBenchGates(opts);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  try {
+    await program.parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (e) {
+    const err = e as { code?: string; exitCode?: number; message?: string };
+    if (err.code?.startsWith('commander.')) return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : err.exitCode ?? 2;
+    if (e instanceof UsageError) {
+      process.stderr.write(`quench: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`quench: ${err.message ?? String(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,38 @@
+// `quench info`: what this machine offers the engine.
+import os from 'node:os';
+import { loadAddon } from '../native/addon';
+
+export function collectInfo() {
+  const native = loadAddon().info();
+  return {
+    quench: '0.1.0',
+    node: process.versions.node,
+    napi: process.versions.napi,
+    platform: `${process.platform}-${process.arch}`,
+    cpu: native.cpu,
+    isa: { inUse: native.defaultIsa, available: native.isaAvailable, forced: process.env.QUENCH_ISA ?? null },
+    memory: { totalBytes: os.totalmem(), availableBytes: native.availableMemory },
+    addon: { build: native.build, napiVersion: native.napiVersion },
+  };
+}
+
+export async function runInfo(opts: { json?: boolean }): Promise<number> {
+  const info = collectInfo();
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(info, null, 2) + '\n');
+    return 0;
+  }
+  const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
+  const yes = (b: boolean) => (b ? 'yes' : 'no');
+  process.stdout.write(
+    [
+      `Quench ${info.quench} (Node ${info.node}, N-API ${info.napi}, ${info.platform})`,
+      `CPU        ${info.cpu.model}, ${info.cpu.logicalCores} logical cores`,
+      `ISA        in use: ${info.isa.inUse}; available: ${info.isa.available.join(', ')}; avx2 ${yes(info.cpu.avx2)}, fma ${yes(info.cpu.fma)}, avx512f ${yes(info.cpu.avx512f)}` +
+        (info.isa.forced ? ` (QUENCH_ISA=${info.isa.forced})` : ''),
+      `Memory     ${gib(info.memory.availableBytes)} available of ${gib(info.memory.totalBytes)}`,
+      `Addon      ${info.addon.build}`,
+    ].join('\n') + '\n',
+  );
+  return 0;
+}

@@ -1,0 +1,142 @@
+// The one place that loads the native addon and describes its JS surface.
+// A missing or broken binary becomes one actionable message, not a stack of
+// "Cannot find module" errors.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+export type NativePrecision = 'f64' | 'f32';
+export type NativeIsa = 'auto' | 'avx2' | 'scalar';
+
+export interface NativeExecOptions {
+  isa?: NativeIsa;
+  threads?: number;
+  precision?: NativePrecision;
+  onProgress?: (fraction: number) => void;
+  signal?: NativeCancelToken;
+}
+
+/** A lowered gate in the addon's wire form (see src-shared/circuit/lowered.ts). */
+export interface NativeGate {
+  qubits: number[];
+  controls?: number[];
+  diagonal?: boolean;
+  matrix?: Float64Array;
+  slot?: number;
+  scale?: number;
+  offset?: number;
+  generator?: Float64Array;
+}
+export interface NativeCircuit {
+  numQubits: number;
+  numParams: number;
+  gates: NativeGate[];
+}
+export interface NativePauliTerm {
+  coeff: number;
+  xMask: number | bigint;
+  zMask: number | bigint;
+}
+export type NativeObservable = NativePauliTerm[];
+
+export interface NativeProgram {
+  readonly numQubits: number;
+  readonly numParams: number;
+  stats(): { gates: number; passes: number; maxFusedQubits: number; cacheHits: number; cacheMisses: number };
+}
+
+export interface NativeState {
+  readonly numQubits: number;
+  readonly precision: NativePrecision;
+  readonly bytes: number;
+  reset(): void;
+  setAmplitudes(a: Float64Array): void;
+  amplitudes(): Float64Array;
+  run(program: NativeProgram, params?: Float64Array | number[], options?: NativeExecOptions): void;
+  runAsync(program: NativeProgram, params?: Float64Array | number[], options?: NativeExecOptions): Promise<void>;
+  apply(gate: NativeGate, params?: Float64Array | number[], options?: NativeExecOptions): void;
+  normSquared(options?: NativeExecOptions): number;
+  expectation(observable: NativeObservable, options?: NativeExecOptions): number;
+  probabilities(options?: NativeExecOptions): Float64Array;
+  marginal(qubits: number[], options?: NativeExecOptions): Float64Array;
+  sample(shots: number, seed?: number, options?: NativeExecOptions): Float64Array;
+}
+
+export interface NativeCancelToken {
+  cancel(): void;
+  readonly cancelled: boolean;
+}
+
+export interface NativeInfo {
+  cpu: { model: string; logicalCores: number; avx2: boolean; fma: boolean; avx512f: boolean };
+  defaultIsa: 'avx2' | 'scalar';
+  isaAvailable: ('avx2' | 'scalar')[];
+  availableMemory: number;
+  build: string;
+  napiVersion: number;
+}
+
+export interface GradientResult {
+  value: number;
+  gradient: Float64Array;
+}
+
+export interface NativeAddon {
+  info(): NativeInfo;
+  State: new (numQubits: number, precision?: NativePrecision) => NativeState;
+  Program: new (circuit: NativeCircuit, maxFusedQubits?: number) => NativeProgram;
+  CancelToken: new () => NativeCancelToken;
+  adjointGradient(p: NativeProgram, params: Float64Array | number[], obs: NativeObservable, o?: NativeExecOptions): GradientResult;
+  adjointGradientAsync(p: NativeProgram, params: Float64Array | number[], obs: NativeObservable, o?: NativeExecOptions): Promise<GradientResult>;
+  parameterShiftGradient(p: NativeProgram, params: Float64Array | number[], obs: NativeObservable, o?: NativeExecOptions): GradientResult;
+  runBatch(p: NativeProgram, params: Float64Array, batch: number, obs: NativeObservable[], o?: NativeExecOptions): Float64Array;
+  runBatchAsync(p: NativeProgram, params: Float64Array, batch: number, obs: NativeObservable[], o?: NativeExecOptions): Promise<Float64Array>;
+  gradientBatch(p: NativeProgram, params: Float64Array, batch: number, obs: NativeObservable, o?: NativeExecOptions): { values: Float64Array; gradients: Float64Array };
+  gradientBatchAsync(p: NativeProgram, params: Float64Array, batch: number, obs: NativeObservable, o?: NativeExecOptions): Promise<{ values: Float64Array; gradients: Float64Array }>;
+  measureInplaceBandwidth(bytes: number, threads?: number, repeats?: number): number;
+  clearProgramCache(): void;
+}
+
+export class AddonLoadError extends Error {
+  override name = 'AddonLoadError';
+}
+
+/** The package root: the nearest folder above this file with Quench's package.json. */
+export function packageRoot(from: string = __dirname): string {
+  let dir = from;
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg)) {
+      try {
+        if (JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'quench') return dir;
+      } catch {
+        /* keep looking */
+      }
+    }
+    const up = path.dirname(dir);
+    if (up === dir) throw new AddonLoadError(`cannot find Quench's package.json above ${from}`);
+    dir = up;
+  }
+}
+
+let cached: NativeAddon | undefined;
+
+/** Load the addon once. QUENCH_NATIVE overrides the path of the .node file. */
+export function loadAddon(): NativeAddon {
+  if (cached) return cached;
+  const file = process.env.QUENCH_NATIVE ?? path.join(packageRoot(), 'native', 'build', 'Release', 'quench_native.node');
+  if (!fs.existsSync(file))
+    throw new AddonLoadError(
+      `Quench's native simulator is not built (${file} is missing). Run 'npm run build:native' ` +
+        `(needs cmake and a C++17 compiler), or reinstall with 'npm install'.`,
+    );
+  try {
+    cached = createRequire(file)(file) as NativeAddon;
+  } catch (e) {
+    throw new AddonLoadError(
+      `Quench's native simulator failed to load from ${file}: ${(e as Error).message}. ` +
+        `Rebuild it with 'npm run build:native' for this Node/Electron version and CPU.`,
+    );
+  }
+  return cached;
+}

@@ -1,0 +1,126 @@
+// The conformance suite: every backend variant against the TypeScript
+// reference on the same seeded random circuits. A new backend joins by
+// adding itself to VARIANTS.
+import { describe, expect, it } from 'vitest';
+import type { Backend, ExecutionOptions } from '../../src-shared/backend/backend';
+import { ReferenceState, referenceGradient } from '../../src-shared/backend/reference';
+import { randomLoweredCircuit } from '../../src-shared/circuit/random-circuits';
+import type { LoweredCircuit } from '../../src-shared/circuit/lowered';
+import type { PauliSum, PauliTerm } from '../../src-shared/observable/pauli';
+import { Rng } from '../../src-shared/random';
+import { NativeBackend } from '../../src-main/backend/native-backend';
+import { loadAddon } from '../../src-main/native/addon';
+
+interface Variant {
+  name: string;
+  backend: Backend;
+  options: ExecutionOptions;
+  /** Tolerance on probabilities / expectation values. */
+  tol: number;
+  gradTol: number;
+}
+
+const addon = loadAddon();
+const isas = addon.info().isaAvailable;
+const VARIANTS: Variant[] = [];
+for (const isa of isas)
+  for (const precision of ['f64', 'f32'] as const)
+    for (const threads of [1, 2])
+      for (const fusion of [0, 3, 5])
+        VARIANTS.push({
+          name: `native-${isa} ${precision} threads=${threads} fusion=${fusion}`,
+          backend: new NativeBackend(isa),
+          options: { precision, threads, fusion },
+          tol: precision === 'f64' ? 1e-10 : 2e-5,
+          gradTol: precision === 'f64' ? 1e-6 : 2e-3,
+        });
+
+function randomObservable(n: number, rng: Rng, terms = 4): PauliSum {
+  const out: PauliTerm[] = [];
+  for (let t = 0; t < terms; t++) {
+    const k = 1 + rng.int(Math.min(3, n));
+    const paulis = rng
+      .distinct(k, n)
+      .sort((a, b) => a - b)
+      .map((qubit) => ({ qubit, op: (['X', 'Y', 'Z'] as const)[rng.int(3)] }));
+    out.push({ coeff: rng.next() * 2 - 1, paulis });
+  }
+  return { terms: out };
+}
+
+interface Case {
+  circuit: LoweredCircuit;
+  params: Float64Array;
+  observables: PauliSum[];
+  probabilities: Float64Array;
+  expectations: number[];
+  marginalQubits: number[];
+  marginal: Float64Array;
+}
+
+const rng = new Rng(20261122);
+const CASES: Case[] = [1, 2, 3, 5, 8, 11, 14, 15].map((n) => {
+  const numParams = 3;
+  const circuit = randomLoweredCircuit(n, 12 + 3 * n, rng, numParams);
+  const params = Float64Array.from({ length: numParams }, () => rng.next() * 4 - 2);
+  const observables = [randomObservable(n, rng), randomObservable(n, rng, 1)];
+  const ref = new ReferenceState(n).run(circuit, params);
+  const marginalQubits = rng.distinct(Math.min(3, n), n);
+  return {
+    circuit, params, observables,
+    probabilities: ref.probabilities(),
+    expectations: observables.map((o) => ref.expectation(o)),
+    marginalQubits, marginal: ref.marginal(marginalQubits),
+  };
+});
+
+const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+};
+
+describe.each(VARIANTS)('conformance: $name', (v) => {
+  it('probabilities, marginals and expectation values match the reference', async () => {
+    for (const c of CASES) {
+      const r = await v.backend.simulate({ circuit: c.circuit, params: c.params, observables: c.observables, probabilities: true, marginal: c.marginalQubits }, v.options);
+      const where = `${c.circuit.numQubits} qubits`;
+      expect(maxAbsDiff(r.probabilities!, c.probabilities), where).toBeLessThan(v.tol);
+      expect(maxAbsDiff(r.marginal!, c.marginal), where).toBeLessThan(v.tol);
+      expect(maxAbsDiff(r.expectations, c.expectations), where).toBeLessThan(v.tol * 10);
+    }
+  });
+
+  it('adjoint gradients match finite differences of the reference', async () => {
+    for (const c of CASES.filter((c) => c.circuit.numQubits <= 8)) {
+      const g = await v.backend.gradient(c.circuit, c.params, c.observables[0], v.options);
+      const fd = referenceGradient(c.circuit, c.params, c.observables[0]);
+      expect(Math.abs(g.value - c.expectations[0])).toBeLessThan(v.tol * 10);
+      expect(maxAbsDiff(g.gradient, fd), `${c.circuit.numQubits} qubits`).toBeLessThan(v.gradTol);
+    }
+  });
+
+  it('batched runs match one run per parameter set', async () => {
+    const c = CASES[4]; // 8 qubits
+    const batch = 5;
+    const P = c.circuit.numParams;
+    const params = Float64Array.from({ length: batch * P }, (_, i) => Math.sin(i + 1) * 2);
+    const out = await v.backend.runBatch(c.circuit, params, batch, c.observables, v.options);
+    for (let b = 0; b < batch; b++) {
+      const s = new ReferenceState(c.circuit.numQubits).run(c.circuit, params.subarray(b * P, (b + 1) * P));
+      c.observables.forEach((o, j) => expect(Math.abs(out[b * c.observables.length + j] - s.expectation(o))).toBeLessThan(v.tol * 10));
+    }
+  });
+
+  it('samples follow the probabilities and repeat for a seed', async () => {
+    const c = CASES[3]; // 5 qubits
+    const shots = 20000;
+    const a = await v.backend.simulate({ circuit: c.circuit, params: c.params, shots, seed: 42 }, v.options);
+    const b = await v.backend.simulate({ circuit: c.circuit, params: c.params, shots, seed: 42 }, v.options);
+    expect(Array.from(a.samples!)).toEqual(Array.from(b.samples!));
+    const freq = new Float64Array(c.probabilities.length);
+    for (const s of a.samples!) freq[s] += 1 / shots;
+    // 5 standard deviations of a binomial frequency
+    c.probabilities.forEach((p, i) => expect(Math.abs(freq[i] - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / shots) + 1e-9));
+  });
+});

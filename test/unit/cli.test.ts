@@ -1,0 +1,77 @@
+// The built command line, run as a user runs it (node bin/quench.js …).
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ReferenceState } from '../../src-shared/backend/reference';
+import { lower } from '../../src-shared/circuit/lower';
+import { parseQasm } from '../../src-shared/qasm';
+
+const root = path.resolve(__dirname, '../..');
+const fixture = (name: string) => path.join(root, 'test/fixtures', name);
+const quench = (...args: string[]) => spawnSync(process.execPath, [path.join(root, 'bin/quench.js'), ...args], { encoding: 'utf8', cwd: root });
+
+describe('quench CLI', () => {
+  it('prints machine info as JSON', () => {
+    const info = JSON.parse(execFileSync(process.execPath, [path.join(root, 'bin/quench.js'), 'info', '--json'], { encoding: 'utf8' }));
+    expect(info.cpu.logicalCores).toBeGreaterThan(0);
+    expect(info.isa.available).toContain('scalar');
+  });
+
+  it('simulate --json matches the reference backend', () => {
+    for (const file of ['bell.qasm', 'ghz-custom.qasm']) {
+      const r = quench('simulate', fixture(file), '--json', '--observable', '0.5*Z0*Z1 - 0.3*X2', '--observable', 'Y1', '--shots', '1000', '--seed', '7');
+      expect(r.status, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout);
+      const circuit = parseQasm(fs.readFileSync(fixture(file), 'utf8')).circuit;
+      const ref = new ReferenceState(circuit.numQubits).run(lower(circuit));
+      expect(out.qubits).toBe(3 + (file === 'ghz-custom.qasm' ? 1 : 0));
+      ref.probabilities().forEach((p, i) => expect(out.probabilities[i]).toBeCloseTo(p, 12));
+      expect(out.expectations).toHaveLength(2);
+      const total = Object.values(out.counts as Record<string, number>).reduce((a, b) => a + b, 0);
+      expect(total).toBe(1000);
+      for (const key of Object.keys(out.counts)) expect(key).toMatch(new RegExp(`^[01]{${out.qubits}}$`));
+    }
+  });
+
+  it('agrees across precision, ISA and fusion', () => {
+    const base = JSON.parse(quench('simulate', fixture('ghz-custom.qasm'), '--json').stdout);
+    for (const extra of [['--precision', 'f32'], ['--isa', 'scalar'], ['--fusion', '0'], ['--threads', '1'], ['--backend', 'reference']]) {
+      const r = quench('simulate', fixture('ghz-custom.qasm'), '--json', ...extra);
+      expect(r.status, r.stderr).toBe(0);
+      JSON.parse(r.stdout).probabilities.forEach((p: number, i: number) => expect(p).toBeCloseTo(base.probabilities[i], 5));
+    }
+  });
+
+  it('reports errors with position and a non-zero exit code', () => {
+    const bad = quench('simulate', fixture('bad.qasm'));
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/bad\.qasm:5:1/);
+    const missing = quench('simulate', fixture('nope.qasm'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read/);
+    const obs = quench('simulate', fixture('bell.qasm'), '--observable', 'Z7');
+    expect(obs.status).toBe(2);
+    expect(obs.stderr).toMatch(/observable/);
+    expect(quench('simulate', fixture('bell.qasm'), '--precision', 'f16').status).not.toBe(0);
+  });
+
+  it('prints a readable summary without --json', () => {
+    const r = quench('simulate', fixture('bell.qasm'), '--observable', 'Z0*Z1');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/3 qubits/);
+    expect(r.stdout).toMatch(/⟨Z0\*Z1⟩ = 1/);
+  });
+
+  it('bench gates runs a small configuration and reports bandwidth ratios', () => {
+    const r = quench('bench', 'gates', '--json', '--qubits', '12', '--precision', 'f64', '--threads', '1', '--repeats', '2');
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.results.map((x: { kind: string }) => x.kind)).toEqual(['1q', '2q', 'diagonal', 'fused']);
+    for (const x of out.results) {
+      expect(x.msPerGate.median).toBeGreaterThan(0);
+      expect(x.fractionOfInplace).toBeGreaterThan(0);
+    }
+    expect(out.brickwork.passes.fusion4).toBeLessThan(out.brickwork.passes.fusion0);
+  });
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+    // Native tests share 2 cores with each other; keep files in few workers.
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
