@@ -4,12 +4,16 @@
 #include <napi.h>
 
 #include <atomic>
+#include <cmath>
 #include <memory>
 
 #include "convert.h"
 #include "jobs.h"
 
 namespace quench_binding {
+
+void InitFock(Napi::Env env, Napi::Object exports);  // fock.cc
+
 namespace {
 
 // Run a core call on the JS thread, mapping core errors to JS errors.
@@ -333,6 +337,129 @@ Napi::Value GradientBatch(const Napi::CallbackInfo& info, bool sync) {
   return (new Job(env, info[4], work, result))->Queue();
 }
 
+// ---- quantum kernels and spectra --------------------------------------------------------
+// Large results are written straight into a V8-owned Float64Array allocated
+// here on the JS thread (its backing store never moves; the job keeps it alive),
+// so a 10k x 10k kernel needs its 800 MB once, not twice.
+Napi::Float64Array new_result(Napi::Env env, double count, const std::string& what) {
+  const double bytes = count * sizeof(double);
+  if (count > 9007199254740991.0 / 8) throw_range(env, what + " is too large");
+  guarded(env, [&] { quench::check_memory(size_t(bytes), what); });
+  return Napi::Float64Array::New(env, size_t(count));
+}
+
+// statesBatch(program, params (batch × numParams), batch, options) → Float64Array (batch × 2·2^n)
+Napi::Value StatesBatch(const Napi::CallbackInfo& info, bool sync) {
+  Napi::Env env = info.Env();
+  auto program = Program::FromValue(env, info[0])->program();
+  size_t batch = batch_size(env, *program, info[1], info[2]);
+  auto params = std::make_shared<std::vector<double>>(params_for(env, *program, info[1], batch));
+  const unsigned n = quench::num_qubits(*program);
+  if (n > 30) throw_range(env, "statesBatch: the program has " + std::to_string(n) + " qubits; at most 30 are supported");
+  quench::Precision precision = to_precision(env, info[3].IsObject() ? info[3].As<Napi::Object>().Get("precision") : env.Undefined());
+  const double count = double(batch) * 2.0 * double(size_t(1) << n);
+  Napi::Float64Array out = new_result(env, count, "statesBatch output (" + std::to_string(batch) + " states of " + std::to_string(n) + " qubits)");
+  double* data = out.Data();
+  auto work = [=](const quench::ExecOptions& o) { quench::states_batch(*program, precision, params->data(), batch, data, o); };
+  if (sync) {
+    quench::ExecOptions opts = to_exec_options(env, info[3]);
+    guarded(env, [&] { work(opts); });
+    return out;
+  }
+  auto ref = std::make_shared<Napi::Reference<Napi::Float64Array>>(Napi::Persistent(out));
+  auto* job = new Job(env, info[3], work, [ref](Napi::Env) -> Napi::Value { return ref->Value(); });
+  return job->Queue();
+}
+
+// fidelityKernel(program, paramsA (na × numParams), na, paramsB | null, nb?, options) → Float64Array (na × nb)
+Napi::Value FidelityKernel(const Napi::CallbackInfo& info, bool sync) {
+  Napi::Env env = info.Env();
+  auto program = Program::FromValue(env, info[0])->program();
+  const unsigned np = quench::num_params(*program);
+  const unsigned n = quench::num_qubits(*program);
+  unsigned na = to_uint(env, info[2], "na", 1u << 30);
+  if (na < 1) throw_range(env, "na must be at least 1");
+  auto pa = std::make_shared<std::vector<double>>(info[1].IsUndefined() ? std::vector<double>() : to_doubles(env, info[1], "paramsA"));
+  if (pa->size() != size_t(np) * na)
+    throw_range(env, "paramsA has " + std::to_string(pa->size()) + " value(s), expected na × numParams = " + std::to_string(na) + " × " +
+                         std::to_string(np) + " = " + std::to_string(size_t(np) * na));
+  const bool sym = info[3].IsUndefined() || info[3].IsNull();
+  unsigned nb = na;
+  auto pb = std::make_shared<std::vector<double>>();
+  if (!sym) {
+    *pb = to_doubles(env, info[3], "paramsB");
+    nb = to_uint(env, info[4], "nb", 1u << 30);
+    if (nb < 1) throw_range(env, "nb must be at least 1");
+    if (pb->size() != size_t(np) * nb)
+      throw_range(env, "paramsB has " + std::to_string(pb->size()) + " value(s), expected nb × numParams = " + std::to_string(nb) + " × " +
+                           std::to_string(np) + " = " + std::to_string(size_t(np) * nb));
+  } else if (!info[4].IsUndefined() && !info[4].IsNull() && to_uint(env, info[4], "nb", 1u << 30) != na) {
+    throw_range(env, "nb must equal na (or be omitted) when paramsB is null (the symmetric kernel)");
+  }
+  if (n > 30) throw_range(env, "fidelityKernel: the program has " + std::to_string(n) + " qubits; at most 30 are supported");
+  quench::Precision precision = to_precision(env, info[5].IsObject() ? info[5].As<Napi::Object>().Get("precision") : env.Undefined());
+  Napi::Float64Array out = new_result(env, double(na) * double(nb),
+                                      "fidelityKernel output (" + std::to_string(na) + " × " + std::to_string(nb) + ")");
+  double* data = out.Data();
+  auto work = [=](const quench::ExecOptions& o) {
+    static const double none = 0;  // a non-null params pointer for a program without parameters
+    const double* a = pa->empty() ? &none : pa->data();
+    const double* b = sym ? nullptr : (pb->empty() ? &none : pb->data());
+    quench::fidelity_kernel(*program, precision, a, na, b, nb, data, o);
+  };
+  if (sync) {
+    quench::ExecOptions opts = to_exec_options(env, info[5]);
+    guarded(env, [&] { work(opts); });
+    return out;
+  }
+  auto ref = std::make_shared<Napi::Reference<Napi::Float64Array>>(Napi::Persistent(out));
+  auto* job = new Job(env, info[5], work, [ref](Napi::Env) -> Napi::Value { return ref->Value(); });
+  return job->Queue();
+}
+
+// groundEnergy(observable, numQubits, {maxIterations, tolerance, seed, threads, isa}) → {energy, iterations, residual, converged}
+Napi::Value GroundEnergy(const Napi::CallbackInfo& info, bool sync) {
+  Napi::Env env = info.Env();
+  unsigned n = to_uint(env, info[1], "numQubits", 64);
+  if (n < 1 || n > quench::kGroundEnergyMaxQubits)
+    throw_range(env, "numQubits must be from 1 to " + std::to_string(quench::kGroundEnergyMaxQubits) + ", got " + std::to_string(n));
+  auto obs = std::make_shared<quench::PauliSum>(to_observable(env, info[0], n, "observable"));
+  quench::GroundEnergyOptions lo;
+  if (!info[2].IsUndefined() && !info[2].IsNull()) {
+    if (!info[2].IsObject()) throw_type(env, "options must be an object");
+    auto o = info[2].As<Napi::Object>();
+    if (!o.Get("maxIterations").IsUndefined()) {
+      lo.max_iterations = to_uint(env, o.Get("maxIterations"), "options.maxIterations", 1000000);
+      if (lo.max_iterations < 1) throw_range(env, "options.maxIterations must be at least 1");
+    }
+    if (!o.Get("tolerance").IsUndefined()) {
+      lo.tolerance = to_number(env, o.Get("tolerance"), "options.tolerance");
+      if (!(lo.tolerance > 0)) throw_range(env, "options.tolerance must be positive");
+    }
+    if (!o.Get("seed").IsUndefined()) {
+      double seed = to_number(env, o.Get("seed"), "options.seed");
+      if (seed < 0 || seed > 9007199254740991.0 || seed != std::floor(seed)) throw_range(env, "options.seed must be a non-negative integer");
+      lo.seed = std::uint64_t(seed);
+    }
+  }
+  auto res = std::make_shared<quench::GroundEnergyResult>();
+  auto work = [=](const quench::ExecOptions& o) { *res = quench::ground_energy(*obs, n, o, lo); };
+  auto result = [=](Napi::Env e) -> Napi::Value {
+    auto o = Napi::Object::New(e);
+    o.Set("energy", res->energy);
+    o.Set("iterations", res->iterations);
+    o.Set("residual", res->residual);
+    o.Set("converged", res->converged);
+    return o;
+  };
+  if (sync) {
+    quench::ExecOptions opts = to_exec_options(env, info[2]);
+    guarded(env, [&] { work(opts); });
+    return result(env);
+  }
+  return (new Job(env, info[2], work, result))->Queue();
+}
+
 Napi::Value MeasureBandwidth(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   double bytes = to_number(env, info[0], "bytes");
@@ -347,6 +474,7 @@ Napi::Value MeasureBandwidth(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, Info));
+  InitFock(env, exports);
   exports.Set("State", State::Init(env));
   exports.Set("Program", Program::Init(env));
   exports.Set("CancelToken", CancelToken::Init(env));
@@ -357,6 +485,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("runBatchAsync", Napi::Function::New(env, [](const Napi::CallbackInfo& i) { return RunBatch(i, false); }));
   exports.Set("gradientBatch", Napi::Function::New(env, [](const Napi::CallbackInfo& i) { return GradientBatch(i, true); }));
   exports.Set("gradientBatchAsync", Napi::Function::New(env, [](const Napi::CallbackInfo& i) { return GradientBatch(i, false); }));
+  exports.Set("statesBatch", Napi::Function::New(env, [](const Napi::CallbackInfo& i) { return StatesBatch(i, true); }));
+  exports.Set("statesBatchAsync", Napi::Function::New(env, [](const Napi::CallbackInfo& i) { return StatesBatch(i, false); }));
+  exports.Set("fidelityKernel", Napi::Function::New(env, [](const Napi::CallbackInfo& i) { return FidelityKernel(i, true); }));
+  exports.Set("fidelityKernelAsync", Napi::Function::New(env, [](const Napi::CallbackInfo& i) { return FidelityKernel(i, false); }));
+  exports.Set("groundEnergy", Napi::Function::New(env, [](const Napi::CallbackInfo& i) { return GroundEnergy(i, true); }));
+  exports.Set("groundEnergyAsync", Napi::Function::New(env, [](const Napi::CallbackInfo& i) { return GroundEnergy(i, false); }));
   exports.Set("measureInplaceBandwidth", Napi::Function::New(env, MeasureBandwidth));
   exports.Set("clearProgramCache", Napi::Function::New(env, [](const Napi::CallbackInfo& i) {
                 quench::clear_program_cache();

@@ -164,7 +164,7 @@ quench::PauliSum to_observable(Napi::Env env, const Napi::Value& v, unsigned num
   try {
     quench::validate(sum, num_qubits);
   } catch (const quench::Error& e) {
-    throw to_js_error(env, e);
+    throw to_js_error(env, e.kind, what + ": " + e.what());
   }
   return sum;
 }

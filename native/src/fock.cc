@@ -6,7 +6,10 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <random>
 #include <utility>
 
@@ -156,8 +159,9 @@ Plan make_plan(const CvCircuit& c, bool fuse) {
   p.bases.resize(M);
   for (unsigned m = 0; m < M; ++m) {
     p.bases[m].reserve(p.dim / D);
-    for (std::size_t i = 0; i < p.dim; ++i)
-      if (digit(i, m) == 0) p.bases[m].push_back(i);
+    const std::size_t s = p.stride[m], block = s * D;
+    for (std::size_t hi = 0; hi < p.dim; hi += block)
+      for (std::size_t lo = 0; lo < s; ++lo) p.bases[m].push_back(hi + lo);
   }
   std::map<std::pair<unsigned, unsigned>, unsigned> pair_bases;
   // Beamsplitter blocks.
@@ -290,6 +294,49 @@ Plan make_plan(const CvCircuit& c, bool fuse) {
   return p;
 }
 
+// Below this many bytes, allocations are not checked against MemAvailable
+// (reading /proc/meminfo costs more than a small batch).
+constexpr std::size_t kSmallBytes = std::size_t(256) << 20;
+
+// Plans are immutable; the last few are kept, keyed by the circuit's content.
+std::shared_ptr<const Plan> cached_plan(const CvCircuit& c, bool fuse) {
+  std::vector<double> key;
+  key.reserve(8 + c.gates.size() * 9);
+  key.push_back(c.modes);
+  key.push_back(c.cutoff);
+  key.push_back(c.num_params);
+  key.push_back(fuse ? 1 : 0);
+  for (const CvGate& g : c.gates) {
+    key.push_back(double(static_cast<int>(g.kind)));
+    key.push_back(g.mode0);
+    key.push_back(g.kind == CvGate::Kind::Beamsplitter ? g.mode1 : 0);
+    key.push_back(g.a.slot);
+    key.push_back(g.a.value);
+    key.push_back(g.a.scale);
+    key.push_back(g.b.slot);
+    key.push_back(g.b.value);
+    key.push_back(g.b.scale);
+  }
+  static std::mutex mu;
+  static std::vector<std::pair<std::vector<double>, std::shared_ptr<const Plan>>> cache;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    for (std::size_t i = 0; i < cache.size(); ++i)
+      if (cache[i].first.size() == key.size() &&
+          std::memcmp(cache[i].first.data(), key.data(), key.size() * sizeof(double)) == 0) {
+        auto hit = cache[i];
+        cache.erase(cache.begin() + long(i));
+        cache.push_back(hit);
+        return hit.second;
+      }
+  }
+  auto plan = std::make_shared<const Plan>(make_plan(c, fuse));
+  std::lock_guard<std::mutex> lock(mu);
+  if (cache.size() >= 8) cache.erase(cache.begin());
+  cache.emplace_back(std::move(key), plan);
+  return plan;
+}
+
 bool use_avx2(const CvOptions& o) {
   return o.isa == Isa::avx2 && isa_available(Isa::avx2);
 }
@@ -308,7 +355,8 @@ void check_params(const CvCircuit& c, const double* params, std::size_t batch) {
 }
 
 void execute(const CvCircuit& c, Job& job, const CvOptions& opts) {
-  const Plan plan = make_plan(c, opts.fuse_diagonals);
+  const std::shared_ptr<const Plan> plan_ptr = cached_plan(c, opts.fuse_diagonals);
+  const Plan& plan = *plan_ptr;
   const bool avx2 = use_avx2(opts);
   const unsigned lanes = avx2 ? detail::lanes_avx2() : detail::lanes_baseline();
   const std::size_t chunks = (job.batch + lanes - 1) / lanes;
@@ -316,8 +364,9 @@ void execute(const CvCircuit& c, Job& job, const CvOptions& opts) {
   job.cancel = opts.cancel;
   job.normalize = opts.normalize;
   const std::size_t ws = detail::workspace_bytes(plan, job.dx != nullptr, lanes);
-  check_memory(ws * job.threads, "the Fock workspace (" + std::to_string(job.threads) +
-                                     " threads x " + std::to_string(ws) + " bytes)");
+  if (ws * job.threads > kSmallBytes)
+    check_memory(ws * job.threads, "the Fock workspace (" + std::to_string(job.threads) +
+                                       " threads x " + std::to_string(ws) + " bytes)");
   if (avx2)
     detail::run_job_avx2(plan, job);
   else
@@ -337,9 +386,10 @@ void validate(const CvCircuit& c) {
   if (amps * 16.0 > 1e18)
     fail(Error::Kind::Memory, "a state of " + std::to_string(c.modes) + " modes at cutoff " +
                                   std::to_string(c.cutoff) + " is too large");
-  check_memory(state_dim(c.modes, c.cutoff) * 16,
-               "one Fock state (cutoff " + std::to_string(c.cutoff) + "^" +
-                   std::to_string(c.modes) + " amplitudes)");
+  if (state_dim(c.modes, c.cutoff) * 16 > kSmallBytes)
+    check_memory(state_dim(c.modes, c.cutoff) * 16,
+                 "one Fock state (cutoff " + std::to_string(c.cutoff) + "^" +
+                     std::to_string(c.modes) + " amplitudes)");
   for (std::size_t gi = 0; gi < c.gates.size(); ++gi) {
     const CvGate& g = c.gates[gi];
     if (!kind_valid(g.kind))
@@ -530,7 +580,7 @@ double bench_seed_generator_us_per_sample(std::size_t batch, unsigned threads, b
       params[b * c.num_params + s] = s < 4 ? 0.4 * u(rng) : 0.15 * u(rng);
   std::vector<double> dx(batch * c.modes, 1.0), grad(batch * c.num_params);
   CvOptions opts;
-  opts.threads = threads ? threads : 1;
+  opts.threads = threads;
   auto once = [&] {
     if (vjp)
       vjp_batch(c, params.data(), batch, dx.data(), nullptr, nullptr, grad.data(), opts);

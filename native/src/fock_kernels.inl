@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <exception>
 #include <memory>
@@ -48,7 +49,6 @@ struct Workspace {
   double* Ppre = nullptr;   // D × C
   double* Ppost = nullptr;  // D × C
   double* Pf = nullptr;     // D × C (one factor)
-  double* tmp = nullptr;    // D × C (one slice)
   double* pl = nullptr;     // P × L parameters of the chunk
   double* gl = nullptr;     // P × L gradients of the chunk
   double* Qr = nullptr;     // D × L
@@ -58,30 +58,9 @@ struct Workspace {
   std::vector<std::size_t> offs;  // D² beamsplitter pair offsets
   unsigned nbuf = 0;
 
-  static std::size_t count(const Plan& p, bool vjp) {
-    const std::size_t big = std::max<std::size_t>(std::size_t(p.D) * p.D, p.bs_total);
-    const unsigned nb = vjp ? p.num_buffers : 2;
-    std::size_t n = 0;
-    n += std::size_t(nb) * p.dim * C;
-    n += vjp ? p.dim * C : 0;
-    n += (vjp ? p.mat_total : p.mat_max) * C;
-    n += 2 * big * L + big * C;
-    n += 5 * std::size_t(p.D) * C;
-    n += 2 * std::size_t(p.P + 1) * L;
-    n += 2 * std::size_t(p.D) * L;
-    n += 2 * std::size_t(2 * p.M + 1) * L;
-    return n + 8 * 8;  // alignment slack
-  }
-
-  void setup(const Plan& p, bool vjp) {
-    const std::size_t need = count(p, vjp);
-    if (mem.size() < need) mem.resize(need);
-    double* q = mem.data();
-    auto take = [&](std::size_t n) {
-      double* r = q;
-      q += (n + 7) / 8 * 8;
-      return r;
-    };
+  // Carves the workspace out of `take(n)` (n doubles, 64-byte aligned pieces).
+  template <typename Take>
+  void carve(const Plan& p, bool vjp, Take&& take) {
     const std::size_t big = std::max<std::size_t>(std::size_t(p.D) * p.D, p.bs_total);
     nbuf = vjp ? p.num_buffers : 2;
     bufs = take(std::size_t(nbuf) * p.dim * C);
@@ -94,13 +73,41 @@ struct Workspace {
     Ppre = take(std::size_t(p.D) * C);
     Ppost = take(std::size_t(p.D) * C);
     Pf = take(std::size_t(p.D) * C);
-    tmp = take(std::size_t(p.D) * C);
     pl = take(std::size_t(p.P + 1) * L);
     gl = take(std::size_t(p.P + 1) * L);
     Qr = take(std::size_t(p.D) * L);
     Qc = take(std::size_t(p.D) * L);
     red = take(std::size_t(2 * p.M + 1) * L);
     up = take(std::size_t(2 * p.M + 1) * L);
+  }
+  static std::size_t round8(std::size_t n) { return (n + 7) / 8 * 8; }
+
+  // Doubles needed (plus the D² offsets, counted as doubles).
+  static std::size_t count(const Plan& p, bool vjp) {
+    std::size_t n = 8 + std::size_t(p.D) * p.D;  // alignment slack, offsets
+    Workspace dry;
+    dry.carve(p, vjp, [&](std::size_t k) {
+      n += round8(k);
+      return static_cast<double*>(nullptr);
+    });
+    return n;
+  }
+
+  void setup(const Plan& p, bool vjp) {
+    std::size_t need = 8;
+    Workspace dry;
+    dry.carve(p, vjp, [&](std::size_t k) {
+      need += round8(k);
+      return static_cast<double*>(nullptr);
+    });
+    if (mem.size() < need) mem.resize(need);
+    double* q = mem.data();
+    q += (64 - reinterpret_cast<std::uintptr_t>(q) % 64) % 64 / sizeof(double);
+    carve(p, vjp, [&](std::size_t k) {
+      double* r = q;
+      q += round8(k);
+      return r;
+    });
     if (offs.size() < std::size_t(p.D) * p.D) offs.resize(std::size_t(p.D) * p.D);
   }
   double* buf(const Plan& p, unsigned i) { return bufs + std::size_t(i) * p.dim * C; }
@@ -610,21 +617,20 @@ struct Chunk {
   // ---- backward kernels ----------------------------------------------------------------
   // With g = 2 ∂L/∂ψ* after the op and x the op's input: T[m][n] = Σ conj(g_m) x_n
   // over the slices (pass 1, row by row in registers), then g ← U† g (pass 2).
-  template <int DC>
+  template <int DC, bool SQZ>
   void back_dense_t(const Op& op, const double* __restrict x, double* g,
                     const double* __restrict U) const {
     const unsigned D = DC ? unsigned(DC) : p.D;
     constexpr unsigned DM = DC ? unsigned(DC) : kMaxCutoff;
+    constexpr unsigned step = SQZ ? 2 : 1;
     const std::size_t sC = op.s0 * C;
-    const bool sqz = op.kind == CvGate::Kind::Squeezing;
-    const unsigned step = sqz ? 2 : 1;
     const auto& bases = p.bases[op.bases];
     FOCK_UNROLL
     for (unsigned m = 0; m < D; ++m) {
       alignas(64) double acc[DM][C];
       FOCK_UNROLL
       for (unsigned n = 0; n < D; ++n) czero(acc[n]);
-      const unsigned n0 = sqz ? (m & 1) : 0;
+      const unsigned n0 = SQZ ? (m & 1) : 0;
       for (const std::size_t b : bases) {
         const double* gm = g + b * C + m * sC;
         const double* xv = x + b * C;
@@ -643,14 +649,17 @@ struct Chunk {
       for (unsigned m = 0; m < D; ++m) {
         const double* gm = gv + m * sC;
         FOCK_UNROLL
-        for (unsigned n = sqz ? (m & 1) : 0; n < D; n += step) cmacc(acc[n], U + (m * D + n) * C, gm);
+        for (unsigned n = SQZ ? (m & 1) : 0; n < D; n += step) cmacc(acc[n], U + (m * D + n) * C, gm);
       }
       FOCK_UNROLL
       for (unsigned n = 0; n < D; ++n) cstore(gv + n * sC, acc[n]);
     }
   }
   void back_dense(const Op& op, const double* x, double* g, const double* U) const {
-    with_cutoff([&](auto dc) { back_dense_t<decltype(dc)::value>(op, x, g, U); });
+    if (op.kind == CvGate::Kind::Squeezing)
+      with_cutoff([&](auto dc) { back_dense_t<decltype(dc)::value, true>(op, x, g, U); });
+    else
+      with_cutoff([&](auto dc) { back_dense_t<decltype(dc)::value, false>(op, x, g, U); });
   }
   void grads_dense(const Op& op, const double* U, const double* dU) const {
     const unsigned D = p.D;
@@ -846,7 +855,8 @@ struct Chunk {
   // g = 2 (dnorm ψ + Σ_m dn_m n_m ψ + dx_m (a_m + a_m†) ψ), upstream in w.up.
   void seed(const double* psi, double* g) const {
     const unsigned D = p.D, M = p.M;
-    const double* un = w.up + std::size_t(2 * M) * L;
+    alignas(64) double un[L];
+    FOCK_LANES un[l] = w.up[std::size_t(2 * M) * L + l];
     for (std::size_t i = 0; i < p.dim; ++i) {
       const double* v = psi + i * C;
       double* o = g + i * C;
@@ -857,8 +867,11 @@ struct Chunk {
     }
     for (unsigned m = 0; m < M; ++m) {
       const std::size_t sC = p.stride[m] * C;
-      const double* ux = w.up + std::size_t(m) * L;
-      const double* uq = w.up + std::size_t(M + m) * L;
+      alignas(64) double ux[L], uq[L];
+      FOCK_LANES {
+        ux[l] = w.up[std::size_t(m) * L + l];
+        uq[l] = w.up[std::size_t(M + m) * L + l];
+      }
       for (const std::size_t b : p.bases[m]) {
         const double* x = psi + b * C;
         double* y = g + b * C;
@@ -898,7 +911,8 @@ struct Chunk {
     const std::size_t valid = std::min<std::size_t>(L, job.batch - row0);
     for (unsigned s = 0; s < P; ++s) {
       double* v = w.pl + std::size_t(s) * L;
-      FOCK_LANES v[l] = std::size_t(l) < valid ? job.params[(row0 + l) * P + s] : 0.0;
+      for (int l = 0; l < L; ++l)  // no ivdep: padding lanes must not load
+        v[l] = std::size_t(l) < valid ? job.params[(row0 + l) * P + s] : 0.0;
     }
     double* cur = w.buf(p, 0);
     if (job.initial) {

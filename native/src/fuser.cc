@@ -138,11 +138,10 @@ void block_matrix(const std::vector<Gate>& gates, const FusedBlock& block,
     positions(g.controls, cp);
     const unsigned k = static_cast<unsigned>(g.qubits.size());
     const unsigned c = static_cast<unsigned>(g.controls.size());
-    for (std::size_t col = 0; col < D; ++col) {
-      double* v = cols.data() + 2 * col * D;
-      if (g.diagonal) kt.diagonal(v, K, tp, k, cp, c, mats[m], serial);
-      else kt.dense(v, K, tp, k, cp, c, mats[m], serial);
-    }
+    // The columns side by side form a 2K-qubit vector (column index in the
+    // high K bits): one kernel call applies the member to every column.
+    if (g.diagonal) kt.diagonal(cols.data(), 2 * K, tp, k, cp, c, mats[m], serial);
+    else kt.dense(cols.data(), 2 * K, tp, k, cp, c, mats[m], serial);
   }
   out.resize(2 * D * D);
   for (std::size_t r = 0; r < D; ++r)

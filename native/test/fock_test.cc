@@ -337,9 +337,12 @@ static void test_gradients() {
   std::uniform_real_distribution<double> u(-1, 1);
   double worst = 0;
   int cases = 0;
-  for (int trial = 0; trial < 24; ++trial) {
-    const unsigned M = 1 + trial % 4;
-    const unsigned D = 3 + (trial / 4) % 4;
+  // Trials 0..23: M = 1..4 × D = 3..6 (the unrolled kernels); 24..29: D = 2, 7, 8, 9,
+  // 12 and 30 (D ≥ 7 runs the run-time-cutoff kernels).
+  const unsigned extraM[6] = {3, 2, 3, 2, 2, 1}, extraD[6] = {2, 7, 8, 9, 12, 30};
+  for (int trial = 0; trial < 30; ++trial) {
+    const unsigned M = trial < 24 ? 1 + trial % 4 : extraM[trial - 24];
+    const unsigned D = trial < 24 ? 3 + (trial / 4) % 4 : extraD[trial - 24];
     const unsigned P = 3 + trial % 5;
     const unsigned ngates = 6 + trial % 9;
     const CvCircuit c = random_circuit(rng, M, D, ngates, P);

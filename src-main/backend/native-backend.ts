@@ -7,7 +7,7 @@ import { pauliTermMasks, type PauliSum } from '../../src-shared/observable/pauli
 import { loadAddon, type NativeAddon, type NativeCancelToken, type NativeExecOptions, type NativeObservable, type NativeProgram } from '../native/addon';
 
 /** Default largest fused block, chosen by measurement (see README, "Fusion"). */
-export const DEFAULT_FUSION = 4;
+export const DEFAULT_FUSION = 2;
 
 export function toNativeObservable(sum: PauliSum): NativeObservable {
   return sum.terms.map((t) => {

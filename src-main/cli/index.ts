@@ -2,6 +2,7 @@
 // commander; each command lives in its own module and returns an exit code.
 import { Command, InvalidArgumentError } from 'commander';
 import { runBenchGates } from '../bench/gates';
+import { runBenchSeed } from '../bench/seed';
 import { runInfo } from './info';
 import { runSimulate } from './simulate';
 import { UsageError } from './errors';
@@ -74,6 +75,18 @@ export function buildProgram(): Command {
     .option('--fusion <k>', 'block size of the fused kernel and the brickwork check', intOption('--fusion', 2, 6))
     .action(async (opts) => {
       process.exitCode = await runBenchGates(opts);
+    });
+
+  bench
+    .command('seed')
+    .description('the seed suite (BENCHMARKS.md): VQE, QAOA, QNN, QSVM, CV-QGAN … against the seed figures and goals')
+    .option('--json', 'print an array of results')
+    .option('--case <list>', 'cases to run (default: all)', listOption('--case', (s) => s))
+    .option('--quick', 'small sizes that finish within a minute (tests, CI)')
+    .option('--threads <n>', 'threads (0 = all cores)', intOption('--threads', 0, 1024))
+    .option('--precision <p>', 'f64 or f32', choice('--precision', ['f64', 'f32'] as const))
+    .action(async (opts) => {
+      process.exitCode = await runBenchSeed(opts);
     });
 
   return program;

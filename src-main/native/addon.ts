@@ -81,6 +81,22 @@ export interface GradientResult {
   gradient: Float64Array;
 }
 
+/** Lanczos settings of groundEnergy (with the usual isa/threads/onProgress/signal). */
+export interface NativeGroundEnergyOptions extends NativeExecOptions {
+  /** Lanczos steps at most (default 3000). */
+  maxIterations?: number;
+  /** Stop when the Ritz residual ‖Hy − θy‖ < tolerance · Σ|coeff| (default 1e-10). */
+  tolerance?: number;
+  /** Seed of the random start vector (default 1). */
+  seed?: number;
+}
+export interface NativeGroundEnergyResult {
+  energy: number;
+  iterations: number;
+  residual: number;
+  converged: boolean;
+}
+
 export interface NativeAddon {
   info(): NativeInfo;
   State: new (numQubits: number, precision?: NativePrecision) => NativeState;
@@ -93,6 +109,18 @@ export interface NativeAddon {
   runBatchAsync(p: NativeProgram, params: Float64Array, batch: number, obs: NativeObservable[], o?: NativeExecOptions): Promise<Float64Array>;
   gradientBatch(p: NativeProgram, params: Float64Array, batch: number, obs: NativeObservable, o?: NativeExecOptions): { values: Float64Array; gradients: Float64Array };
   gradientBatchAsync(p: NativeProgram, params: Float64Array, batch: number, obs: NativeObservable, o?: NativeExecOptions): Promise<{ values: Float64Array; gradients: Float64Array }>;
+  /** States ψ(p_i) = program(p_i)|0…0⟩: batch × 2·2^n numbers (interleaved re, im). */
+  statesBatch(p: NativeProgram, params: Float64Array, batch: number, o?: NativeExecOptions): Float64Array;
+  statesBatchAsync(p: NativeProgram, params: Float64Array, batch: number, o?: NativeExecOptions): Promise<Float64Array>;
+  /**
+   * Fidelity (QSVM) kernel K_ij = |⟨ψ(a_i)|ψ(b_j)⟩|², row-major na × nb. paramsB null (or undefined)
+   * gives the symmetric Gram matrix of the a's (nb = na).
+   */
+  fidelityKernel(p: NativeProgram, paramsA: Float64Array, na: number, paramsB: Float64Array | null, nb?: number, o?: NativeExecOptions): Float64Array;
+  fidelityKernelAsync(p: NativeProgram, paramsA: Float64Array, na: number, paramsB: Float64Array | null, nb?: number, o?: NativeExecOptions): Promise<Float64Array>;
+  /** Lowest eigenvalue of a Pauli-sum Hamiltonian (Lanczos); numQubits 1..26. */
+  groundEnergy(obs: NativeObservable, numQubits: number, o?: NativeGroundEnergyOptions): NativeGroundEnergyResult;
+  groundEnergyAsync(obs: NativeObservable, numQubits: number, o?: NativeGroundEnergyOptions): Promise<NativeGroundEnergyResult>;
   measureInplaceBandwidth(bytes: number, threads?: number, repeats?: number): number;
   clearProgramCache(): void;
 }

@@ -188,6 +188,46 @@ void gradient_batch(const Program& program, Precision precision, const double* p
                     std::size_t batch, const PauliSum& observable, double* values, double* grads,
                     const ExecOptions& opts);
 
+// ---- quantum kernels and spectra ---------------------------------------------------------------
+// The states ψ(p_i) = program(p_i)|0...0> of a batch (row-major batch x
+// num_params parameters): out holds batch x 2·2^n doubles (interleaved).
+void states_batch(const Program& program, Precision precision, const double* params,
+                  std::size_t batch, double* out, const ExecOptions& opts);
+
+// The fidelity (quantum) kernel K_ij = |<ψ(a_i)|ψ(b_j)>|^2 of a QSVM, with
+// ψ(p) = program(p)|0...0>. params_a: na x num_params (row-major); params_b:
+// nb x num_params, or null for the symmetric (Gram) matrix of the a's, when
+// nb must equal na (only i <= j is computed, then mirrored; the diagonal is
+// ‖ψ‖^4 ≈ 1). out: na x nb doubles, row-major. Every state is computed once
+// (in `precision`), then K comes from one blocked complex matrix product
+// (AVX2+FMA when opts.isa is avx2; threads over row blocks).
+void fidelity_kernel(const Program& program, Precision precision, const double* params_a,
+                     std::size_t na, const double* params_b, std::size_t nb, double* out,
+                     const ExecOptions& opts);
+
+// The lowest eigenvalue of a Pauli-sum Hamiltonian on num_qubits qubits, by
+// Lanczos (three-term recurrence in double precision, no reorthogonalisation,
+// real arithmetic when every term has an even number of Y factors). Stops when
+// the Ritz residual ‖Hy − θy‖ (β_m·|s_m|) falls below tolerance·‖H‖ (‖H‖
+// bounded by Σ|coeff|), at an invariant subspace, or after max_iterations.
+struct GroundEnergyOptions {
+  unsigned max_iterations = 3000;
+  double tolerance = 1e-10;
+  std::uint64_t seed = 1;  // of the random start vector
+};
+struct GroundEnergyResult {
+  double energy = 0;
+  unsigned iterations = 0;
+  double residual = 0;   // ‖Hy − θy‖ estimate at the end
+  bool converged = false;
+};
+constexpr unsigned kGroundEnergyMaxQubits = 26;
+// Throws Error(Range) for num_qubits < 1 or > 26 and Error(Memory) when the
+// Lanczos vectors do not fit.
+GroundEnergyResult ground_energy(const PauliSum& observable, unsigned num_qubits,
+                                 const ExecOptions& opts,
+                                 const GroundEnergyOptions& lanczos = GroundEnergyOptions());
+
 // ---- benchmarking helpers ------------------------------------------------------------
 // Sustained in-place read-modify-write bandwidth (bytes read + written per
 // second) over a buffer of `bytes`, with the given threads, best of `repeats`.

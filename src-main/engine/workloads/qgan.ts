@@ -1,0 +1,264 @@
+// The continuous-variable quantum GAN of the seed report (seed 000): a CV
+// generator in a truncated Fock basis (native, batched), a classical linear
+// decoder to 2-D, and a classical discriminator, trained on a bimodal 2-D
+// Gaussian mixture. Generator gradients are exact: the discriminator's and
+// decoder's backward passes give ∂L/∂⟨x⟩, and the core's vector–Jacobian
+// product turns that into ∂L/∂weights through the Fock-space gates.
+import { Mlp } from '../../../src-shared/ml/baselines';
+import { makeGaussianMixture2D } from '../../../src-shared/ml/datasets';
+import { gradientFlow, linearFitR2 } from '../../../src-shared/ml/metrics';
+import { Adam } from '../../../src-shared/ml/optimizers';
+import { Rng } from '../../../src-shared/random';
+import type { RunResult } from '../../../src-shared/results';
+import { loadFockAddon, type CvCircuit, type CvOptions } from '../../native/fock';
+import { NativeSession, type SessionOptions } from '../session';
+import { now, spread } from '../timing';
+
+export interface QganSpec {
+  modes: number;
+  latent: number;
+  cutoff: number;
+  layers: number;
+  /** Latent values are uniform in [−latentScale, latentScale]. */
+  latentScale: number;
+  seed: number;
+}
+
+export const QGAN_DEFAULTS: QganSpec = { modes: 4, latent: 4, cutoff: 4, layers: 2, latentScale: 0.5, seed: 5 };
+
+/** The generator: quantum circuit + decoder, with parameters and scratch. */
+export class QganGenerator {
+  readonly addon = loadFockAddon();
+  readonly circuit: CvCircuit;
+  readonly weights: Float64Array;
+  readonly decoder: Mlp;
+  readonly numWeights: number;
+
+  constructor(readonly spec: QganSpec, readonly exec: CvOptions) {
+    this.circuit = this.addon.cvQganGenerator(spec.modes, spec.cutoff, spec.layers, spec.latent);
+    this.numWeights = this.circuit.numParams - spec.latent;
+    const rng = new Rng(spec.seed);
+    // Small initial weights keep the state inside the cutoff (low truncation loss).
+    this.weights = Float64Array.from({ length: this.numWeights }, () => rng.normal() * 0.1);
+    this.decoder = new Mlp({ sizes: [spec.modes, 2], activations: 'identity', seed: spec.seed });
+  }
+
+  sampleLatent(batch: number, rng: Rng): Float64Array {
+    return Float64Array.from({ length: batch * this.spec.latent }, () => (rng.next() * 2 - 1) * this.spec.latentScale);
+  }
+
+  /** Parameter rows [z, weights] per sample. */
+  paramRows(latent: Float64Array, batch: number): Float64Array {
+    const P = this.circuit.numParams, L = this.spec.latent;
+    const rows = new Float64Array(batch * P);
+    for (let b = 0; b < batch; b++) {
+      rows.set(latent.subarray(b * L, (b + 1) * L), b * P);
+      rows.set(this.weights, b * P + L);
+    }
+    return rows;
+  }
+
+  /** Quantum part only: ⟨x⟩ per mode and norms. */
+  quantum(latent: Float64Array, batch: number) {
+    return this.addon.cvRunBatch(this.circuit, this.paramRows(latent, batch), batch, this.exec);
+  }
+
+  /** Generated 2-D samples, with the time spent per component. */
+  generate(latent: Float64Array, batch: number) {
+    const t0 = now();
+    const q = this.quantum(latent, batch);
+    const t1 = now();
+    const out = this.decoder.forward(q.x, batch);
+    return { samples: out, quantum: q, quantumMs: t1 - t0, decoderMs: now() - t1 };
+  }
+}
+
+const bceWithLogits = (logit: number, label: number) => Math.max(logit, 0) - logit * label + Math.log1p(Math.exp(-Math.abs(logit)));
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+export interface QganTrainSpec extends QganSpec {
+  epochs: number;
+  stepsPerEpoch: number;
+  batch: number;
+  learningRate: number;
+}
+
+export const QGAN_TRAIN_DEFAULTS: QganTrainSpec = { ...QGAN_DEFAULTS, epochs: 5, stepsPerEpoch: 10, batch: 16, learningRate: 0.01 };
+
+/** Seed report's training loop: per step one discriminator and one generator update. */
+export function trainQgan(spec: Partial<QganTrainSpec> = {}, opts: SessionOptions & { onStep?: (step: number, dLoss: number, gLoss: number) => void } = {}): RunResult {
+  const s: QganTrainSpec = { ...QGAN_TRAIN_DEFAULTS, ...spec };
+  const session = new NativeSession(opts);
+  const exec: CvOptions = { isa: session.exec.isa, threads: session.exec.threads };
+  const t0 = now();
+  const gen = new QganGenerator(s, exec);
+  const disc = new Mlp({ sizes: [2, 16, 1], activations: ['leakyRelu', 'identity'], seed: s.seed + 1 });
+  const gOpt = new Adam({ lr: s.learningRate }), decOpt = new Adam({ lr: s.learningRate }), dOpt = new Adam({ lr: s.learningRate });
+  const rng = new Rng(s.seed);
+  const B = s.batch, L = s.latent, M = s.modes, P = gen.circuit.numParams;
+  const real = makeGaussianMixture2D({ n: s.epochs * s.stepsPerEpoch * B, seed: s.seed });
+  const dLosses: number[] = [], gLosses: number[] = [];
+  const phases = { quantum: 0, decoder: 0, classical: 0 };
+  let step = 0;
+  for (let epoch = 0; epoch < s.epochs; epoch++)
+    for (let k = 0; k < s.stepsPerEpoch; k++, step++) {
+      // ---- discriminator step: real → 1, fake → 0
+      const fake = gen.generate(gen.sampleLatent(B, rng), B);
+      phases.quantum += fake.quantumMs;
+      phases.decoder += fake.decoderMs;
+      const c0 = now();
+      const X = new Float64Array(4 * B);
+      X.set(real.subarray(step * 2 * B, (step + 1) * 2 * B), 0);
+      X.set(fake.samples, 2 * B);
+      const logits = disc.forward(X, 2 * B);
+      let dLoss = 0;
+      const dOut = new Float64Array(2 * B);
+      for (let i = 0; i < 2 * B; i++) {
+        const label = i < B ? 1 : 0;
+        dLoss += bceWithLogits(logits[i], label) / (2 * B);
+        dOut[i] = (sigmoid(logits[i]) - label) / (2 * B);
+      }
+      dOpt.step(disc.params, disc.backward(dOut).gradParams);
+      phases.classical += now() - c0;
+
+      // ---- generator step: non-saturating loss −log D(G(z))
+      const z = gen.sampleLatent(B, rng);
+      const g = gen.generate(z, B);
+      phases.quantum += g.quantumMs;
+      phases.decoder += g.decoderMs;
+      const c1 = now();
+      const gl = disc.forward(g.samples, B);
+      let gLoss = 0;
+      const gOut = new Float64Array(B);
+      for (let i = 0; i < B; i++) {
+        gLoss += bceWithLogits(gl[i], 1) / B;
+        gOut[i] = (sigmoid(gl[i]) - 1) / B;
+      }
+      const dSamples = disc.backward(gOut).gradInput; // ∂L/∂generated (B × 2)
+      gen.decoder.forward(g.quantum.x, B); // re-prime the decoder's cache for this batch
+      const dec = gen.decoder.backward(dSamples); // ∂L/∂decoder params, ∂L/∂⟨x⟩
+      phases.classical += now() - c1;
+      const q0 = now();
+      const vjp = gen.addon.cvVjpBatch(gen.circuit, gen.paramRows(z, B), B, dec.gradInput, null, null, exec);
+      phases.quantum += now() - q0;
+      const c2 = now();
+      const gw = new Float64Array(gen.numWeights);
+      for (let b = 0; b < B; b++) for (let w = 0; w < gen.numWeights; w++) gw[w] += vjp.gradients[b * P + L + w];
+      gOpt.step(gen.weights, gw);
+      decOpt.step(gen.decoder.params, dec.gradParams);
+      phases.classical += now() - c2;
+      dLosses.push(dLoss);
+      gLosses.push(gLoss);
+      opts.onStep?.(step, dLoss, gLoss);
+      void M;
+    }
+  const totalS = (now() - t0) / 1000;
+  // quality of the trained generator on a fresh batch
+  const zEval = gen.sampleLatent(512, rng);
+  const ev = gen.generate(zEval, 512);
+  let truncation = 0;
+  for (const v of ev.quantum.norm) truncation += (1 - v) / ev.quantum.norm.length;
+  return {
+    kind: 'qgan-train',
+    params: { ...s, numWeights: gen.numWeights },
+    metrics: { s_total: totalS, ms_per_step: (totalS * 1000) / step, steps: step },
+    quality: {
+      final_d_loss: dLosses[dLosses.length - 1],
+      final_g_loss: gLosses[gLosses.length - 1],
+      truncation_loss: truncation,
+      linear_interpolation_r2: linearFitR2(zEval, ev.samples, 512),
+    },
+    curves: { d_loss: dLosses, g_loss: gLosses },
+    phases,
+    details: {},
+    env: session.environment(),
+  };
+}
+
+export interface QganBenchSpec extends QganSpec {
+  batches: number[];
+  repeats: number;
+}
+
+/** The seed report's batch-scaling table for Quench, plus quality metrics and a gradient check. */
+export function benchQgan(spec: Partial<QganBenchSpec> = {}, opts: SessionOptions = {}): RunResult {
+  const s: QganBenchSpec = { ...QGAN_DEFAULTS, batches: [1, 4, 8, 16, 32, 256, 4096], repeats: 7, ...spec };
+  const session = new NativeSession(opts);
+  const exec: CvOptions = { isa: session.exec.isa, threads: session.exec.threads };
+  const gen = new QganGenerator(s, exec);
+  const rng = new Rng(s.seed);
+  const table: { batch: number; s_total: number; ms_per_sample: number; us_per_sample: number; us_min: number; us_max: number; samples_per_s: number; quantum_us: number; decoder_us: number }[] = [];
+  for (const B of s.batches) {
+    const z = gen.sampleLatent(B, rng);
+    const reps = B >= 1024 ? Math.max(3, Math.floor(s.repeats / 2)) : s.repeats;
+    const per: number[] = [], q: number[] = [], d: number[] = [];
+    gen.generate(z, B); // warm-up
+    for (let r = 0; r < reps; r++) {
+      const t0 = now();
+      const g = gen.generate(z, B);
+      per.push(((now() - t0) * 1000) / B);
+      q.push((g.quantumMs * 1000) / B);
+      d.push((g.decoderMs * 1000) / B);
+    }
+    const sp = spread(per);
+    table.push({ batch: B, s_total: (sp.median * B) / 1e6, ms_per_sample: sp.median / 1000, us_per_sample: sp.median, us_min: sp.min, us_max: sp.max, samples_per_s: 1e6 / sp.median, quantum_us: spread(q).median, decoder_us: spread(d).median });
+  }
+  // quality: truncation loss, linear-interpolation R², gradient flow, VJP vs finite differences
+  const N = 256;
+  const z = gen.sampleLatent(N, rng);
+  const ev = gen.generate(z, N);
+  let truncation = 0;
+  for (const v of ev.quantum.norm) truncation += (1 - v) / N;
+  const dx = Float64Array.from({ length: N * s.modes }, () => rng.next() * 2 - 1);
+  const vjp = gen.addon.cvVjpBatch(gen.circuit, gen.paramRows(z, N), N, dx, null, null, exec);
+  const P = gen.circuit.numParams;
+  const perSample: Float64Array[] = [];
+  for (let b = 0; b < N; b++) perSample.push(vjp.gradients.subarray(b * P + s.latent, (b + 1) * P));
+  const gradCheck = finiteDifferenceCheck(gen, exec, rng);
+  const b32 = table.find((r) => r.batch === 32) ?? table[table.length - 1];
+  return {
+    kind: 'qgan',
+    params: { ...s, numWeights: gen.numWeights, gates: gen.circuit.gates.length },
+    metrics: {
+      us_per_sample_batch32: b32.us_per_sample,
+      us_per_sample_batch32_min: b32.us_min,
+      us_per_sample_batch32_max: b32.us_max,
+      us_per_sample_batch1: table[0].us_per_sample,
+      us_per_sample_largest_batch: table[table.length - 1].us_per_sample,
+    },
+    quality: {
+      truncation_loss: truncation,
+      linear_interpolation_r2: linearFitR2(z, ev.samples, N),
+      gradient_flow: gradientFlow(perSample),
+      gradient_max_rel_error: gradCheck,
+    },
+    curves: {},
+    phases: { quantum: b32.quantum_us, decoder: b32.decoder_us },
+    details: { table },
+    env: session.environment(),
+  };
+}
+
+/** Max relative error of the VJP against central finite differences on a few weights. */
+function finiteDifferenceCheck(gen: QganGenerator, exec: CvOptions, rng: Rng): number {
+  const B = 4, P = gen.circuit.numParams, M = gen.spec.modes;
+  const rows = gen.paramRows(gen.sampleLatent(B, rng), B);
+  const dx = Float64Array.from({ length: B * M }, () => rng.next() * 2 - 1);
+  const vjp = gen.addon.cvVjpBatch(gen.circuit, rows, B, dx, null, null, exec);
+  const loss = (r: Float64Array) => gen.addon.cvRunBatch(gen.circuit, r, B, exec).x.reduce((acc, v, i) => acc + v * dx[i], 0);
+  let worst = 0;
+  const h = 1e-6;
+  for (let trial = 0; trial < 12; trial++) {
+    const k = rng.int(P);
+    const plus = rows.slice(), minus = rows.slice();
+    for (let b = 0; b < B; b++) {
+      plus[b * P + k] += h;
+      minus[b * P + k] -= h;
+    }
+    const fd = (loss(plus) - loss(minus)) / (2 * h);
+    let an = 0;
+    for (let b = 0; b < B; b++) an += vjp.gradients[b * P + k];
+    worst = Math.max(worst, Math.abs(an - fd) / Math.max(1e-3, Math.abs(fd)));
+  }
+  return worst;
+}

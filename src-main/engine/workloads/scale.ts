@@ -1,0 +1,59 @@
+// The `scale` case: does per-sample cost stay flat as the data grows?
+// QNN: one training epoch at each size (time per sample); QSVM: the
+// symmetric fidelity kernel at each size (total time, quadratic by nature).
+import { lower } from '../../../src-shared/circuit/lower';
+import type { RunResult } from '../../../src-shared/results';
+import { prepareClassification } from '../../../src-shared/workloads/data';
+import { QNN_DEFAULTS, qnnCircuit, qnnInitialWeights } from '../../../src-shared/workloads/qnn';
+import { QSVM_DEFAULTS, featureMapParams, zzFeatureMap } from '../../../src-shared/workloads/qsvm';
+import { NativeSession, type SessionOptions } from '../session';
+import { now } from '../timing';
+import { QnnTrainer } from './qnn';
+
+export interface ScaleSpec {
+  sizes: number[];
+  qubits: number;
+  layers: number;
+  features: number;
+  seed: number;
+}
+
+export const SCALE_DEFAULTS: ScaleSpec = { sizes: [1000, 2000, 5000, 10000], qubits: QNN_DEFAULTS.qubits, layers: QNN_DEFAULTS.layers, features: QSVM_DEFAULTS.features, seed: 13 };
+
+export function runScale(spec: Partial<ScaleSpec> = {}, opts: SessionOptions = {}): RunResult {
+  const s: ScaleSpec = { ...SCALE_DEFAULTS, ...spec };
+  const session = new NativeSession(opts);
+  const metrics: Record<string, number> = {};
+  const qnn = lower(qnnCircuit({ qubits: s.qubits, layers: s.layers, seed: s.seed }));
+  const fmap = { ...QSVM_DEFAULTS, features: s.features };
+  const kernelCircuit = lower(zzFeatureMap(fmap));
+  const qnnCurve: number[] = [], kernelCurve: number[] = [];
+  for (const n of s.sizes) {
+    const { train } = prepareClassification({ dataset: 'moons', train: n, test: Math.max(2, Math.round(n / 10)), features: s.qubits, seed: s.seed });
+    const trainer = new QnnTrainer(session, qnn, { qubits: s.qubits, batchSize: 32, learningRate: 0.05, seed: s.seed }, qnnInitialWeights({ qubits: s.qubits, layers: s.layers, seed: s.seed }));
+    trainer.epoch(train); // warm-up epoch (caches, pages)
+    const t0 = now();
+    trainer.epoch(train);
+    metrics[`qnn_us_per_sample_${n}`] = ((now() - t0) * 1000) / train.numSamples;
+    qnnCurve.push(metrics[`qnn_us_per_sample_${n}`]);
+
+    const { train: kTrain } = prepareClassification({ dataset: 'moons', train: n, test: 2, features: s.features, seed: s.seed });
+    const params = featureMapParams(fmap, kTrain.features, kTrain.numSamples);
+    const k0 = now();
+    session.addon.fidelityKernel(session.program(kernelCircuit), params, kTrain.numSamples, null, kTrain.numSamples, session.exec);
+    metrics[`qsvm_kernel_s_${n}`] = (now() - k0) / 1000;
+    kernelCurve.push(metrics[`qsvm_kernel_s_${n}`]);
+  }
+  const first = s.sizes[0], last = s.sizes[s.sizes.length - 1];
+  metrics.qnn_per_sample_drift = metrics[`qnn_us_per_sample_${last}`] / metrics[`qnn_us_per_sample_${first}`] - 1;
+  return {
+    kind: 'scale',
+    params: { ...s },
+    metrics,
+    quality: {},
+    curves: { qnn_us_per_sample: qnnCurve, qsvm_kernel_s: kernelCurve },
+    phases: {},
+    details: {},
+    env: session.environment(),
+  };
+}
