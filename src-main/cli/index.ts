@@ -5,6 +5,7 @@ import { runBenchGates } from '../bench/gates';
 import { runBenchSeed } from '../bench/seed';
 import { runInfo } from './info';
 import { runSimulate } from './simulate';
+import { runProjectFile } from './run';
 import { UsageError } from './errors';
 
 declare const __QUENCH_VERSION__: string | undefined;
@@ -60,6 +61,17 @@ export function buildProgram(): Command {
     .option('--seed <s>', 'seed for sampling', intOption('--seed', 0, Number.MAX_SAFE_INTEGER), 0)
     .action(async (file: string, opts) => {
       process.exitCode = await runSimulate(file, opts);
+    });
+
+  program
+    .command('run')
+    .description("run a project's experiments headless and store the runs in the file")
+    .argument('<file>', 'project file (*.quench.json)')
+    .option('--experiment <id>', 'run only this experiment (repeatable)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--json', 'print the new runs as JSON')
+    .option('--no-save', 'do not write the runs into the file')
+    .action(async (file: string, opts) => {
+      process.exitCode = await runProjectFile(file, opts);
     });
 
   const bench = program.command('bench').description('benchmarks (performance lives here, not in tests)');

@@ -16,11 +16,17 @@ export interface VqeSpec {
   /** Pauli-sum text for hamiltonian = 'custom'. */
   pauliSum?: string;
   layers: number;
+  /**
+   * 'hea': hardware-efficient (RY·RZ + CNOT ladder/ring), the seed configuration;
+   * 'hva': Hamiltonian-variational ansatz for XXZ chains (singlet pairs, then
+   * alternating even/odd-bond exchange layers exp(−iθ(XX+YY)/2)·exp(−iφ ZZ/2)).
+   */
+  ansatz: 'hea' | 'hva';
   entangler: 'ladder' | 'ring';
   seed: number;
 }
 
-export const VQE_DEFAULTS: VqeSpec = { qubits: 10, hamiltonian: 'heisenberg', J: 1, delta: 1, h: 1, periodic: false, layers: 4, entangler: 'ladder', seed: 1 };
+export const VQE_DEFAULTS: VqeSpec = { qubits: 10, hamiltonian: 'heisenberg', J: 1, delta: 1, h: 1, periodic: false, layers: 4, ansatz: 'hea', entangler: 'ladder', seed: 1 };
 
 export function vqeHamiltonian(s: VqeSpec): PauliSum {
   let H: PauliSum;
@@ -34,8 +40,39 @@ export function vqeHamiltonian(s: VqeSpec): PauliSum {
   return H;
 }
 
+export function vqeAnsatz(s: Pick<VqeSpec, 'qubits' | 'layers' | 'entangler'> & { ansatz?: VqeSpec['ansatz'] }): Circuit {
+  return s.ansatz === 'hva' ? hamiltonianVariationalAnsatz(s) : hardwareEfficientAnsatz(s);
+}
+
+/**
+ * HVA for XXZ chains (cf. Wiersema et al., PRX Quantum 2020): start in a
+ * product of singlets on bonds (0,1), (2,3), … (an eigenstate of the even
+ * bonds), then L layers of exchange rotations on even bonds, then odd bonds,
+ * each bond with its own angles: exp(−iθ/2·XX)·exp(−iθ/2·YY) and exp(−iφ/2·ZZ).
+ * Parameters: 2·(n − 1)·L (+ the periodic bond).
+ */
+export function hamiltonianVariationalAnsatz(s: Pick<VqeSpec, 'qubits' | 'layers' | 'entangler'>): Circuit {
+  const n = s.qubits;
+  const ops: Operation[] = [];
+  for (let q = 0; q + 1 < n; q += 2) {
+    // |01⟩ → singlet (|01⟩ − |10⟩)/√2 on (q, q+1)
+    ops.push({ gate: 'x', qubits: [q + 1] }, { gate: 'h', qubits: [q] }, { gate: 'cx', qubits: [q, q + 1] }, { gate: 'z', qubits: [q] });
+  }
+  const bonds: [number, number][] = [];
+  for (let q = 0; q + 1 < n; q += 2) bonds.push([q, q + 1]);
+  for (let q = 1; q + 1 < n; q += 2) bonds.push([q, q + 1]);
+  if (s.entangler === 'ring' && n > 2) bonds.push([n - 1, 0]);
+  let slot = 0;
+  for (let l = 0; l < s.layers; l++)
+    for (const [a, b] of bonds) {
+      const xy = { slot: slot++ }, zz = { slot: slot++ };
+      ops.push({ gate: 'rxx', qubits: [a, b], params: [xy] }, { gate: 'ryy', qubits: [a, b], params: [xy] }, { gate: 'rzz', qubits: [a, b], params: [zz] });
+    }
+  return { numQubits: n, numParams: slot, ops };
+}
+
 /** Parameters: 2·qubits·(layers + 1), slot order layer-major, RY then RZ per qubit. */
-export function vqeAnsatz(s: Pick<VqeSpec, 'qubits' | 'layers' | 'entangler'>): Circuit {
+export function hardwareEfficientAnsatz(s: Pick<VqeSpec, 'qubits' | 'layers' | 'entangler'>): Circuit {
   const n = s.qubits;
   const ops: Operation[] = [];
   let slot = 0;

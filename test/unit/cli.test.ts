@@ -74,4 +74,21 @@ describe('quench CLI', () => {
     }
     expect(out.brickwork.passes.fusion4).toBeLessThan(out.brickwork.passes.fusion0);
   });
+
+  it('bench seed --quick runs every case and reports figures, targets, quality and environment', () => {
+    const r = quench('bench', 'seed', '--quick', '--json', '--threads', '1');
+    expect(r.status, r.stderr).toBe(0);
+    const results = JSON.parse(r.stdout);
+    expect(results.map((x: { case: string }) => x.case)).toEqual(['vqe', 'qaoa', 'qnn', 'qsvm', 'qgan', 'qgan-train', 'scale', 'gates']);
+    for (const x of results) {
+      expect(Object.keys(x)).toEqual(expect.arrayContaining(['case', 'params', 'metrics', 'target', 'quality', 'env', 'checks', 'pass']));
+      expect(Number.isFinite(x.headline.value)).toBe(true);
+      expect(x.env.cpu.length).toBeGreaterThan(0);
+      expect(x.checks.length).toBeGreaterThan(0);
+    }
+    const byCase = Object.fromEntries(results.map((x: { case: string }) => [x.case, x]));
+    expect(byCase.qaoa.details.edges.length).toBeGreaterThan(0);
+    expect(byCase.vqe.details.hva.exact_energy).toBeLessThan(byCase.vqe.details.hva.energy + 1e-9);
+    expect(byCase.qgan.details.table.map((t: { batch: number }) => t.batch)).toEqual([1, 8, 32, 256]);
+  }, 240_000);
 });

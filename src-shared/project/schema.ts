@@ -1,0 +1,147 @@
+// The project file (*.quench.json): experiments and their runs. Validated
+// with zod on open — an error names the path of the bad field — and migrated
+// forward from older versions. Pure TypeScript, shared by the CLI, the engine
+// and the UI.
+import { z } from 'zod';
+
+export const PROJECT_FORMAT = 'quench-project';
+export const PROJECT_VERSION = 1;
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const pos = z.number().finite().positive();
+const seed = int(0, 2 ** 31 - 1);
+const datasetName = z.enum(['moons', 'circles', 'blobs', 'xor', 'adhoc', 'iris']);
+
+/** Workload parameters per kind; every field optional (defaults from BENCHMARKS.md), unknown keys rejected. */
+export const WORKLOAD_PARAMS = {
+  vqe: z.strictObject({
+    qubits: int(2, 26), hamiltonian: z.enum(['heisenberg', 'tfim', 'custom']), J: z.number().finite(), delta: z.number().finite(), h: z.number().finite(),
+    periodic: z.boolean(), pauliSum: z.string().max(100_000), layers: int(1, 200), ansatz: z.enum(['hea', 'hva']), entangler: z.enum(['ladder', 'ring']), seed,
+    optimizer: z.enum(['lbfgs', 'adam', 'spsa']), iterations: int(1, 100_000), learningRate: pos,
+  }).partial(),
+  qaoa: z.strictObject({
+    nodes: int(2, 26), degree: int(1, 25), p: int(1, 50), seed,
+    edges: z.array(z.tuple([int(0, 25), int(0, 25)]).or(z.tuple([int(0, 25), int(0, 25), z.number().finite()]))).max(10_000),
+    optimizer: z.enum(['adam', 'lbfgs', 'spsa']), iterations: int(1, 100_000), learningRate: pos, shots: int(1, 10_000_000),
+  }).partial(),
+  qnn: z.strictObject({
+    qubits: int(1, 24), layers: int(1, 100), seed, dataset: datasetName, train: int(2, 1_000_000), test: int(2, 1_000_000),
+    epochs: int(1, 10_000), batchSize: int(1, 100_000), learningRate: pos, inferenceBatch: int(1, 1_000_000), latencySamples: int(1, 100_000), baselines: z.boolean(),
+  }).partial(),
+  qsvm: z.strictObject({
+    features: int(1, 20), reps: int(1, 20), entanglement: z.enum(['full', 'linear']), dataset: datasetName, train: int(2, 100_000), test: int(2, 100_000), C: pos, seed, baseline: z.boolean(),
+  }).partial(),
+  qgan: z.strictObject({
+    modes: int(1, 8), latent: int(1, 16), cutoff: int(2, 30), layers: int(1, 50), latentScale: pos, seed, batches: z.array(int(1, 1_000_000)).min(1).max(32), repeats: int(1, 1000),
+  }).partial(),
+  'qgan-train': z.strictObject({
+    modes: int(1, 8), latent: int(1, 16), cutoff: int(2, 30), layers: int(1, 50), latentScale: pos, seed, epochs: int(1, 10_000), stepsPerEpoch: int(1, 10_000), batch: int(1, 100_000), learningRate: pos,
+  }).partial(),
+  scale: z.strictObject({ sizes: z.array(int(2, 1_000_000)).min(1).max(20), qubits: int(1, 24), layers: int(1, 100), features: int(1, 20), seed }).partial(),
+  circuit: z.strictObject({
+    qasm: z.string().min(1).max(50_000_000), observables: z.array(z.string().max(100_000)).max(1000), shots: int(1, 100_000_000), seed,
+  }).partial({ observables: true, shots: true, seed: true }),
+} as const;
+
+export type ExperimentKind = keyof typeof WORKLOAD_PARAMS;
+export const EXPERIMENT_KINDS = Object.keys(WORKLOAD_PARAMS) as ExperimentKind[];
+
+export const RunSettings = z.strictObject({
+  backend: z.enum(['native-avx2', 'native-scalar', 'webgpu', 'reference']).default('native-avx2'),
+  precision: z.enum(['f64', 'f32']).default('f64'),
+  threads: int(0, 1024).default(0),
+  fusion: int(0, 6).optional(),
+});
+
+const experimentBase = { id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'ids are 1–64 letters, digits, _ . -'), name: z.string().min(1).max(200), notes: z.string().max(100_000).optional(), settings: RunSettings.prefault({}) };
+
+export const Experiment = z.discriminatedUnion('kind', [
+  z.strictObject({ ...experimentBase, kind: z.literal('vqe'), params: WORKLOAD_PARAMS.vqe.prefault({}) }),
+  z.strictObject({ ...experimentBase, kind: z.literal('qaoa'), params: WORKLOAD_PARAMS.qaoa.prefault({}) }),
+  z.strictObject({ ...experimentBase, kind: z.literal('qnn'), params: WORKLOAD_PARAMS.qnn.prefault({}) }),
+  z.strictObject({ ...experimentBase, kind: z.literal('qsvm'), params: WORKLOAD_PARAMS.qsvm.prefault({}) }),
+  z.strictObject({ ...experimentBase, kind: z.literal('qgan'), params: WORKLOAD_PARAMS.qgan.prefault({}) }),
+  z.strictObject({ ...experimentBase, kind: z.literal('qgan-train'), params: WORKLOAD_PARAMS['qgan-train'].prefault({}) }),
+  z.strictObject({ ...experimentBase, kind: z.literal('scale'), params: WORKLOAD_PARAMS.scale.prefault({}) }),
+  z.strictObject({ ...experimentBase, kind: z.literal('circuit'), params: WORKLOAD_PARAMS.circuit }),
+]);
+
+const numberRecord = z.record(z.string(), z.number());
+export const StoredResult = z.object({
+  kind: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  metrics: numberRecord,
+  quality: numberRecord,
+  curves: z.record(z.string(), z.array(z.number())),
+  phases: z.record(z.string(), z.number().optional()),
+  details: z.record(z.string(), z.unknown()),
+  env: z.object({ quench: z.string(), cpu: z.string(), logicalCores: z.number(), isa: z.string(), precision: z.string(), threads: z.number(), backend: z.string(), node: z.string(), platform: z.string(), adapter: z.string().optional() }),
+});
+
+export const Run = z.strictObject({
+  id: z.string().min(1).max(100),
+  experimentId: z.string().min(1).max(64),
+  startedAt: z.iso.datetime(),
+  durationMs: z.number().nonnegative(),
+  status: z.enum(['completed', 'failed', 'cancelled']),
+  settings: RunSettings,
+  result: StoredResult.optional(),
+  error: z.string().max(100_000).optional(),
+});
+
+export const Project = z.strictObject({
+  format: z.literal(PROJECT_FORMAT),
+  version: z.literal(PROJECT_VERSION),
+  name: z.string().min(1).max(200),
+  experiments: z.array(Experiment).max(10_000),
+  runs: z.array(Run).max(1_000_000).default([]),
+}).superRefine((p, ctx) => {
+  const ids = new Set<string>();
+  p.experiments.forEach((e, i) => {
+    if (ids.has(e.id)) ctx.addIssue({ code: 'custom', path: ['experiments', i, 'id'], message: `duplicate experiment id '${e.id}'` });
+    ids.add(e.id);
+  });
+  p.runs.forEach((r, i) => {
+    if (!ids.has(r.experimentId)) ctx.addIssue({ code: 'custom', path: ['runs', i, 'experimentId'], message: `no experiment with id '${r.experimentId}'` });
+  });
+});
+
+export type Project = z.infer<typeof Project>;
+export type Experiment = z.infer<typeof Experiment>;
+export type Run = z.infer<typeof Run>;
+export type RunSettings = z.infer<typeof RunSettings>;
+
+export class ProjectError extends Error {
+  override name = 'ProjectError';
+}
+
+/** Older versions → current. Each step takes version N and returns N+1. */
+const MIGRATIONS: Record<number, (p: Record<string, unknown>) => Record<string, unknown>> = {};
+
+/** Parse, migrate and validate a project from JSON text. `source` names the file in errors. */
+export function parseProject(text: string, source = 'project'): Project {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ProjectError(`${source}: not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ProjectError(`${source}: a project file is a JSON object`);
+  let obj = raw as Record<string, unknown>;
+  if (obj.format !== PROJECT_FORMAT) throw new ProjectError(`${source}: format must be '${PROJECT_FORMAT}' (got ${JSON.stringify(obj.format)})`);
+  if (typeof obj.version !== 'number' || !Number.isInteger(obj.version) || obj.version < 1) throw new ProjectError(`${source}: version must be a positive integer`);
+  if (obj.version > PROJECT_VERSION) throw new ProjectError(`${source}: version ${obj.version} was written by a newer Quench (this one reads up to ${PROJECT_VERSION})`);
+  while ((obj.version as number) < PROJECT_VERSION) obj = { ...MIGRATIONS[obj.version as number](obj), version: (obj.version as number) + 1 };
+  const parsed = Project.safeParse(obj);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problem(s))` : '';
+    throw new ProjectError(`${source}: ${path || '(root)'}: ${issue.message}${more}`);
+  }
+  return parsed.data;
+}
+
+export function serializeProject(p: Project): string {
+  return JSON.stringify(p, null, 2) + '\n';
+}

@@ -1,0 +1,63 @@
+// Project files: validation names the bad field, migration refuses the future,
+// saves are atomic, `quench run` stores runs.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseProject, serializeProject } from '../../src-shared/project/schema';
+import { loadProject, saveProjectAtomic } from '../../src-main/project/store';
+
+const root = path.resolve(__dirname, '../..');
+const example = path.join(root, 'examples/seed-suite.quench.json');
+
+describe('project files', () => {
+  it('reads the example project with defaults filled in', () => {
+    const p = loadProject(example);
+    expect(p.experiments.map((e) => e.kind)).toContain('qgan');
+    expect(p.experiments[0].settings.threads).toBe(0);
+    expect(parseProject(serializeProject(p))).toEqual(p);
+  });
+
+  it('names the path of a bad field', () => {
+    const p = JSON.parse(fs.readFileSync(example, 'utf8'));
+    p.experiments[2].params.nodes = 'twenty';
+    expect(() => parseProject(JSON.stringify(p), 'x.quench.json')).toThrow(/x\.quench\.json: experiments\[2\]\.params\.nodes/);
+    p.experiments[2].params.nodes = 20;
+    p.experiments[2].params.node = 20;
+    expect(() => parseProject(JSON.stringify(p))).toThrow(/experiments\[2\]\.params.*node/);
+    delete p.experiments[2].params.node;
+    p.experiments[1].id = 'vqe';
+    expect(() => parseProject(JSON.stringify(p))).toThrow(/duplicate experiment id 'vqe'/);
+    expect(() => parseProject('{"format":"quench-project","version":99}')).toThrow(/newer Quench/);
+    expect(() => parseProject('{not json')).toThrow(/not valid JSON/);
+    expect(() => parseProject('[]')).toThrow(/JSON object/);
+  });
+
+  it('saves atomically and leaves no temp files', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quench-'));
+    const file = path.join(dir, 'p.quench.json');
+    const p = loadProject(example);
+    saveProjectAtomic(file, p);
+    saveProjectAtomic(file, { ...p, name: 'renamed' });
+    expect(loadProject(file).name).toBe('renamed');
+    expect(fs.readdirSync(dir)).toEqual(['p.quench.json']);
+  });
+
+  it('quench run executes experiments and stores the runs in the file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quench-'));
+    const file = path.join(dir, 'seed.quench.json');
+    fs.copyFileSync(example, file);
+    const r = spawnSync(process.execPath, [path.join(root, 'bin/quench.js'), 'run', file, '--experiment', 'bell', '--experiment', 'qgan-train', '--json'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const runs = JSON.parse(r.stdout);
+    expect(runs.map((x: { status: string }) => x.status)).toEqual(['completed', 'completed']);
+    const stored = loadProject(file);
+    expect(stored.runs).toHaveLength(2);
+    expect(stored.runs[0].result!.quality.expectation_0).toBeCloseTo(1, 10);
+    expect(stored.runs[1].result!.metrics.s_total).toBeGreaterThan(0);
+    const bad = spawnSync(process.execPath, [path.join(root, 'bin/quench.js'), 'run', file, '--experiment', 'nope'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/no experiment 'nope'/);
+  });
+});
