@@ -188,7 +188,9 @@ export const SEED_CASES: SeedCase[] = [
       };
     },
     extraLines: (r) => [
+      `info     time: quantum circuit ${r.metrics.ms_quantum.toFixed(0)} ms, decoder ${r.metrics.ms_decoder.toFixed(1)} ms, training overhead (discriminator, optimisers) ${r.metrics.ms_training_overhead.toFixed(0)} ms`,
       `info     final D loss ${r.quality.final_d_loss.toFixed(3)}, G loss ${r.quality.final_g_loss.toFixed(3)}; truncation loss ${r.quality.truncation_loss.toExponential(2)}; linear-interpolation R² ${r.quality.linear_interpolation_r2.toFixed(3)}`,
+      `info     MMD² to the target: quantum generator ${r.quality.mmd2_to_target.toFixed(4)}, classical MLP generator (${r.quality.classical_generator_params} params, same latent, ${(1000 * r.quality.classical_s_total).toFixed(0)} ms) ${r.quality.classical_mmd2_to_target.toFixed(4)}`,
     ],
   },
   {

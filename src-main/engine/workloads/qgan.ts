@@ -73,6 +73,61 @@ export class QganGenerator {
   }
 }
 
+/** Squared maximum mean discrepancy with an RBF kernel (bandwidth σ): 0 when the samples' distributions agree. */
+export function mmd2(a: Float64Array, b: Float64Array, sigma = 0.5): number {
+  const k = (x: Float64Array, i: number, y: Float64Array, j: number) => Math.exp(-((x[2 * i] - y[2 * j]) ** 2 + (x[2 * i + 1] - y[2 * j + 1]) ** 2) / (2 * sigma * sigma));
+  const n = a.length / 2, m = b.length / 2;
+  let aa = 0, bb = 0, ab = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) aa += k(a, i, a, j);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) if (i !== j) bb += k(b, i, b, j);
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) ab += k(a, i, b, j);
+  return aa / (n * (n - 1)) + bb / (m * (m - 1)) - (2 * ab) / (n * m);
+}
+
+/**
+ * The classical baseline: an MLP generator with the same latent size
+ * (latent → 16 → 2, tanh), the same discriminator, steps and batch.
+ */
+export function trainClassicalGan(s: QganTrainSpec): { seconds: number; mmd2: number; dLoss: number; gLoss: number; params: number } {
+  const t0 = now();
+  const rng = new Rng(s.seed + 100);
+  const gen = new Mlp({ sizes: [s.latent, 16, 2], activations: ['tanh', 'identity'], seed: s.seed + 2 });
+  const disc = new Mlp({ sizes: [2, 16, 1], activations: ['leakyRelu', 'identity'], seed: s.seed + 1 });
+  const gOpt = new Adam({ lr: s.learningRate }), dOpt = new Adam({ lr: s.learningRate });
+  const B = s.batch;
+  const steps = s.epochs * s.stepsPerEpoch;
+  const real = makeGaussianMixture2D({ n: steps * B, seed: s.seed });
+  const latent = (n: number) => Float64Array.from({ length: n * s.latent }, () => (rng.next() * 2 - 1) * s.latentScale);
+  let dLoss = 0, gLoss = 0;
+  for (let step = 0; step < steps; step++) {
+    const fake = gen.forward(latent(B), B).slice();
+    const X = new Float64Array(4 * B);
+    X.set(real.subarray(step * 2 * B, (step + 1) * 2 * B), 0);
+    X.set(fake, 2 * B);
+    const logits = disc.forward(X, 2 * B);
+    const dOut = new Float64Array(2 * B);
+    dLoss = 0;
+    for (let i = 0; i < 2 * B; i++) {
+      const label = i < B ? 1 : 0;
+      dLoss += bceWithLogits(logits[i], label) / (2 * B);
+      dOut[i] = (sigmoid(logits[i]) - label) / (2 * B);
+    }
+    dOpt.step(disc.params, disc.backward(dOut).gradParams);
+    const samples = gen.forward(latent(B), B);
+    const gl = disc.forward(samples, B);
+    const gOut = new Float64Array(B);
+    gLoss = 0;
+    for (let i = 0; i < B; i++) {
+      gLoss += bceWithLogits(gl[i], 1) / B;
+      gOut[i] = (sigmoid(gl[i]) - 1) / B;
+    }
+    gOpt.step(gen.params, gen.backward(disc.backward(gOut).gradInput).gradParams);
+  }
+  const seconds = (now() - t0) / 1000;
+  const generated = gen.forward(latent(512), 512);
+  return { seconds, mmd2: mmd2(generated, makeGaussianMixture2D({ n: 512, seed: s.seed + 7 })), dLoss, gLoss, params: gen.paramCount };
+}
+
 const bceWithLogits = (logit: number, label: number) => Math.max(logit, 0) - logit * label + Math.log1p(Math.exp(-Math.abs(logit)));
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -95,7 +150,7 @@ export function trainQgan(spec: Partial<QganTrainSpec> = {}, opts: SessionOption
   const disc = new Mlp({ sizes: [2, 16, 1], activations: ['leakyRelu', 'identity'], seed: s.seed + 1 });
   const gOpt = new Adam({ lr: s.learningRate }), decOpt = new Adam({ lr: s.learningRate }), dOpt = new Adam({ lr: s.learningRate });
   const rng = new Rng(s.seed);
-  const B = s.batch, L = s.latent, M = s.modes, P = gen.circuit.numParams;
+  const B = s.batch, L = s.latent, P = gen.circuit.numParams;
   const real = makeGaussianMixture2D({ n: s.epochs * s.stepsPerEpoch * B, seed: s.seed });
   const dLosses: number[] = [], gLosses: number[] = [];
   const phases = { quantum: 0, decoder: 0, classical: 0 };
@@ -150,7 +205,6 @@ export function trainQgan(spec: Partial<QganTrainSpec> = {}, opts: SessionOption
       dLosses.push(dLoss);
       gLosses.push(gLoss);
       opts.onStep?.(step, dLoss, gLoss);
-      void M;
     }
   const totalS = (now() - t0) / 1000;
   // quality of the trained generator on a fresh batch
@@ -158,15 +212,20 @@ export function trainQgan(spec: Partial<QganTrainSpec> = {}, opts: SessionOption
   const ev = gen.generate(zEval, 512);
   let truncation = 0;
   for (const v of ev.quantum.norm) truncation += (1 - v) / ev.quantum.norm.length;
+  const classical = trainClassicalGan(s);
   return {
     kind: 'qgan-train',
     params: { ...s, numWeights: gen.numWeights },
-    metrics: { s_total: totalS, ms_per_step: (totalS * 1000) / step, steps: step },
+    metrics: { s_total: totalS, ms_per_step: (totalS * 1000) / step, steps: step, ms_quantum: phases.quantum, ms_decoder: phases.decoder, ms_training_overhead: phases.classical },
     quality: {
       final_d_loss: dLosses[dLosses.length - 1],
       final_g_loss: gLosses[gLosses.length - 1],
       truncation_loss: truncation,
       linear_interpolation_r2: linearFitR2(zEval, ev.samples, 512),
+      mmd2_to_target: mmd2(ev.samples, makeGaussianMixture2D({ n: 512, seed: s.seed + 7 })),
+      classical_mmd2_to_target: classical.mmd2,
+      classical_s_total: classical.seconds,
+      classical_generator_params: classical.params,
     },
     curves: { d_loss: dLosses, g_loss: gLosses },
     phases,
