@@ -1,6 +1,7 @@
 // `quench run FILE`: run a project's experiments headless and store the runs
 // in the file (atomically, after each run, so an interrupted batch keeps
 // what finished).
+import path from 'node:path';
 import type { Project, Run } from '../../src-shared/project/schema';
 import { runExperiment } from '../engine/run-experiment';
 import { now } from '../engine/timing';
@@ -26,7 +27,7 @@ export async function runProjectFile(file: string, opts: RunOptions): Promise<nu
     const t0 = now();
     let run: Run;
     try {
-      const result = await runExperiment(experiment);
+      const result = await runExperiment(experiment, path.dirname(path.resolve(file)));
       run = { id: `${id}-${Date.now().toString(36)}`, experimentId: id, startedAt, durationMs: now() - t0, status: 'completed', settings: experiment.settings, result: result as Run['result'] };
     } catch (e) {
       failures++;

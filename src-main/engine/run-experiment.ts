@@ -9,6 +9,7 @@ import { countsFromSamples } from '../../src-shared/backend/backend';
 import { pickBackend } from '../cli/simulate';
 import type { SessionOptions } from './session';
 import { NativeSession } from './session';
+import { loadCsvDataset } from './dataset-file';
 import { benchQgan, trainQgan } from './workloads/qgan';
 import { runQaoa } from './workloads/qaoa';
 import { runQnn } from './workloads/qnn';
@@ -27,7 +28,8 @@ function sessionOptions(e: Experiment): SessionOptions {
   return { isa: s.backend === 'native-scalar' ? 'scalar' : 'auto', precision: s.precision, threads: s.threads, fusion: s.fusion };
 }
 
-export async function runExperiment(e: Experiment): Promise<RunResult> {
+/** baseDir: where relative paths in the experiment (CSV datasets) are resolved: the project file's folder. */
+export async function runExperiment(e: Experiment, baseDir = process.cwd()): Promise<RunResult> {
   const o = sessionOptions(e);
   switch (e.kind) {
     case 'vqe': {
@@ -38,10 +40,14 @@ export async function runExperiment(e: Experiment): Promise<RunResult> {
       const { optimizer, iterations, learningRate, shots, ...spec } = e.params;
       return runQaoa(spec, { ...o, optimizer, iterations, learningRate, shots });
     }
-    case 'qnn':
-      return runQnn(e.params, o);
-    case 'qsvm':
-      return runQsvm(e.params, o);
+    case 'qnn': {
+      const { csv, labelColumn, ...spec } = e.params;
+      return runQnn({ ...spec, data: csv ? await loadCsvDataset(csv, { labelColumn, baseDir }) : undefined }, o);
+    }
+    case 'qsvm': {
+      const { csv, labelColumn, ...spec } = e.params;
+      return runQsvm({ ...spec, data: csv ? await loadCsvDataset(csv, { labelColumn, baseDir }) : undefined }, o);
+    }
     case 'qgan':
       return benchQgan(e.params, o);
     case 'qgan-train':

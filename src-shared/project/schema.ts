@@ -27,9 +27,11 @@ export const WORKLOAD_PARAMS = {
   qnn: z.strictObject({
     qubits: int(1, 24), layers: int(1, 100), seed, dataset: datasetName, train: int(2, 1_000_000), test: int(2, 1_000_000),
     epochs: int(1, 10_000), batchSize: int(1, 100_000), learningRate: pos, inferenceBatch: int(1, 1_000_000), latencySamples: int(1, 100_000), baselines: z.boolean(),
+    csv: z.string().min(1).max(4096), labelColumn: z.string().max(200).or(z.number().int()),
   }).partial(),
   qsvm: z.strictObject({
     features: int(1, 20), reps: int(1, 20), entanglement: z.enum(['full', 'linear']), dataset: datasetName, train: int(2, 100_000), test: int(2, 100_000), C: pos, seed, baseline: z.boolean(),
+    csv: z.string().min(1).max(4096), labelColumn: z.string().max(200).or(z.number().int()),
   }).partial(),
   qgan: z.strictObject({
     modes: int(1, 8), latent: int(1, 16), cutoff: int(2, 30), layers: int(1, 50), latentScale: pos, seed, batches: z.array(int(1, 1_000_000)).min(1).max(32), repeats: int(1, 1000),

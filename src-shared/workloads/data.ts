@@ -2,7 +2,7 @@
 // brought to the qubit count (random projection when it has fewer or more
 // features) and scaled to angles in [0, π] with ranges fitted on the
 // training part only.
-import { featureRanges, loadIris, makeAdhoc, makeBlobs, makeCircles, makeMoons, makeXor, projectFeatures, scaleToRange, trainTestSplit, type Dataset } from '../ml/datasets';
+import { featureRanges, loadIris, makeAdhoc, makeBlobs, makeCircles, makeMoons, makeXor, projectFeatures, scaleToRange, subsample, trainTestSplit, type Dataset } from '../ml/datasets';
 
 export type DatasetName = 'moons' | 'circles' | 'blobs' | 'xor' | 'adhoc' | 'iris';
 
@@ -22,9 +22,13 @@ export function builtinDataset(name: DatasetName, n: number, seed: number): Data
   }
 }
 
-export function prepareClassification(opts: { dataset: DatasetName; train: number; test: number; features: number; seed: number }): ClassificationData {
+export function prepareClassification(opts: { dataset: DatasetName | Dataset; train: number; test: number; features: number; seed: number }): ClassificationData {
   const total = opts.train + opts.test;
-  let ds = builtinDataset(opts.dataset, total, opts.seed);
+  let ds = typeof opts.dataset === 'string' ? builtinDataset(opts.dataset, total, opts.seed) : opts.dataset;
+  if (typeof opts.dataset !== 'string') {
+    if (ds.numSamples < total) throw new RangeError(`dataset '${ds.name}' has ${ds.numSamples} rows; train + test = ${total}`);
+    if (ds.numSamples > total) ds = subsample(ds, total, opts.seed);
+  }
   if (ds.numFeatures !== opts.features) ds = projectFeatures(ds, opts.features, opts.seed);
   const split = trainTestSplit(ds, opts.test / ds.numSamples, opts.seed);
   const ranges = featureRanges(split.train);

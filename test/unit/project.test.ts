@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseProject, serializeProject } from '../../src-shared/project/schema';
 import { loadProject, saveProjectAtomic } from '../../src-main/project/store';
+import { makeMoons } from '../../src-shared/ml/datasets';
 
 const root = path.resolve(__dirname, '../..');
 const example = path.join(root, 'examples/seed-suite.quench.json');
@@ -59,5 +60,30 @@ describe('project files', () => {
     const bad = spawnSync(process.execPath, [path.join(root, 'bin/quench.js'), 'run', file, '--experiment', 'nope'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/no experiment 'nope'/);
+  });
+
+  it('runs a classifier on a CSV dataset given relative to the project file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quench-'));
+    const ds = makeMoons({ n: 240, noise: 0.1, seed: 3 });
+    const rows = ['x1,x2,label'];
+    for (let i = 0; i < ds.numSamples; i++) rows.push(`${ds.features[2 * i]},${ds.features[2 * i + 1]},${ds.labels[i] ? 'b' : 'a'}`);
+    fs.mkdirSync(path.join(dir, 'data'));
+    fs.writeFileSync(path.join(dir, 'data/moons.csv'), rows.join('\n'));
+    const project = {
+      format: 'quench-project', version: 1, name: 'csv',
+      experiments: [{ id: 'k', name: 'QSVM on CSV', kind: 'qsvm', params: { csv: 'data/moons.csv', labelColumn: 'label', features: 2, train: 160, test: 60 } }],
+    };
+    const file = path.join(dir, 'csv.quench.json');
+    fs.writeFileSync(file, JSON.stringify(project));
+    const r = spawnSync(process.execPath, [path.join(root, 'bin/quench.js'), 'run', file, '--json'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const [run] = JSON.parse(r.stdout);
+    expect(run.status).toBe('completed');
+    expect(run.result.params.dataset).toBe('moons.csv');
+    expect(run.result.quality.test_accuracy).toBeGreaterThan(0.8);
+    fs.writeFileSync(path.join(dir, 'data/moons.csv'), rows.join('\n') + '\n1.0,oops,a\n');
+    const bad = spawnSync(process.execPath, [path.join(root, 'bin/quench.js'), 'run', file, '--json', '--no-save'], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(JSON.parse(bad.stdout)[0].error).toMatch(/row 242, column 'x2'/);
   });
 });

@@ -18,6 +18,8 @@ import { now, PhaseClock, spread } from '../timing';
 
 export interface QnnRunSpec extends QnnSpec {
   dataset: DatasetName;
+  /** A loaded dataset (e.g. from a CSV file) instead of the built-in one. */
+  data?: Dataset;
   train: number;
   test: number;
   epochs: number;
@@ -89,8 +91,8 @@ export async function runQnn(spec: Partial<QnnRunSpec> = {}, opts: QnnRunOptions
   const n = s.qubits;
   const session = new NativeSession(opts);
   const clock = new PhaseClock();
-  const { train, test } = clock.time('encoding', () => prepareClassification({ dataset: s.dataset, train: s.train, test: s.test, features: n, seed: s.seed }));
-  if (train.classNames.length !== 2) throw new RangeError(`the QNN classifier is binary; dataset '${s.dataset}' has ${train.classNames.length} classes`);
+  const { train, test } = clock.time('encoding', () => prepareClassification({ dataset: s.data ?? s.dataset, train: s.train, test: s.test, features: n, seed: s.seed }));
+  if (train.classNames.length !== 2) throw new RangeError(`the QNN classifier is binary; dataset '${s.data?.name ?? s.dataset}' has ${train.classNames.length} classes`);
   const circuit = clock.time('compile', () => lower(qnnCircuit(s)));
   clock.time('compile', () => session.program(circuit));
   const readout = qnnReadout();
@@ -149,7 +151,7 @@ export async function runQnn(spec: Partial<QnnRunSpec> = {}, opts: QnnRunOptions
   }
   return {
     kind: 'qnn',
-    params: { ...s, numWeights: W },
+    params: { ...s, data: undefined, dataset: s.data?.name ?? s.dataset, numWeights: W },
     metrics: {
       us_per_sample_batched: throughput.median,
       us_per_sample_batched_min: throughput.min,
@@ -169,7 +171,7 @@ export async function runQnn(spec: Partial<QnnRunSpec> = {}, opts: QnnRunOptions
     },
     curves: { loss: losses, train_accuracy: trainAcc },
     phases: clock.phases,
-    details: { dataset: s.dataset, trainSamples: train.numSamples, testSamples: test.numSamples },
+    details: { dataset: s.data?.name ?? s.dataset, trainSamples: train.numSamples, testSamples: test.numSamples },
     env: session.environment(),
   };
 }

@@ -6,6 +6,7 @@
 import { lower } from '../../../src-shared/circuit/lower';
 import { accuracy, kernelTargetAlignment } from '../../../src-shared/ml/metrics';
 import { predictPrecomputed, predictSvm, trainPrecomputedSvm, trainRbfSvm } from '../../../src-shared/ml/svm';
+import type { Dataset } from '../../../src-shared/ml/datasets';
 import type { RunResult } from '../../../src-shared/results';
 import { prepareClassification, type DatasetName } from '../../../src-shared/workloads/data';
 import { QSVM_DEFAULTS, featureMapParams, zzFeatureMap, type QsvmSpec } from '../../../src-shared/workloads/qsvm';
@@ -14,6 +15,8 @@ import { now, PhaseClock } from '../timing';
 
 export interface QsvmRunSpec extends QsvmSpec {
   dataset: DatasetName;
+  /** A loaded dataset (e.g. from a CSV file) instead of the built-in one. */
+  data?: Dataset;
   train: number;
   test: number;
   C: number;
@@ -28,7 +31,7 @@ export function runQsvm(spec: Partial<QsvmRunSpec> = {}, opts: SessionOptions = 
   const session = new NativeSession(opts);
   const clock = new PhaseClock();
   const t0 = now();
-  const { train, test } = clock.time('encoding', () => prepareClassification({ dataset: s.dataset, train: s.train, test: s.test, features: s.features, seed: s.seed }));
+  const { train, test } = clock.time('encoding', () => prepareClassification({ dataset: s.data ?? s.dataset, train: s.train, test: s.test, features: s.features, seed: s.seed }));
   const circuit = clock.time('compile', () => lower(zzFeatureMap(s)));
   const program = clock.time('compile', () => session.program(circuit));
   const pTrain = clock.time('encoding', () => featureMapParams(s, train.features, train.numSamples));
@@ -52,7 +55,7 @@ export function runQsvm(spec: Partial<QsvmRunSpec> = {}, opts: SessionOptions = 
   const kernelMs = clock.phases.simulate ?? 0;
   return {
     kind: 'qsvm',
-    params: { ...s, numParams: circuit.numParams, gates: circuit.gates.length },
+    params: { ...s, data: undefined, dataset: s.data?.name ?? s.dataset, numParams: circuit.numParams, gates: circuit.gates.length },
     metrics: {
       s_total: totalMs / 1000,
       ms_kernel: kernelMs,
