@@ -7,6 +7,8 @@
 #include <string>
 
 #include "quench/bits.h"
+#include "quench/fuser.h"
+#include "quench/reductions.h"
 
 namespace quench {
 
@@ -95,21 +97,120 @@ double adjoint_gradient_impl(const Program& p, const double* params, const Pauli
                              const KernelTable<FP>& kt, const For& par, AdjointScratch<FP>& sc,
                              Progress* progress) {
   const unsigned n = p.n;
+  const ReductionTable<FP>& rt = reduction_table<FP>(kt.isa == Isa::avx2 ? Isa::avx2 : Isa::scalar);
   std::fill(grad, grad + p.num_params, 0.0);
+  FP* phi = sc.phi.data();
+  FP* lam = sc.lambda.data();
   sc.phi.set_zero_state(par);
-  run_program<FP>(sc.phi.data(), p, params, kt, par, nullptr);
-  apply_pauli_sum<FP>(sc.phi.data(), sc.lambda.data(), n, h, par);
-  const double value = inner_re<FP>(sc.phi.data(), sc.lambda.data(), n, par);
-  for (std::size_t gi = p.gates.size(); gi-- > 0;) {
+  run_program<FP>(phi, p, params, kt, par, nullptr);
+  const double value = rt.apply_hamiltonian(phi, lam, n, h.terms.data(), h.terms.size(), par);
+  const AdjointPlan& plan = p.adjoint;
+  thread_local std::vector<double> pair_out;
+  thread_local std::vector<BoundOp<FP>> undo_bound;
+  thread_local std::vector<double> mat;
+  thread_local std::vector<std::vector<double>> member_mats;
+  for (std::size_t si = 0; si < plan.needed; ++si) {
     if (progress) progress->check();
-    const Gate& g = p.gates[gi];
-    if (g.slot >= 0)
-      grad[g.slot] += g.scale * 2.0 * generator_inner_im<FP>(sc.lambda.data(), sc.phi.data(), n, g, par);
-    if (gi > 0) {
-      apply_gate<FP>(sc.phi.data(), p, gi, params, true, kt, par, sc.matrix);
-      apply_gate<FP>(sc.lambda.data(), p, gi, params, true, kt, par, sc.matrix);
+    const AdjointSegment& seg = plan.segments[si];
+    // ---- generator products at the segment's end ----
+    for (std::size_t gi : seg.diag_evals) {
+      const Gate& g = p.gates[gi];
+      const DiagIndex& di = p.dindex[gi];
+      IndexedDiag d;
+      d.qubits = g.qubits.data();
+      d.k = static_cast<unsigned>(g.qubits.size());
+      const double* vals = g.generator.data();
+      if (di.bytes) {
+        d.index = di.index();
+        d.index_bytes = di.bytes;
+        vals = di.values.data();
+      }
+      grad[g.slot] += g.scale * 2.0 * rt.diag_im(lam, phi, n, d, vals, par);
     }
-    if (progress) progress->advance();
+    if (!seg.pair_evals.empty()) {
+      const unsigned m = static_cast<unsigned>(seg.pair_evals.size());
+      pair_out.resize(4 * m);
+      rt.pair_sums(lam, phi, n, seg.pair_qubits.data(), m, pair_out.data(), par);
+      for (unsigned t = 0; t < m; ++t) {
+        const Gate& g = p.gates[seg.pair_evals[t]];
+        const double* G = g.generator.data();  // [[a, b], [conj b, d]]
+        const double* A = pair_out.data() + 4 * t;
+        // Im(b A01 + conj(b) A10)
+        double im = G[2] * A[1] + G[3] * A[0] + G[4] * A[3] + G[5] * A[2];
+        if (G[0] != 0.0 || G[6] != 0.0) {  // diagonal part diag(a, d)
+          const double dv[2] = {G[0], G[6]};
+          IndexedDiag d;
+          d.qubits = g.qubits.data();
+          d.k = 1;
+          im += rt.diag_im(lam, phi, n, d, dv, par);
+        }
+        grad[g.slot] += g.scale * 2.0 * im;
+      }
+    }
+    for (std::size_t gi : seg.general_evals) {
+      const Gate& g = p.gates[gi];
+      grad[g.slot] += g.scale * 2.0 * generator_inner_im<FP>(lam, phi, n, g, par);
+    }
+    if (progress) progress->advance(double(seg.undo_src.size()));
+    if (si + 1 == plan.needed) break;  // nothing earlier to differentiate
+    // ---- undo the segment on both states, each block bound once ----
+    const std::size_t nb = seg.undo_blocks.size();
+    if (undo_bound.size() < nb) undo_bound.resize(nb);
+    for (std::size_t b = 0; b < nb; ++b) {
+      const FusedBlock& blk = seg.undo_blocks[b];
+      if (blk.members.size() == 1) {
+        bind_gate_fp<FP>(p, seg.undo_src[blk.members[0]], params, true, undo_bound[b]);
+        continue;
+      }
+      if (member_mats.size() < blk.members.size()) member_mats.resize(blk.members.size());
+      std::vector<const double*> ptrs(blk.members.size());
+      for (std::size_t m = 0; m < blk.members.size(); ++m) {
+        const std::size_t src = seg.undo_src[blk.members[m]];
+        gate_matrix(p, src, params, member_mats[m]);
+        std::vector<double>& M = member_mats[m];
+        const Gate& g = p.gates[src];
+        if (g.diagonal) {
+          for (std::size_t j = 1; j < M.size(); j += 2) M[j] = -M[j];
+        } else {
+          const std::size_t D = std::size_t(1) << g.qubits.size();
+          for (std::size_t r = 0; r < D; ++r)
+            for (std::size_t c = r; c < D; ++c) {
+              double* a = &M[2 * (r * D + c)];
+              double* bb = &M[2 * (c * D + r)];
+              const double ar = a[0], ai = a[1];
+              a[0] = bb[0];
+              a[1] = -bb[1];
+              bb[0] = ar;
+              bb[1] = -ai;
+            }
+        }
+        ptrs[m] = M.data();
+      }
+      block_matrix(seg.undo_gates, blk, ptrs, mat);
+      undo_bound[b].m.assign(mat.begin(), mat.end());
+    }
+    auto shape = [&](std::size_t b) {
+      const FusedBlock& blk = seg.undo_blocks[b];
+      OpShape sh;
+      if (blk.members.size() == 1) {
+        const std::size_t src = seg.undo_src[blk.members[0]];
+        const Gate& g = p.gates[src];
+        sh.qubits = g.qubits.data();
+        sh.k = static_cast<unsigned>(g.qubits.size());
+        sh.controls = g.controls.data();
+        sh.c = static_cast<unsigned>(g.controls.size());
+        sh.diagonal = g.diagonal;
+        if (p.dindex[src].bytes) sh.index = &p.dindex[src];
+      } else {
+        sh.qubits = blk.qubits.data();
+        sh.k = static_cast<unsigned>(blk.qubits.size());
+        sh.diagonal = blk.diagonal;
+      }
+      return sh;
+    };
+    auto bind = [&](std::size_t b, BoundOp<FP>& out) { out.m = undo_bound[b].m; };
+    execute_ops<FP>(phi, n, nb, shape, bind, kt, par, nullptr);
+    execute_ops<FP>(lam, n, nb, shape, bind, kt, par, nullptr);
   }
   return value;
 }

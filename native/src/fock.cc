@@ -284,6 +284,13 @@ Plan make_plan(const CvCircuit& c, bool fuse) {
       op.buf = buf++;
       mats = bs_mats;
     }
+    op.fixed = op.a.slot < 0 && (op.type == Op::Type::Diagonal || op.b.slot < 0);
+    for (const DiagFactor& f : op.pre) op.fixed = op.fixed && f.a.slot < 0;
+    for (const DiagFactor& f : op.post) op.fixed = op.fixed && f.a.slot < 0;
+    if (op.fixed) {
+      op.fixed_off = p.fixed_total;
+      p.fixed_total += mats;
+    }
     mat_off += mats;
     p.mat_max = std::max(p.mat_max, mats);
     p.ops.push_back(std::move(op));
@@ -331,6 +338,7 @@ std::shared_ptr<const Plan> cached_plan(const CvCircuit& c, bool fuse) {
       }
   }
   auto plan = std::make_shared<const Plan>(make_plan(c, fuse));
+  if (plan->dim > (std::size_t(1) << 20)) return plan;  // large: not worth keeping
   std::lock_guard<std::mutex> lock(mu);
   if (cache.size() >= 8) cache.erase(cache.begin());
   cache.emplace_back(std::move(key), plan);

@@ -30,6 +30,10 @@ struct Op {
   // Dense only: U' = diag(post) · U · diag(pre) (products of the factors).
   std::vector<DiagFactor> pre, post;
   std::size_t mat_off = 0;  // VJP: offset in the matrix store (complex lane vectors)
+  // No angle (nor folded factor) reads a slot: the matrix is built once per
+  // call (at fixed_off in the shared store) and the op has no gradient.
+  bool fixed = false;
+  std::size_t fixed_off = 0;
   unsigned buf = 0;         // VJP: input buffer of a non-diagonal op
 };
 
@@ -49,6 +53,7 @@ struct Plan {
   unsigned num_buffers = 0;                        // VJP: non-diagonal ops + 1
   std::size_t mat_total = 0;                       // VJP: complex lane vectors of matrices
   std::size_t mat_max = 0;                         // largest single op's matrices
+  std::size_t fixed_total = 0;                     // complex lane vectors of fixed ops' matrices
   // Beamsplitter blocks: total photon number N = 0..2D−2 of the two modes,
   // rows/cols m ∈ [lo, lo + size), element (m, p) at off + (m−lo)·size + (p−lo).
   std::vector<unsigned> bs_lo, bs_size, bs_off;

@@ -129,9 +129,26 @@ struct Chunk {
   const Job& job;
   Workspace<L>& w;
   const bool vjp;
+  const double* fixed = nullptr;  // matrices of the fixed ops (Op::fixed_off)
 
-  Chunk(const Plan& plan, const Job& j, Workspace<L>& ws)
-      : p(plan), job(j), w(ws), vjp(j.dx != nullptr) {}
+  Chunk(const Plan& plan, const Job& j, Workspace<L>& ws, const double* fixed_mats = nullptr)
+      : p(plan), job(j), w(ws), vjp(j.dx != nullptr), fixed(fixed_mats) {}
+
+  // Builds op's matrices (U, ∂U) or diagonal phases into mat.
+  void build(const Op& op, double* mat) const {
+    if (op.type == Op::Type::Diagonal) {
+      alignas(64) double th[L];
+      angle(op.a, th);
+      diag_phases(op.kind, th, mat);
+    } else if (op.type == Op::Type::Dense) {
+      build_dense(op, mat, mat + std::size_t(p.D) * p.D * C);
+    } else {
+      build_bs(op, mat, mat + std::size_t(p.bs_total) * C);
+    }
+  }
+  const double* op_matrix(const Op& op) const {
+    return op.fixed ? fixed + op.fixed_off * C : w.mats + op.mat_off * C;
+  }
 
   void check_cancel() const {
     if (job.cancel && job.cancel->cancelled.load(std::memory_order_relaxed))
@@ -619,26 +636,28 @@ struct Chunk {
   // over the slices (pass 1, row by row in registers), then g ← U† g (pass 2).
   template <int DC, bool SQZ>
   void back_dense_t(const Op& op, const double* __restrict x, double* g,
-                    const double* __restrict U) const {
+                    const double* __restrict U, bool with_T) const {
     const unsigned D = DC ? unsigned(DC) : p.D;
     constexpr unsigned DM = DC ? unsigned(DC) : kMaxCutoff;
     constexpr unsigned step = SQZ ? 2 : 1;
     const std::size_t sC = op.s0 * C;
     const auto& bases = p.bases[op.bases];
-    FOCK_UNROLL
-    for (unsigned m = 0; m < D; ++m) {
-      alignas(64) double acc[DM][C];
+    if (with_T) {
       FOCK_UNROLL
-      for (unsigned n = 0; n < D; ++n) czero(acc[n]);
-      const unsigned n0 = SQZ ? (m & 1) : 0;
-      for (const std::size_t b : bases) {
-        const double* gm = g + b * C + m * sC;
-        const double* xv = x + b * C;
+      for (unsigned m = 0; m < D; ++m) {
+        alignas(64) double acc[DM][C];
         FOCK_UNROLL
-        for (unsigned n = n0; n < D; n += step) cmacc(acc[n], gm, xv + n * sC);
+        for (unsigned n = 0; n < D; ++n) czero(acc[n]);
+        const unsigned n0 = SQZ ? (m & 1) : 0;
+        for (const std::size_t b : bases) {
+          const double* gm = g + b * C + m * sC;
+          const double* xv = x + b * C;
+          FOCK_UNROLL
+          for (unsigned n = n0; n < D; n += step) cmacc(acc[n], gm, xv + n * sC);
+        }
+        FOCK_UNROLL
+        for (unsigned n = n0; n < D; n += step) cstore(w.T + (m * D + n) * C, acc[n]);
       }
-      FOCK_UNROLL
-      for (unsigned n = n0; n < D; n += step) cstore(w.T + (m * D + n) * C, acc[n]);
     }
     for (const std::size_t b : bases) {
       double* gv = g + b * C;
@@ -655,11 +674,11 @@ struct Chunk {
       for (unsigned n = 0; n < D; ++n) cstore(gv + n * sC, acc[n]);
     }
   }
-  void back_dense(const Op& op, const double* x, double* g, const double* U) const {
+  void back_dense(const Op& op, const double* x, double* g, const double* U, bool with_T) const {
     if (op.kind == CvGate::Kind::Squeezing)
-      with_cutoff([&](auto dc) { back_dense_t<decltype(dc)::value, true>(op, x, g, U); });
+      with_cutoff([&](auto dc) { back_dense_t<decltype(dc)::value, true>(op, x, g, U, with_T); });
     else
-      with_cutoff([&](auto dc) { back_dense_t<decltype(dc)::value, false>(op, x, g, U); });
+      with_cutoff([&](auto dc) { back_dense_t<decltype(dc)::value, false>(op, x, g, U, with_T); });
   }
   void grads_dense(const Op& op, const double* U, const double* dU) const {
     const unsigned D = p.D;
@@ -710,12 +729,12 @@ struct Chunk {
 
   template <int DC>
   void back_bs_t(const Op& op, const double* __restrict x, double* g,
-                 const double* __restrict U) const {
+                 const double* __restrict U, bool with_T) const {
     const unsigned D = DC ? unsigned(DC) : p.D;
     constexpr unsigned DM = DC ? unsigned(DC) : kMaxCutoff;
     const std::size_t* offs = w.offs.data();
     const auto& bases = p.bases[op.bases];
-    {
+    if (with_T) {
       unsigned off = 0, start = 0;
       FOCK_UNROLL
       for (unsigned N = 0; N + 1 < 2 * D; ++N) {
@@ -763,9 +782,9 @@ struct Chunk {
       }
     }
   }
-  void back_bs(const Op& op, const double* x, double* g, const double* U) const {
+  void back_bs(const Op& op, const double* x, double* g, const double* U, bool with_T) const {
     bs_offsets(op);
-    with_cutoff([&](auto dc) { back_bs_t<decltype(dc)::value>(op, x, g, U); });
+    with_cutoff([&](auto dc) { back_bs_t<decltype(dc)::value>(op, x, g, U, with_T); });
   }
   void grads_bs(const Op& op, const double* U, const double* dU) const {
     const unsigned D = p.D;
@@ -930,23 +949,23 @@ struct Chunk {
     }
     for (const Op& op : p.ops) {
       check_cancel();
-      double* mat = vjp ? w.mats + op.mat_off * C : w.mats;
+      const double* mat;
+      if (op.fixed) {
+        mat = fixed + op.fixed_off * C;
+      } else {
+        double* m = vjp ? w.mats + op.mat_off * C : w.mats;
+        build(op, m);
+        mat = m;
+      }
       if (op.type == Op::Type::Diagonal) {
-        alignas(64) double th[L];
-        angle(op.a, th);
-        diag_phases(op.kind, th, mat);
         apply_diag(op, cur, mat);
         continue;
       }
       double* out = vjp ? w.buf(p, op.buf + 1) : (cur == w.buf(p, 0) ? w.buf(p, 1) : w.buf(p, 0));
-      if (op.type == Op::Type::Dense) {
-        const std::size_t n2 = std::size_t(p.D) * p.D * C;
-        build_dense(op, mat, mat + n2);
+      if (op.type == Op::Type::Dense)
         apply_dense(op, cur, out, mat);
-      } else {
-        build_bs(op, mat, mat + std::size_t(p.bs_total) * C);
+      else
         apply_bs(op, cur, out, mat);
-      }
       cur = out;
     }
     readouts(cur);
@@ -992,19 +1011,20 @@ struct Chunk {
     for (std::size_t k = p.ops.size(); k-- > 0;) {
       check_cancel();
       const Op& op = p.ops[k];
-      const double* mat = w.mats + op.mat_off * C;
+      const double* mat = op_matrix(op);
       if (op.type == Op::Type::Diagonal) {
         back_diag(op, cur, g, mat);
         continue;
       }
       double* x = w.buf(p, op.buf);
+      const bool grads = !op.fixed;  // fixed ops: only g ← U† g
       if (op.type == Op::Type::Dense) {
         const std::size_t n2 = std::size_t(p.D) * p.D * C;
-        back_dense(op, x, g, mat);
-        grads_dense(op, mat, mat + n2);
+        back_dense(op, x, g, mat, grads);
+        if (grads) grads_dense(op, mat, mat + n2);
       } else {
-        back_bs(op, x, g, mat);
-        grads_bs(op, mat, mat + std::size_t(p.bs_total) * C);
+        back_bs(op, x, g, mat, grads);
+        if (grads) grads_bs(op, mat, mat + std::size_t(p.bs_total) * C);
       }
       cur = x;
     }
@@ -1019,10 +1039,19 @@ void run_job_impl(const Plan& plan, const Job& job) {
   if (!nchunks) return;
   const bool vjp = job.dx != nullptr;
   const unsigned T = unsigned(std::min<std::size_t>(std::max(1u, job.threads), nchunks));
-  if (T <= 1) {
+  // Matrices of ops that read no slot: built once per call, shared by all chunks.
+  std::vector<double> fixed(plan.fixed_total * 2 * L);
+  if (plan.fixed_total) {
     Workspace<L>& ws = thread_workspace<L>();
     ws.setup(plan, vjp);
     Chunk<L> ch(plan, job, ws);
+    for (const Op& op : plan.ops)
+      if (op.fixed) ch.build(op, fixed.data() + op.fixed_off * 2 * L);
+  }
+  if (T <= 1) {
+    Workspace<L>& ws = thread_workspace<L>();
+    ws.setup(plan, vjp);
+    Chunk<L> ch(plan, job, ws, fixed.data());
     try {
       for (std::size_t c = 0; c < nchunks; ++c) ch.run(c);
     } catch (...) {
@@ -1055,7 +1084,7 @@ void run_job_impl(const Plan& plan, const Job& job) {
     for (long c = 0; c < n; ++c) {
       if (!ws || stop.load(std::memory_order_relaxed)) continue;
       try {
-        Chunk<L> ch(plan, job, *ws);
+        Chunk<L> ch(plan, job, *ws, fixed.data());
         ch.run(static_cast<std::size_t>(c));
       } catch (...) {
         record();

@@ -21,6 +21,7 @@ constexpr std::uint64_t kIndexMask = 0xffffffffull;
 // spins on claimed chunks before it starts yielding its core.
 constexpr auto kHelperSpin = std::chrono::microseconds(100);
 constexpr int kCallerSpinRounds = 4000;
+constexpr auto kBackoff = std::chrono::milliseconds(50);
 
 thread_local bool t_in_pool_job = false;
 
@@ -29,6 +30,11 @@ class Pool {
   void run(unsigned threads, std::uint64_t chunks, ChunkFn fn, void* ctx) {
     std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
     if (!busy.owns_lock() || t_in_pool_job || chunks > kIndexMask) {
+      serial(chunks, fn, ctx);
+      return;
+    }
+    const auto t_start = std::chrono::steady_clock::now();
+    if (t_start < backoff_until_) {  // helpers were recently stalled: run inline for a while
       serial(chunks, fn, ctx);
       return;
     }
@@ -50,12 +56,25 @@ class Pool {
       cv_.notify_all();
     }
     // Work as worker 0, then wait for the chunks helpers claimed.
-    const std::uint64_t mine = work(epoch, chunks, fn, ctx, 0);
-    (void)mine;
+    work(epoch, chunks, fn, ctx, 0);
     int spins = 0;
+    std::chrono::steady_clock::time_point t_done{};
+    bool waited = false;
     while (done_.load(std::memory_order_acquire) < chunks) {
+      if (!waited) {
+        waited = true;
+        t_done = std::chrono::steady_clock::now();
+      }
       if (++spins < kCallerSpinRounds) _mm_pause();
       else sched_yield();
+    }
+    // Adaptive back-off: when the caller waited on claimed chunks for longer
+    // than it worked itself (a helper descheduled by another process), the
+    // next jobs run inline for kBackoff before helpers are tried again.
+    if (waited) {
+      const auto t_end = std::chrono::steady_clock::now();
+      const auto wait = t_end - t_done, own = t_done - t_start;
+      if (wait > own && wait > std::chrono::microseconds(200)) backoff_until_ = t_end + kBackoff;
     }
     if (has_error_.load(std::memory_order_acquire)) std::rethrow_exception(error_);
   }
@@ -146,6 +165,7 @@ class Pool {
   std::condition_variable cv_;
   std::atomic<int> sleepers_{0};
   unsigned started_ = 0;  // guarded by busy_
+  std::chrono::steady_clock::time_point backoff_until_{};  // guarded by busy_
 };
 
 Pool& pool() {

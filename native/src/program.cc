@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "quench/bits.h"
+#include "quench/state_space.h"
 
 namespace quench {
 
@@ -190,58 +191,294 @@ void Progress::finish() {
   }
 }
 
+// ---- binding in FP ---------------------------------------------------------------------
+namespace {
+void adjoint_in_place(std::vector<double>& m, bool diagonal, unsigned k) {
+  if (diagonal) {
+    for (std::size_t j = 1; j < m.size(); j += 2) m[j] = -m[j];
+    return;
+  }
+  const std::size_t D = std::size_t(1) << k;
+  for (std::size_t r = 0; r < D; ++r)
+    for (std::size_t c = r; c < D; ++c) {
+      double* a = &m[2 * (r * D + c)];
+      double* b = &m[2 * (c * D + r)];
+      const double ar = a[0], ai = a[1];
+      a[0] = b[0];
+      a[1] = -b[1];
+      b[0] = ar;
+      b[1] = -ai;
+    }
+}
+}  // namespace
+
+template <typename FP>
+void bind_gate_fp(const Program& p, std::size_t gi, const double* params, bool adjoint,
+                  BoundOp<FP>& out, long override_gate, double override_theta) {
+  const Gate& g = p.gates[gi];
+  const DiagIndex& di = p.dindex[gi];
+  if (di.bytes) {
+    const std::size_t U = g.slot >= 0 ? di.values.size() : di.values.size() / 2;
+    out.m.resize(2 * U);
+    if (g.slot >= 0) {
+      const double th = static_cast<long>(gi) == override_gate ? override_theta : gate_angle(g, params);
+      for (std::size_t u = 0; u < U; ++u) {
+        const double a = th * di.values[u];
+        out.m[2 * u] = static_cast<FP>(std::cos(a));
+        out.m[2 * u + 1] = static_cast<FP>(adjoint ? std::sin(a) : -std::sin(a));
+      }
+    } else {
+      for (std::size_t u = 0; u < U; ++u) {
+        out.m[2 * u] = static_cast<FP>(di.values[2 * u]);
+        out.m[2 * u + 1] = static_cast<FP>(adjoint ? -di.values[2 * u + 1] : di.values[2 * u + 1]);
+      }
+    }
+    return;
+  }
+  thread_local std::vector<double> m;
+  if (static_cast<long>(gi) == override_gate) gate_matrix_at(p, gi, override_theta, m);
+  else gate_matrix(p, gi, params, m);
+  if (adjoint) adjoint_in_place(m, g.diagonal, static_cast<unsigned>(g.qubits.size()));
+  out.m.assign(m.begin(), m.end());
+}
+
+// ---- executing a sequence of operations, cache-tiled --------------------------------------
+namespace {
+template <typename FP>
+void apply_shape(FP* s, unsigned n, const OpShape& sh, const FP* m, const KernelTable<FP>& kt,
+                 const For& par) {
+  if (sh.index) {
+    IndexedDiag d;
+    d.qubits = sh.qubits;
+    d.k = sh.k;
+    d.index = sh.index->index();
+    d.index_bytes = sh.index->bytes;
+    reduction_table<FP>(kt.isa).diag_apply(s, n, d, m, par);
+    return;
+  }
+  apply_matrix_fp<FP>(s, n, sh.qubits, sh.k, sh.controls, sh.c, sh.diagonal, m, kt, par);
+}
+
+std::uint64_t support_mask(const OpShape& sh) {
+  return mask_of(sh.qubits, sh.k) | mask_of(sh.controls, sh.c);
+}
+}  // namespace
+
+template <typename FP>
+void execute_ops(FP* s, unsigned n, std::size_t count,
+                 const std::function<OpShape(std::size_t)>& shape,
+                 const std::function<void(std::size_t, BoundOp<FP>&)>& bind,
+                 const KernelTable<FP>& kt, const For& par, Progress* progress) {
+  constexpr unsigned TB = Tiles<FP>::kTileBits;
+  // Per calling thread (reused between calls); the chunks below run on
+  // helper threads too, so they use these through plain references.
+  thread_local std::vector<BoundOp<FP>> bound_tl;
+  thread_local std::vector<OpShape> shapes_tl;
+  thread_local std::vector<unsigned char> is_low_tl;
+  std::vector<BoundOp<FP>>& bound = bound_tl;
+  std::vector<OpShape>& shapes = shapes_tl;
+  std::vector<unsigned char>& is_low = is_low_tl;
+  std::size_t i = 0;
+  while (i < count) {
+    if (progress) progress->check();
+    // Grow a tiled run [i, j) (only when the state is larger than a tile).
+    std::size_t j = i;
+    std::uint64_t low = 0, high = 0;
+    shapes.clear();
+    is_low.clear();
+    if (n > TB) {
+      for (; j < count && j - i < 4096; ++j) {
+        const OpShape sh = shape(j);
+        if (sh.index || sh.k + sh.c > 6) break;
+        const std::uint64_t S = support_mask(sh);
+        if ((S >> TB) == 0 && (S & high) == 0) {
+          low |= S;
+          shapes.push_back(sh);
+          is_low.push_back(1);
+          continue;
+        }
+        const std::uint64_t H = high | S;
+        const unsigned hk = static_cast<unsigned>(__builtin_popcountll(H));
+        if ((S & low) == 0 && hk <= Tiles<FP>::kMaxHigh &&
+            static_cast<unsigned>(__builtin_ctzll(H)) >= TB - hk) {
+          high = H;
+          shapes.push_back(sh);
+          is_low.push_back(0);
+          continue;
+        }
+        break;
+      }
+    }
+    if (j - i < 2) {  // a single op: bind and apply directly
+      if (bound.empty()) bound.resize(1);
+      const OpShape sh = shape(i);
+      bind(i, bound[0]);
+      apply_shape<FP>(s, n, sh, bound[0].m.data(), kt, par);
+      if (progress) progress->advance();
+      ++i;
+      continue;
+    }
+    const std::size_t r = j - i;
+    if (bound.size() < r) bound.resize(r);
+    for (std::size_t t = 0; t < r; ++t) bind(i + t, bound[t]);
+    const FP* mats[4096];
+    const std::size_t R = std::min<std::size_t>(r, 4096);
+    for (std::size_t t = 0; t < R; ++t) mats[t] = bound[t].m.data();
+    const For serial(1);
+    // Per class (low / high), adjacent 1-qubit dense ops on different qubits
+    // are merged into one 2-qubit op (their Kronecker product): fewer sweeps
+    // of the tile for the same arithmetic.
+    struct Item {
+      OpShape sh;
+      const FP* m;
+      unsigned q[2];
+      bool merged;
+    };
+    std::vector<Item> items_low, items_high;
+    std::vector<std::vector<FP>> kron;
+    items_low.reserve(R);
+    items_high.reserve(R);
+    kron.reserve(R);
+    auto single = [](const OpShape& sh) { return !sh.diagonal && !sh.index && sh.k == 1 && sh.c == 0; };
+    for (std::size_t t = 0; t < R; ++t) {
+      std::vector<Item>& list = is_low[t] ? items_low : items_high;
+      Item it{shapes[t], mats[t], {0, 0}, false};
+      if (!list.empty() && !list.back().merged && single(list.back().sh) && single(it.sh) &&
+          list.back().sh.qubits[0] != it.sh.qubits[0]) {
+        Item& a = list.back();
+        const bool a_low = a.sh.qubits[0] < it.sh.qubits[0];
+        const FP* A = a_low ? a.m : it.m;   // on the lower qubit (bit 0)
+        const FP* Bm = a_low ? it.m : a.m;  // on the higher qubit (bit 1)
+        std::vector<FP> M(32);
+        for (unsigned rb = 0; rb < 2; ++rb)
+          for (unsigned ra = 0; ra < 2; ++ra)
+            for (unsigned cb = 0; cb < 2; ++cb)
+              for (unsigned ca = 0; ca < 2; ++ca) {
+                const FP br = Bm[2 * (rb * 2 + cb)], bi = Bm[2 * (rb * 2 + cb) + 1];
+                const FP ar = A[2 * (ra * 2 + ca)], ai = A[2 * (ra * 2 + ca) + 1];
+                const unsigned idx = (rb * 2 + ra) * 4 + (cb * 2 + ca);
+                M[2 * idx] = br * ar - bi * ai;
+                M[2 * idx + 1] = br * ai + bi * ar;
+              }
+        kron.push_back(std::move(M));
+        const unsigned qa = std::min(a.sh.qubits[0], it.sh.qubits[0]);
+        const unsigned qb = std::max(a.sh.qubits[0], it.sh.qubits[0]);
+        a.q[0] = qa;
+        a.q[1] = qb;
+        a.sh.qubits = a.q;
+        a.sh.k = 2;
+        a.m = kron.back().data();
+        a.merged = true;
+        continue;
+      }
+      list.push_back(it);
+    }
+    if (low) {
+      const unsigned c = TB;
+      par.run(std::uint64_t(1) << (n - c), [&](std::uint64_t b, std::uint64_t e, unsigned) {
+        for (std::uint64_t tile = b; tile < e; ++tile) {
+          FP* sub = s + 2 * (tile << c);
+          for (const Item& it : items_low) apply_shape<FP>(sub, c, it.sh, it.m, kt, serial);
+        }
+      });
+    }
+    if (high) {
+      unsigned G[64], gk = 0;
+      for (unsigned q = 0; q < 64; ++q)
+        if ((high >> q) & 1u) G[gk++] = q;
+      const unsigned rb = TB - gk;
+      const std::uint64_t run = bit(rb), H = bit(gk);
+      // Local qubit numbering: run bits 0..rb-1, then G[p] -> rb + p.
+      const std::size_t nh = items_high.size();
+      std::vector<std::vector<unsigned>> lq(nh), lc(nh);
+      std::vector<OpShape> lsh(nh);
+      auto local = [&](unsigned q) {
+        unsigned p = 0;
+        while (G[p] != q) ++p;
+        return rb + p;
+      };
+      for (std::size_t t = 0; t < nh; ++t) {
+        const OpShape& sh = items_high[t].sh;
+        for (unsigned a = 0; a < sh.k; ++a) lq[t].push_back(local(sh.qubits[a]));
+        for (unsigned a = 0; a < sh.c; ++a) lc[t].push_back(local(sh.controls[a]));
+        lsh[t] = sh;
+        lsh[t].qubits = lq[t].data();
+        lsh[t].controls = lc[t].data();
+      }
+      const unsigned workers = par.threads;
+      AlignedBuffer<FP> scratch(std::size_t(workers) * 2 * bit(TB));
+      par.run(std::uint64_t(1) << (n - TB), [&](std::uint64_t b, std::uint64_t e, unsigned w) {
+        FP* buf = scratch.data() + std::size_t(w) * 2 * bit(TB);
+        for (std::uint64_t tile = b; tile < e; ++tile) {
+          const std::uint64_t base = deposit_zeros(tile << rb, G, gk);
+          for (std::uint64_t h = 0; h < H; ++h)
+            std::memcpy(buf + 2 * (h << rb), s + 2 * (base + scatter_bits(h, G, gk)),
+                        2 * run * sizeof(FP));
+          for (std::size_t t = 0; t < nh; ++t)
+            apply_shape<FP>(buf, TB, lsh[t], items_high[t].m, kt, serial);
+          for (std::uint64_t h = 0; h < H; ++h)
+            std::memcpy(s + 2 * (base + scatter_bits(h, G, gk)), buf + 2 * (h << rb),
+                        2 * run * sizeof(FP));
+        }
+      });
+    }
+    if (progress) progress->advance(double(r));
+    i = j;
+  }
+}
+
 // ---- running ---------------------------------------------------------------------------
 template <typename FP>
 void run_program(FP* s, const Program& p, const double* params, const KernelTable<FP>& kt,
                  const For& par, Progress* progress) {
   thread_local std::vector<double> scratch;
-  for (const Op& op : p.ops) {
-    if (progress) progress->check();
-    const unsigned k = static_cast<unsigned>(op.qubits.size());
-    const unsigned c = static_cast<unsigned>(op.controls.size());
-    bool done = false;
+  auto shape = [&](std::size_t i) {
+    const Op& op = p.ops[i];
+    OpShape sh;
+    sh.qubits = op.qubits.data();
+    sh.k = static_cast<unsigned>(op.qubits.size());
+    sh.controls = op.controls.data();
+    sh.c = static_cast<unsigned>(op.controls.size());
+    sh.diagonal = op.diagonal;
+    if (op.lone && p.dindex[op.members[0]].bytes) sh.index = &p.dindex[op.members[0]];
+    return sh;
+  };
+  auto bind = [&](std::size_t i, BoundOp<FP>& out) {
+    const Op& op = p.ops[i];
+    if (op.lone && p.dindex[op.members[0]].bytes) {
+      bind_gate_fp<FP>(p, op.members[0], params, false, out);
+      return;
+    }
     if constexpr (std::is_same<FP, float>::value) {
       if (op.fixed) {
-        apply_matrix_fp<float>(s, p.n, op.qubits.data(), k, op.controls.data(), c, op.diagonal,
-                               op.matrix_f32.data(), kt, par);
-        done = true;
+        out.m.assign(op.matrix_f32.begin(), op.matrix_f32.end());
+        return;
       }
     }
-    if (!done) {
-      const double* m = bind_op(p, op, params, scratch);
-      apply_matrix<FP>(s, p.n, op.qubits.data(), k, op.controls.data(), c, op.diagonal, m, kt, par);
-    }
-    if (progress) progress->advance();
-  }
+    const double* m = bind_op(p, op, params, scratch);
+    const std::size_t len = op.diagonal ? 2 * (std::size_t(1) << op.qubits.size())
+                                        : 2 * (std::size_t(1) << (2 * op.qubits.size()));
+    out.m.assign(m, m + len);
+  };
+  execute_ops<FP>(s, p.n, p.ops.size(), shape, bind, kt, par, progress);
 }
 
 template <typename FP>
 void apply_gate(FP* s, const Program& p, std::size_t gi, const double* params, bool adjoint,
                 const KernelTable<FP>& kt, const For& par, std::vector<double>& scratch,
                 long override_gate, double override_theta) {
+  (void)scratch;
   const Gate& g = p.gates[gi];
-  if (static_cast<long>(gi) == override_gate) gate_matrix_at(p, gi, override_theta, scratch);
-  else gate_matrix(p, gi, params, scratch);
-  const unsigned k = static_cast<unsigned>(g.qubits.size());
-  if (adjoint) {
-    if (g.diagonal) {
-      for (std::size_t j = 1; j < scratch.size(); j += 2) scratch[j] = -scratch[j];
-    } else {
-      const std::size_t D = std::size_t(1) << k;
-      for (std::size_t r = 0; r < D; ++r)
-        for (std::size_t c = r; c < D; ++c) {
-          double* a = &scratch[2 * (r * D + c)];
-          double* b = &scratch[2 * (c * D + r)];
-          const double ar = a[0], ai = a[1];
-          a[0] = b[0];
-          a[1] = -b[1];
-          b[0] = ar;
-          b[1] = -ai;
-        }
-    }
-  }
-  apply_matrix<FP>(s, p.n, g.qubits.data(), k, g.controls.data(),
-                   static_cast<unsigned>(g.controls.size()), g.diagonal, scratch.data(), kt, par);
+  thread_local BoundOp<FP> b;
+  bind_gate_fp<FP>(p, gi, params, adjoint, b, override_gate, override_theta);
+  OpShape sh;
+  sh.qubits = g.qubits.data();
+  sh.k = static_cast<unsigned>(g.qubits.size());
+  sh.controls = g.controls.data();
+  sh.c = static_cast<unsigned>(g.controls.size());
+  sh.diagonal = g.diagonal;
+  if (p.dindex[gi].bytes) sh.index = &p.dindex[gi];
+  apply_shape<FP>(s, p.n, sh, b.m.data(), kt, par);
 }
 
 template void apply_matrix_fp<float>(float*, unsigned, const unsigned*, unsigned, const unsigned*,
@@ -259,6 +496,18 @@ template void apply_matrix<double>(double*, unsigned, const unsigned*, unsigned,
 template void run_program<float>(float*, const Program&, const double*, const KernelTable<float>&,
                                  const For&, Progress*);
 template void run_program<double>(double*, const Program&, const double*,
+                                  const KernelTable<double>&, const For&, Progress*);
+template void bind_gate_fp<float>(const Program&, std::size_t, const double*, bool,
+                                  BoundOp<float>&, long, double);
+template void bind_gate_fp<double>(const Program&, std::size_t, const double*, bool,
+                                   BoundOp<double>&, long, double);
+template void execute_ops<float>(float*, unsigned, std::size_t,
+                                 const std::function<OpShape(std::size_t)>&,
+                                 const std::function<void(std::size_t, BoundOp<float>&)>&,
+                                 const KernelTable<float>&, const For&, Progress*);
+template void execute_ops<double>(double*, unsigned, std::size_t,
+                                  const std::function<OpShape(std::size_t)>&,
+                                  const std::function<void(std::size_t, BoundOp<double>&)>&,
                                   const KernelTable<double>&, const For&, Progress*);
 template void apply_gate<float>(float*, const Program&, std::size_t, const double*, bool,
                                 const KernelTable<float>&, const For&, std::vector<double>&, long,
@@ -292,6 +541,112 @@ struct Cache {
 Cache& cache() {
   static Cache c;
   return c;
+}
+
+// Indexes a large diagonal without controls when it has few distinct values.
+void index_diagonal(const Gate& g, DiagIndex& di) {
+  if (!g.diagonal || !g.controls.empty() || g.qubits.size() < kIndexedDiagMinQubits) return;
+  const bool param = g.slot >= 0;
+  const std::vector<double>& src = param ? g.generator : g.matrix;
+  const std::size_t D = std::size_t(1) << g.qubits.size();
+  std::unordered_map<std::uint64_t, std::uint32_t> seen;  // value bits -> id (param)
+  std::unordered_map<std::string, std::uint32_t> seen_c;   // complex value bits -> id (fixed)
+  std::vector<std::uint32_t> id(D);
+  std::vector<double> values;
+  for (std::size_t j = 0; j < D; ++j) {
+    std::uint32_t v;
+    if (param) {
+      std::uint64_t key;
+      std::memcpy(&key, &src[j], sizeof key);
+      auto it = seen.find(key);
+      if (it == seen.end()) {
+        if (seen.size() >= 65536) return;
+        v = static_cast<std::uint32_t>(seen.size());
+        seen.emplace(key, v);
+        values.push_back(src[j]);
+      } else {
+        v = it->second;
+      }
+    } else {
+      std::string key(reinterpret_cast<const char*>(&src[2 * j]), 2 * sizeof(double));
+      auto it = seen_c.find(key);
+      if (it == seen_c.end()) {
+        if (seen_c.size() >= 65536) return;
+        v = static_cast<std::uint32_t>(seen_c.size());
+        seen_c.emplace(std::move(key), v);
+        values.push_back(src[2 * j]);
+        values.push_back(src[2 * j + 1]);
+      } else {
+        v = it->second;
+      }
+    }
+    id[j] = v;
+  }
+  const std::size_t U = param ? values.size() : values.size() / 2;
+  di.bytes = U <= 256 ? 1 : 2;
+  if (di.bytes == 1) di.idx8.assign(id.begin(), id.end());
+  else di.idx16.assign(id.begin(), id.end());
+  di.values = std::move(values);
+  if (!param) di.values_f32.assign(di.values.begin(), di.values.end());
+}
+
+bool commutes_with(const Gate& a, std::uint64_t support_all, std::uint64_t support_dense) {
+  const std::uint64_t S = mask_of(a.qubits.data(), static_cast<unsigned>(a.qubits.size())) |
+                          mask_of(a.controls.data(), static_cast<unsigned>(a.controls.size()));
+  return a.diagonal ? (S & support_dense) == 0 : (S & support_all) == 0;
+}
+
+AdjointPlan plan_adjoint(const Program& p) {
+  AdjointPlan plan;
+  const std::size_t G = p.gates.size();
+  std::size_t first_param = G;
+  for (std::size_t i = 0; i < G; ++i)
+    if (p.gates[i].slot >= 0) {
+      first_param = i;
+      break;
+    }
+  if (first_param == G) return plan;
+  const unsigned undo_fuse = std::max(2u, p.max_fused);
+  std::size_t end = G;  // current segment is [start, end)
+  while (end > first_param) {
+    AdjointSegment seg;
+    std::uint64_t all = 0, dense = 0;
+    std::size_t start = end;
+    while (start > 0) {
+      const Gate& g = p.gates[start - 1];
+      if (start < end && g.slot >= 0 && !commutes_with(g, all, dense)) break;
+      const std::uint64_t S = mask_of(g.qubits.data(), static_cast<unsigned>(g.qubits.size())) |
+                              mask_of(g.controls.data(), static_cast<unsigned>(g.controls.size()));
+      all |= S;
+      if (!g.diagonal) dense |= S;
+      --start;
+      if (start == first_param) break;  // nothing earlier needs differentiating
+    }
+    for (std::size_t gi = end; gi-- > start;) {
+      const Gate& g = p.gates[gi];
+      if (g.slot >= 0) {
+        if (g.diagonal && g.controls.empty()) seg.diag_evals.push_back(gi);
+        else if (!g.diagonal && g.controls.empty() && g.qubits.size() == 1) {
+          seg.pair_evals.push_back(gi);
+          seg.pair_qubits.push_back(g.qubits[0]);
+        } else {
+          seg.general_evals.push_back(gi);
+        }
+      }
+      Gate u;
+      u.qubits = g.qubits;
+      u.controls = g.controls;
+      u.diagonal = g.diagonal;
+      seg.undo_gates.push_back(std::move(u));
+      seg.undo_src.push_back(gi);
+    }
+    // Large indexed diagonals stay alone (fuse() emits gates wider than the limit alone).
+    seg.undo_blocks = fuse(seg.undo_gates, undo_fuse);
+    plan.segments.push_back(std::move(seg));
+    end = start;
+  }
+  plan.needed = plan.segments.size();
+  return plan;
 }
 
 std::shared_ptr<const Program> build(const Circuit& circuit, unsigned max_fused) {
@@ -351,6 +706,9 @@ std::shared_ptr<const Program> build(const Circuit& circuit, unsigned max_fused)
     if (op.fixed) op.matrix_f32.assign(op.matrix.begin(), op.matrix.end());
     p->ops.push_back(std::move(op));
   }
+  p->dindex.resize(p->gates.size());
+  for (std::size_t i = 0; i < p->gates.size(); ++i) index_diagonal(p->gates[i], p->dindex[i]);
+  p->adjoint = plan_adjoint(*p);
   return p;
 }
 }  // namespace

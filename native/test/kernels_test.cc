@@ -408,12 +408,12 @@ static void test_ground_energy() {
     check_dense(heisenberg(6, 1, 0.5), 6, "XXZ chain");
     for (unsigned n : {2u, 5u, 8u}) check_dense(tfim(n, 1, 0.7), n, "TFIM");
     for (unsigned n : {1u, 2u, 3u, 4u, 6u}) check_dense(random_h(n, 3 * n + 2), n, "random (with Y)");
-    // 12 qubits: the TFIM against the free-fermion energy of the open chain is
-    // not closed-form; use the 8-qubit dense value and check n=12 only converges
-    // below the 8-qubit energy per site.
-    {
-      const GroundEnergyResult r = ground_energy(tfim(12, 1, 1), 12, o);
-      CHECK(r.converged && r.energy < -12 * 1.2, "TFIM 12: %.12g res %g", r.energy, r.residual);
+    // Critical open TFIM chain (J = h = 1), free fermions: E0 = 1 − csc(π / (2(2N + 1))).
+    for (unsigned n : {3u, 12u, 16u}) {
+      const GroundEnergyResult r = ground_energy(tfim(n, 1, 1), n, o);
+      const double exact = 1 - 1 / std::sin(M_PI / (2 * (2 * n + 1)));
+      CHECK(r.converged && std::fabs(r.energy - exact) < 1e-9 * n, "TFIM %u: %.15g vs %.15g (res %g, it %u)", n,
+            r.energy, exact, r.residual, r.iterations);
     }
     // Single Z, constant, duplicates that cancel.
     {

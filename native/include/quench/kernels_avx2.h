@@ -115,6 +115,75 @@ inline void make_perms(T x, T* v, T* w) {
   }
 }
 
+template <typename V, unsigned TLM, unsigned SI, typename T>
+inline void make_perms_v(T x, T* v) {
+  if constexpr (SI < (1u << popcount_c(TLM))) {
+    v[SI] = V::template perm<deposit_c(SI, TLM)>(x);
+    make_perms_v<V, TLM, SI + 1>(x, v);
+  }
+}
+
+// Rows [R0, R0 + R) of a dense matrix applied to G amplitude groups at once
+// (K >= 3, compute-bound): each coefficient vector is loaded once and feeds
+// G FMAs. The imaginary part is accumulated unswapped, Σ v·im(c), and
+// swapped once per output (swap(v)·im(c) = swap(v·im(c)) because im(c) is
+// the same in both slots of a complex lane), so the inner loop has no
+// shuffles: per column, G loads of amplitudes + 2R of coefficients feed 2RG
+// FMAs into 2RG accumulators (R = 2, G = 2: 11 registers, 0.75 loads per FMA).
+template <typename V, unsigned NJ, unsigned R, unsigned G>
+inline void dense_rows(const typename V::T* C, const typename V::T* const* v,
+                       typename V::T* const* out, unsigned r0) {
+  using T = typename V::T;
+  constexpr unsigned RS = 2 * NJ;  // coefficient vectors per row
+  T a[R][G], b[R][G];
+  const T* cr = C + r0 * RS;
+#pragma GCC unroll 8
+  for (unsigned r = 0; r < R; ++r)
+#pragma GCC unroll 4
+    for (unsigned q = 0; q < G; ++q) {
+      a[r][q] = V::mul(v[q][0], cr[r * RS]);
+      b[r][q] = V::mul(v[q][0], cr[r * RS + 1]);
+    }
+#pragma GCC unroll 64
+  for (unsigned j = 1; j < NJ; ++j) {
+    T x[G];
+#pragma GCC unroll 4
+    for (unsigned q = 0; q < G; ++q) {
+      x[q] = v[q][j];
+      if constexpr (G > 1) __asm__("" : "+x"(x[q]));
+    }
+#pragma GCC unroll 8
+    for (unsigned r = 0; r < R; ++r) {
+      T re = cr[r * RS + 2 * j];
+      // Keep the coefficient in a register: folded into each FMA as a memory
+      // operand it would be loaded G times (the loads, not the FMAs, would bound).
+      if constexpr (G > 1) __asm__("" : "+x"(re));
+#pragma GCC unroll 4
+      for (unsigned q = 0; q < G; ++q) a[r][q] = V::fmadd(x[q], re, a[r][q]);
+      T im = cr[r * RS + 2 * j + 1];
+      if constexpr (G > 1) __asm__("" : "+x"(im));
+#pragma GCC unroll 4
+      for (unsigned q = 0; q < G; ++q) b[r][q] = V::fmadd(x[q], im, b[r][q]);
+    }
+  }
+#pragma GCC unroll 8
+  for (unsigned r = 0; r < R; ++r)
+#pragma GCC unroll 4
+    for (unsigned q = 0; q < G; ++q) out[q][r0 + r] = V::addsub(a[r][q], V::swap_ri(b[r][q]));
+}
+
+template <typename V, unsigned NJ, unsigned DH, unsigned G>
+inline void dense_all_rows(const typename V::T* C, const typename V::T* const* v,
+                           typename V::T* const* out) {
+#ifndef QUENCH_DENSE_ROWS
+#define QUENCH_DENSE_ROWS 2
+#endif
+  constexpr unsigned R = G > 1 ? QUENCH_DENSE_ROWS : 4;
+  unsigned r = 0;
+  for (; r + R <= DH; r += R) dense_rows<V, NJ, R, G>(C, v, out, r);
+  if constexpr (DH % R != 0) dense_rows<V, NJ, DH % R, G>(C, v, out, r);
+}
+
 // Dense K-qubit kernel with lane-target mask TLM. In vector-index space:
 // hq = high targets (ascending, KH of them), fixed = high targets and high
 // controls (ascending), set = high control bits, lcm = lane control mask.
@@ -205,6 +274,50 @@ void dense_kt(FP* s, unsigned nv, const unsigned* hq, const unsigned* fixed, uns
       const std::uint64_t end = std::min(e, (g | (rl - 1)) + 1);
       FP* p = sp + 2 * L * ((deposit_zeros(g, fx, nfx) << sh) | st);
       const char* pfp = reinterpret_cast<const char*>(p) + pf;
+      if constexpr (K >= 3) {
+        // Two groups per iteration (the last one of an odd run alone).
+        constexpr unsigned NJ = DH * SL;
+        for (; g < end;) {
+          const bool two = g + 1 < end;
+          if (pf) {
+            if (l1) {
+              _mm_prefetch(pfp, _MM_HINT_T0);
+              if (two) _mm_prefetch(pfp + pstep, _MM_HINT_T0);
+            } else {
+              _mm_prefetch(pfp, _MM_HINT_T1);
+              if (two) _mm_prefetch(pfp + pstep, _MM_HINT_T1);
+            }
+          }
+          T v0[NJ], v1[NJ], out0[DH], out1[DH];
+          if (two) {
+            FP* const p1 = p + step;
+            for (unsigned c = 0; c < DH; ++c) {
+              make_perms_v<V, TLM, 0>(V::load(p + o[c]), v0 + c * SL);
+              make_perms_v<V, TLM, 0>(V::load(p1 + o[c]), v1 + c * SL);
+            }
+            const T* vv[2] = {v0, v1};
+            T* oo[2] = {out0, out1};
+            dense_all_rows<V, NJ, DH, 2>(C, vv, oo);
+            for (unsigned r = 0; r < DH; ++r) {
+              V::store(p + o[r], out0[r]);
+              V::store(p1 + o[r], out1[r]);
+            }
+            g += 2;
+            p += 2 * step;
+            pfp += 2 * pstep;
+          } else {
+            for (unsigned c = 0; c < DH; ++c) make_perms_v<V, TLM, 0>(V::load(p + o[c]), v0 + c * SL);
+            const T* vv[1] = {v0};
+            T* oo[1] = {out0};
+            dense_all_rows<V, NJ, DH, 1>(C, vv, oo);
+            for (unsigned r = 0; r < DH; ++r) V::store(p + o[r], out0[r]);
+            ++g;
+            p += step;
+            pfp += pstep;
+          }
+        }
+        continue;
+      }
       for (; g < end; ++g, p += step, pfp += pstep) {
         if (pf) {
           if (l1) _mm_prefetch(pfp, _MM_HINT_T0);

@@ -11,6 +11,10 @@
 // instead of stalling at a barrier, as a static OpenMP split did (a forward
 // QAOA run went from ~80 ms on 1 thread to ~770 ms on 2 under load).
 //
+// If the caller ends up waiting on claimed chunks longer than it worked
+// itself (a helper was descheduled mid-chunk), the pool runs the next jobs
+// inline for 50 ms before trying the helpers again (adaptive back-off).
+//
 // Helpers spin briefly (~100 µs, with pause) after a job, then sleep on a
 // condition variable; a job wakes sleepers. Only one parallel job runs at a
 // time: a For::run that finds the pool busy (another caller thread, or a call

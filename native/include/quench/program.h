@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,8 +18,47 @@
 #include "quench/fuser.h"
 #include "quench/kernels.h"
 #include "quench/parallel.h"
+#include "quench/reductions.h"
 
 namespace quench {
+
+// A large diagonal (fixed or parameterised, no controls) whose entries take
+// few distinct values, stored as the values plus a uint8/uint16 index per
+// entry (see reductions.h). Parameterised: values are the distinct generator
+// entries λ_u and binding computes exp(-iθλ_u) only for those; fixed: values
+// are the distinct complex entries (and their float copy).
+struct DiagIndex {
+  unsigned bytes = 0;                // 0 = not indexed, else 1 or 2
+  std::vector<std::uint8_t> idx8;
+  std::vector<std::uint16_t> idx16;
+  std::vector<double> values;        // parameterised: real λ_u; fixed: complex (2 per value)
+  std::vector<float> values_f32;     // fixed only
+  const void* index() const {
+    return bytes == 1 ? static_cast<const void*>(idx8.data()) : static_cast<const void*>(idx16.data());
+  }
+};
+// Diagonals of at least this many qubits are considered for indexing.
+constexpr unsigned kIndexedDiagMinQubits = 10;
+
+// Adjoint differentiation plan (adjoint.h). The source gates are cut, from
+// the end, into segments whose parameterised gates each commute with every
+// later gate of the segment (disjoint qubits, or both diagonal); so all the
+// generator products of a segment can be taken at its end, and the segment is
+// then undone (U^dagger, reversed, fused) with one binding per gate for both
+// |phi> and |lambda>.
+struct AdjointSegment {
+  std::vector<std::size_t> diag_evals;    // diagonal parameterised, no controls
+  std::vector<std::size_t> pair_evals;    // 1-qubit dense parameterised, no controls
+  std::vector<unsigned> pair_qubits;      // their qubits (same order)
+  std::vector<std::size_t> general_evals; // everything else (controls, k >= 2 dense)
+  std::vector<Gate> undo_gates;           // structure of the reversed gates (no matrices)
+  std::vector<std::size_t> undo_src;      // source gate of each undo gate
+  std::vector<FusedBlock> undo_blocks;    // fused undo operations (members index undo_gates)
+};
+struct AdjointPlan {
+  std::vector<AdjointSegment> segments;  // from the end of the circuit backwards
+  std::size_t needed = 0;                // segments to visit (the rest holds no parameter)
+};
 
 struct Op {
   bool diagonal = false;
@@ -39,6 +79,8 @@ class Program {
   std::vector<Gate> gates;                  // validated source gates
   std::vector<std::vector<double>> g2;      // G^2 of dense parameterised gates (else empty)
   std::vector<Op> ops;
+  std::vector<DiagIndex> dindex;            // per source gate (bytes == 0: not indexed)
+  AdjointPlan adjoint;
 };
 
 // The bound matrix of a source gate at angle theta (parameterised) or its
@@ -83,6 +125,37 @@ class Progress {
   double total_, done_ = 0, last_reported_ = -1;
   std::int64_t last_ns_ = 0;
 };
+
+// The shape of an operation and its bound FP matrix (dense 2*4^k, diagonal
+// 2*2^k) or, for an indexed diagonal, its bound table (2 per distinct value).
+struct OpShape {
+  const unsigned* qubits = nullptr;
+  unsigned k = 0;
+  const unsigned* controls = nullptr;
+  unsigned c = 0;
+  bool diagonal = false;
+  const DiagIndex* index = nullptr;  // indexed diagonal (no controls)
+};
+template <typename FP>
+struct BoundOp {
+  std::vector<FP> m;  // matrix, or table of an indexed diagonal
+};
+
+// Applies count operations in order: shape(i) describes op i, bind(i, out)
+// fills its matrix. Consecutive small ops whose qubits fall in the low tile
+// bits or in one group of high qubits (disjoint from the low ones) are
+// applied cache-tiled: all low ops per contiguous tile, then all high ops per
+// gathered tile of runs, i.e. two passes over memory instead of one per op.
+template <typename FP>
+void execute_ops(FP* s, unsigned n, std::size_t count,
+                 const std::function<OpShape(std::size_t)>& shape,
+                 const std::function<void(std::size_t, BoundOp<FP>&)>& bind,
+                 const KernelTable<FP>& kt, const For& par, Progress* progress);
+
+// Binds a source gate (adjoint = U^dagger) in FP; indexed diagonals bind their table.
+template <typename FP>
+void bind_gate_fp(const Program& p, std::size_t gate, const double* params, bool adjoint,
+                  BoundOp<FP>& out, long override_gate = -1, double override_theta = 0);
 
 // Runs all ops of the program on s (params: num_params doubles).
 template <typename FP>
