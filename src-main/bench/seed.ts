@@ -72,7 +72,12 @@ export function formatSeedResults(results: SeedResult[], c: readonly SeedCase[] 
     const seedTxt = r.target.seedFigure !== undefined ? `seed figure ${fmtValue(r.target.seedFigure, r.target.unit)}` : 'no seed figure';
     lines.push(`  seed     ${seedTxt}; seed target ${r.target.seedTarget !== undefined ? fmtValue(r.target.seedTarget, r.target.unit) : '—'}; Quench goal ${r.target.higherIsBetter ? '≥' : '≤'} ${fmtValue(r.target.goal, r.target.unit)}`);
     const ref = r.target.seedFigure ?? r.target.seedTarget;
-    const ratio = ref !== undefined ? `  (${(ref / h.value).toFixed(ref / h.value >= 100 ? 0 : 1)}× ${r.target.seedFigure !== undefined ? 'faster than the seed figure' : 'under the seed target'})` : '';
+    let ratio = '';
+    if (ref !== undefined) {
+      const x = ref / h.value;
+      const what = r.target.seedFigure !== undefined ? 'the seed figure' : 'the seed target';
+      ratio = x >= 1 ? `  (${x.toFixed(x >= 100 ? 0 : 1)}× ${r.target.seedFigure !== undefined ? 'faster than' : 'under'} ${what})` : `  (${(1 / x).toFixed(1)}× OVER ${what})`;
+    }
     lines.push(`  Quench   ${fmtValue(h.value, r.target.unit)} [${fmtValue(h.min, '')}– ${fmtValue(h.max, r.target.unit)}] (${h.label})${ratio}`);
     for (const check of r.checks) lines.push(`  ${check.pass ? 'pass' : 'MISS'}     ${check.name}: ${check.detail}`);
     for (const extra of spec.extraLines?.(r) ?? []) lines.push(`  ${extra}`);
