@@ -16,17 +16,6 @@ void InitFock(Napi::Env env, Napi::Object exports);  // fock.cc
 
 namespace {
 
-// Run a core call on the JS thread, mapping core errors to JS errors.
-template <typename F>
-auto guarded(Napi::Env env, F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const quench::Error& e) {
-    throw to_js_error(env, e);
-  } catch (const std::bad_alloc&) {
-    throw to_js_error(env, quench::Error::Kind::Memory, "out of memory");
-  }
-}
 
 // ---- Program ------------------------------------------------------------------------
 class Program : public Napi::ObjectWrap<Program> {

@@ -38,4 +38,16 @@ quench::ExecOptions to_exec_options(Napi::Env env, const Napi::Value& v);
 
 Napi::Float64Array to_float64_array(Napi::Env env, const double* data, size_t n);
 
+// Run a core call on the JS thread, turning core errors into JS errors.
+template <typename F>
+auto guarded(Napi::Env env, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const quench::Error& e) {
+    throw to_js_error(env, e);
+  } catch (const std::bad_alloc&) {
+    throw to_js_error(env, quench::Error::Kind::Memory, "out of memory");
+  }
+}
+
 }  // namespace quench_binding

@@ -133,23 +133,13 @@ size_t batch_of(Napi::Env env, const Napi::Value& v) {
   return b;
 }
 
-template <typename F>
-auto guard(Napi::Env env, F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const quench::Error& e) {
-    throw to_js_error(env, e);
-  } catch (const std::bad_alloc&) {
-    throw to_js_error(env, quench::Error::Kind::Memory, "out of memory in the Fock simulator");
-  }
-}
 
 // cvQganGenerator(modes, cutoff, layers, latentDim) → circuit
 Napi::Value QganGenerator(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   unsigned modes = to_uint(env, info[0], "modes", 64), cutoff = to_uint(env, info[1], "cutoff", 1024);
   unsigned layers = to_uint(env, info[2], "layers", 1024), latent = to_uint(env, info[3], "latentDim", 1024);
-  auto c = guard(env, [&] { return quench::fock::qgan_generator(modes, cutoff, layers, latent); });
+  auto c = guarded(env, [&] { return quench::fock::qgan_generator(modes, cutoff, layers, latent); });
   return from_cv_circuit(env, c);
 }
 
@@ -160,7 +150,7 @@ Napi::Value RunBatch(const Napi::CallbackInfo& info) {
   size_t batch = batch_of(env, info[2]);
   auto p = params_of(env, c, info[1], batch);
   auto opts = to_cv_options(env, info[3]);
-  auto r = guard(env, [&] { return quench::fock::run_batch(c, p.data(), batch, opts); });
+  auto r = guarded(env, [&] { return quench::fock::run_batch(c, p.data(), batch, opts); });
   return outputs(env, r);
 }
 
@@ -184,7 +174,7 @@ Napi::Value VjpBatch(const Napi::CallbackInfo& info) {
   }
   auto opts = to_cv_options(env, info[6]);
   std::vector<double> grads(batch * c.num_params);
-  auto r = guard(env, [&] {
+  auto r = guarded(env, [&] {
     return quench::fock::vjp_batch(c, p.data(), batch, dx.data(), dn.empty() ? nullptr : dn.data(), dnorm.empty() ? nullptr : dnorm.data(), grads.data(), opts);
   });
   auto o = outputs(env, r);
@@ -198,7 +188,7 @@ Napi::Value GateMatrix(const Napi::CallbackInfo& info) {
   auto kind = to_kind(env, info[0], "kind");
   double a = to_number(env, info[1], "a"), b = info[2].IsUndefined() ? 0 : to_number(env, info[2], "b");
   unsigned cutoff = to_uint(env, info[3], "cutoff", 64);
-  auto m = guard(env, [&] { return quench::fock::gate_matrix(kind, a, b, cutoff); });
+  auto m = guarded(env, [&] { return quench::fock::gate_matrix(kind, a, b, cutoff); });
   return to_float64_array(env, reinterpret_cast<const double*>(m.data()), 2 * m.size());
 }
 

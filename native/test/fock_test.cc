@@ -16,18 +16,7 @@ using namespace quench;
 using namespace quench::fock;
 using cd = std::complex<double>;
 
-static int g_pass = 0, g_fail = 0;
-#define CHECK(cond, ...)                                  \
-  do {                                                    \
-    if (cond) {                                           \
-      ++g_pass;                                           \
-    } else {                                              \
-      ++g_fail;                                           \
-      std::printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-      std::printf(__VA_ARGS__);                           \
-      std::printf("\n");                                  \
-    }                                                     \
-  } while (0)
+#include "check.h"
 
 static double fact(int n) {
   double f = 1;

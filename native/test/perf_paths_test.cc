@@ -27,21 +27,7 @@ using namespace quench;
 using cd = std::complex<double>;
 using CVec = std::vector<cd>;
 
-static int g_pass = 0, g_fail = 0;
-static std::string g_ctx;
-#define CHECK(cond, ...)                                                                   \
-  do {                                                                                     \
-    if (cond) {                                                                            \
-      ++g_pass;                                                                            \
-    } else {                                                                               \
-      ++g_fail;                                                                            \
-      if (g_fail <= 60) {                                                                  \
-        std::printf("FAIL %s:%d [%s] %s: ", __FILE__, __LINE__, g_ctx.c_str(), #cond);     \
-        std::printf(__VA_ARGS__);                                                          \
-        std::printf("\n");                                                                 \
-      }                                                                                    \
-    }                                                                                      \
-  } while (0)
+#include "check.h"
 
 static std::mt19937_64 rng(2024);
 static double urand() { return std::uniform_real_distribution<double>(0, 1)(rng); }

@@ -7,7 +7,7 @@ import { prepareClassification } from '../../../src-shared/workloads/data';
 import { QNN_DEFAULTS, qnnCircuit, qnnInitialWeights } from '../../../src-shared/workloads/qnn';
 import { QSVM_DEFAULTS, featureMapParams, zzFeatureMap } from '../../../src-shared/workloads/qsvm';
 import { NativeSession, type SessionOptions } from '../session';
-import { now } from '../timing';
+import { now, spread } from '../timing';
 import { QnnTrainer } from './qnn';
 
 export interface ScaleSpec {
@@ -32,9 +32,13 @@ export function runScale(spec: Partial<ScaleSpec> = {}, opts: SessionOptions = {
     const { train } = prepareClassification({ dataset: 'moons', train: n, test: Math.max(2, Math.round(n / 10)), features: s.qubits, seed: s.seed });
     const trainer = new QnnTrainer(session, qnn, { qubits: s.qubits, batchSize: 32, learningRate: 0.05, seed: s.seed }, qnnInitialWeights({ qubits: s.qubits, layers: s.layers, seed: s.seed }));
     trainer.epoch(train); // warm-up epoch (caches, pages)
-    const t0 = now();
-    trainer.epoch(train);
-    metrics[`qnn_us_per_sample_${n}`] = ((now() - t0) * 1000) / train.numSamples;
+    const epochs: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      const t0 = now();
+      trainer.epoch(train);
+      epochs.push(((now() - t0) * 1000) / train.numSamples);
+    }
+    metrics[`qnn_us_per_sample_${n}`] = spread(epochs).median;
     qnnCurve.push(metrics[`qnn_us_per_sample_${n}`]);
 
     const { train: kTrain } = prepareClassification({ dataset: 'moons', train: n, test: 2, features: s.features, seed: s.seed });
