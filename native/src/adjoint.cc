@@ -167,23 +167,9 @@ double adjoint_gradient_impl(const Program& p, const double* params, const Pauli
       for (std::size_t m = 0; m < blk.members.size(); ++m) {
         const std::size_t src = seg.undo_src[blk.members[m]];
         gate_matrix(p, src, params, member_mats[m]);
-        std::vector<double>& M = member_mats[m];
         const Gate& g = p.gates[src];
-        if (g.diagonal) {
-          for (std::size_t j = 1; j < M.size(); j += 2) M[j] = -M[j];
-        } else {
-          const std::size_t D = std::size_t(1) << g.qubits.size();
-          for (std::size_t r = 0; r < D; ++r)
-            for (std::size_t c = r; c < D; ++c) {
-              double* a = &M[2 * (r * D + c)];
-              double* bb = &M[2 * (c * D + r)];
-              const double ar = a[0], ai = a[1];
-              a[0] = bb[0];
-              a[1] = -bb[1];
-              bb[0] = ar;
-              bb[1] = -ai;
-            }
-        }
+        adjoint_in_place(member_mats[m], g.diagonal, static_cast<unsigned>(g.qubits.size()));
+        std::vector<double>& M = member_mats[m];
         ptrs[m] = M.data();
       }
       block_matrix(seg.undo_gates, blk, ptrs, mat);

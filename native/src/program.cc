@@ -192,7 +192,7 @@ void Progress::finish() {
 }
 
 // ---- binding in FP ---------------------------------------------------------------------
-namespace {
+// U -> U^dagger in place (diagonal: conjugate the entries).
 void adjoint_in_place(std::vector<double>& m, bool diagonal, unsigned k) {
   if (diagonal) {
     for (std::size_t j = 1; j < m.size(); j += 2) m[j] = -m[j];
@@ -210,7 +210,6 @@ void adjoint_in_place(std::vector<double>& m, bool diagonal, unsigned k) {
       b[1] = -ai;
     }
 }
-}  // namespace
 
 template <typename FP>
 void bind_gate_fp(const Program& p, std::size_t gi, const double* params, bool adjoint,

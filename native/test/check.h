@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <string>
 
+#include "quench/engine.h"
+
 inline int g_pass = 0, g_fail = 0;
 inline std::string g_ctx;
 
@@ -22,3 +24,22 @@ inline std::string g_ctx;
       }                                                                                  \
     }                                                                                    \
   } while (0)
+
+// One test configuration: every test program runs its fixture for each
+// ISA × precision × thread count × fusion setting (qsim's one-fixture rule).
+struct Variant {
+  quench::Isa isa;
+  quench::Precision prec;
+  unsigned threads;
+  unsigned fusion;
+  quench::ExecOptions opts() const {
+    quench::ExecOptions o;
+    o.isa = isa;
+    o.threads = threads;
+    return o;
+  }
+  std::string name() const {
+    return std::string(quench::to_string(isa)) + "/" + quench::to_string(prec) + "/t" + std::to_string(threads) + "/fuse" +
+           std::to_string(fusion);
+  }
+};

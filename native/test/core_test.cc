@@ -358,23 +358,7 @@ static std::vector<double> random_params(unsigned m) {
 }
 
 // ---- variant fixture ------------------------------------------------------------------
-struct Variant {
-  Isa isa;
-  Precision prec;
-  unsigned threads;
-  unsigned fusion;
-  ExecOptions opts() const {
-    ExecOptions o;
-    o.isa = isa;
-    o.threads = threads;
-    return o;
-  }
-  double tol() const { return prec == Precision::f64 ? 1e-12 : 2e-5; }
-  std::string name() const {
-    return std::string(to_string(isa)) + "/" + to_string(prec) + "/t" + std::to_string(threads) +
-           "/fuse" + std::to_string(fusion);
-  }
-};
+static double tol_of(const Variant& v) { return v.prec == Precision::f64 ? 1e-12 : 2e-5; }
 
 static std::map<std::string, std::vector<uint64_t>> g_samples;  // per precision
 
@@ -402,7 +386,7 @@ static void test_single_gates(const Variant& v) {
           s->apply(g, nullptr, o);
           ref_apply(psi, n, g, nullptr);
           const double d = max_diff(*s, psi);
-          CHECK(d < v.tol(), "n=%u k=%zu c=%zu diag=%d q0=%u diff %g", n, qs.size(), cs.size(), diag,
+          CHECK(d < tol_of(v), "n=%u k=%zu c=%zu diag=%d q0=%u diff %g", n, qs.size(), cs.size(), diag,
                 qs[0], d);
         }
       }
@@ -427,7 +411,7 @@ static void test_single_gates(const Variant& v) {
       ref_apply(psi, n, g, params.data());
     }
     const double d = max_diff(*s, psi);
-    CHECK(d < v.tol() * 10, "random gates n=%u diff %g", n, d);
+    CHECK(d < tol_of(v) * 10, "random gates n=%u diff %g", n, d);
   }
   // Named parameterised generators, with and without controls.
   for (const char* nm : {"X", "Y", "Z", "P1", "XX", "ZZ", "ZZd", "Zd"}) {
@@ -443,7 +427,7 @@ static void test_single_gates(const Variant& v) {
       s->apply(g, &p, o);
       ref_apply(psi, n, g, &p);
       const double d = max_diff(*s, psi);
-      CHECK(d < v.tol(), "generator %s ctl=%d diff %g", nm, ctl, d);
+      CHECK(d < tol_of(v), "generator %s ctl=%d diff %g", nm, ctl, d);
     }
   }
 }
@@ -458,7 +442,7 @@ static void test_circuits(const Variant& v) {
     s->run(*prog, params.data(), o);
     const CVec ref = ref_run(c, params.data());
     const double d = max_diff(*s, ref);
-    CHECK(d < v.tol() * 100, "circuit n=%u passes=%zu diff %g", n, stats(*prog).passes, d);
+    CHECK(d < tol_of(v) * 100, "circuit n=%u passes=%zu diff %g", n, stats(*prog).passes, d);
   }
   for (unsigned n : {6u, 9u}) {
     Circuit c = brickwork(n, 6, 1);
@@ -467,7 +451,7 @@ static void test_circuits(const Variant& v) {
     auto s = State::create(n, v.prec);
     s->run(*prog, params.data(), o);
     const double d = max_diff(*s, ref_run(c, params.data()));
-    CHECK(d < v.tol() * 100, "brickwork n=%u diff %g", n, d);
+    CHECK(d < tol_of(v) * 100, "brickwork n=%u diff %g", n, d);
   }
   // A big diagonal (k = n) and a 16-qubit run (parallel path).
   {
@@ -484,7 +468,7 @@ static void test_circuits(const Variant& v) {
     auto s = State::create(n, v.prec);
     s->run(*prog, nullptr, o);
     const double d = max_diff(*s, ref_run(c, nullptr));
-    CHECK(d < v.tol() * 100, "16-qubit diff %g", d);
+    CHECK(d < tol_of(v) * 100, "16-qubit diff %g", d);
   }
 }
 

@@ -108,23 +108,7 @@ static std::vector<double> feature_params(unsigned n, std::size_t rows) {
   return p;
 }
 
-struct Variant {
-  Isa isa;
-  Precision prec;
-  unsigned threads;
-  unsigned fusion;
-  ExecOptions opts() const {
-    ExecOptions o;
-    o.isa = isa;
-    o.threads = threads;
-    return o;
-  }
-  double tol() const { return prec == Precision::f64 ? 1e-11 : 2e-5; }
-  std::string name() const {
-    return std::string(to_string(isa)) + "/" + to_string(prec) + "/t" + std::to_string(threads) +
-           "/fuse" + std::to_string(fusion);
-  }
-};
+static double tol_of(const Variant& v) { return v.prec == Precision::f64 ? 1e-11 : 2e-5; }
 
 // Reference states from State::run one by one.
 static std::vector<cd> ref_states(const Program& p, Precision prec, const std::vector<double>& params,
@@ -170,7 +154,7 @@ static void test_states_and_kernels(const Variant& v) {
     d = 0;
     for (std::size_t i = 0; i < na; ++i)
       for (std::size_t j = 0; j < nb; ++j) d = std::max(d, std::fabs(K[i * nb + j] - overlap2(A, i, B, j)));
-    CHECK(d < v.tol() * 10, "cross kernel n=%u max diff %g", n, d);
+    CHECK(d < tol_of(v) * 10, "cross kernel n=%u max diff %g", n, d);
     std::vector<double> G(na * na, -1);
     fidelity_kernel(*prog, v.prec, pa.data(), na, nullptr, na, G.data(), o);
     d = 0;
@@ -181,9 +165,9 @@ static void test_states_and_kernels(const Variant& v) {
         asym = std::max(asym, std::fabs(G[i * na + j] - G[j * na + i]));
         if (i == j) diag = std::max(diag, std::fabs(G[i * na + i] - 1));
       }
-    CHECK(d < v.tol() * 10, "gram n=%u max diff %g", n, d);
+    CHECK(d < tol_of(v) * 10, "gram n=%u max diff %g", n, d);
     CHECK(asym == 0, "gram n=%u not exactly symmetric (%g)", n, asym);
-    CHECK(diag < v.tol() * 10, "gram n=%u diagonal off 1 by %g", n, diag);
+    CHECK(diag < tol_of(v) * 10, "gram n=%u diagonal off 1 by %g", n, diag);
   }
   // Two tiles' worth of points with an identical pair: K = 1 there, in [0, 1] everywhere.
   {
@@ -196,9 +180,9 @@ static void test_states_and_kernels(const Variant& v) {
     std::copy(pa.begin() + 3 * np, pa.begin() + 4 * np, pa.begin() + 97 * np);
     std::vector<double> G(na * na);
     fidelity_kernel(*prog, v.prec, pa.data(), na, nullptr, na, G.data(), o);
-    CHECK(std::fabs(G[3 * na + 97] - 1) < v.tol() * 10, "identical points: %g", G[3 * na + 97]);
+    CHECK(std::fabs(G[3 * na + 97] - 1) < tol_of(v) * 10, "identical points: %g", G[3 * na + 97]);
     bool in01 = true;
-    for (double x : G) in01 = in01 && x >= -1e-12 && x <= 1 + v.tol() * 10;
+    for (double x : G) in01 = in01 && x >= -1e-12 && x <= 1 + tol_of(v) * 10;
     CHECK(in01, "kernel values outside [0, 1]");
   }
 }

@@ -443,16 +443,6 @@ static void test_reductions(Isa isa, unsigned threads) {
   }
 }
 
-struct Variant {
-  Isa isa;
-  Precision prec;
-  unsigned threads;
-  unsigned fusion;
-  std::string name() const {
-    return std::string(to_string(isa)) + "/" + to_string(prec) + "/t" + std::to_string(threads) +
-           "/fuse" + std::to_string(fusion);
-  }
-};
 
 static void test_circuits(const Variant& v) {
   ExecOptions o;

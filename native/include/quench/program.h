@@ -22,6 +22,10 @@
 
 namespace quench {
 
+// U -> U^dagger in place for a gate matrix in the engine.h layout (k qubits;
+// diagonal: 2^k complex entries, conjugated).
+void adjoint_in_place(std::vector<double>& m, bool diagonal, unsigned k);
+
 // A large diagonal (fixed or parameterised, no controls) whose entries take
 // few distinct values, stored as the values plus a uint8/uint16 index per
 // entry (see reductions.h). Parameterised: values are the distinct generator
