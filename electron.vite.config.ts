@@ -11,6 +11,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src-main/app/index.ts'),
           cli: resolve(__dirname, 'src-main/cli/main.ts'),
+          // the engine process the workbench server forks per run (src-main/serve/engine-process.ts)
+          'engine-worker': resolve(__dirname, 'src-main/engine/worker-main.ts'),
         },
       },
     },

@@ -6,6 +6,7 @@ import { runBenchSeed } from '../bench/seed';
 import { runInfo } from './info';
 import { runSimulate } from './simulate';
 import { runProjectFile } from './run';
+import { runServe } from './serve';
 import { UsageError } from './errors';
 
 declare const __QUENCH_VERSION__: string | undefined;
@@ -72,6 +73,15 @@ export function buildProgram(): Command {
     .option('--no-save', 'do not write the runs into the file')
     .action(async (file: string, opts) => {
       process.exitCode = await runProjectFile(file, opts);
+    });
+
+  program
+    .command('serve')
+    .description('the workbench back end, headless: static UI + API over WebSocket on 127.0.0.1, with an access token')
+    .argument('[file]', 'project file (*.quench.json); without one, an unsaved copy of the example seed suite')
+    .option('--port <n>', 'port (0 = any free port)', intOption('--port', 0, 65535), 0)
+    .action(async (file: string | undefined, opts) => {
+      process.exitCode = await runServe(file, opts);
     });
 
   const bench = program.command('bench').description('benchmarks (performance lives here, not in tests)');

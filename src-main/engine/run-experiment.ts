@@ -10,9 +10,9 @@ import { pickBackend } from '../cli/simulate';
 import type { SessionOptions } from './session';
 import { NativeSession } from './session';
 import { loadCsvDataset } from './dataset-file';
-import { benchQgan, trainQgan } from './workloads/qgan';
+import { benchQgan, QGAN_TRAIN_DEFAULTS, trainQgan } from './workloads/qgan';
 import { runQaoa } from './workloads/qaoa';
-import { runQnn } from './workloads/qnn';
+import { QNN_RUN_DEFAULTS, runQnn } from './workloads/qnn';
 import { runQsvm } from './workloads/qsvm';
 import { runScale } from './workloads/scale';
 import { runVqe } from './workloads/vqe';
@@ -28,21 +28,39 @@ function sessionOptions(e: Experiment): SessionOptions {
   return { isa: s.backend === 'native-scalar' ? 'scalar' : 'auto', precision: s.precision, threads: s.threads, fusion: s.fusion };
 }
 
-/** baseDir: where relative paths in the experiment (CSV datasets) are resolved: the project file's folder. */
-export async function runExperiment(e: Experiment, baseDir = process.cwd()): Promise<RunResult> {
+/** One step of a running experiment: how far along, and the newest point of its main curve. */
+export interface ExperimentProgress {
+  fraction: number;
+  message?: string;
+  point?: { series: string; x: number; y: number };
+}
+export type ProgressCallback = (p: ExperimentProgress) => void;
+
+/**
+ * baseDir: where relative paths in the experiment (CSV datasets) are resolved: the project file's folder.
+ * onProgress: called from the runners' own per-iteration callbacks (VQE/QAOA iterations, QNN epochs,
+ * QGAN training steps); kinds without a loop (qsvm, qgan bench, scale, circuit) report nothing.
+ */
+export async function runExperiment(e: Experiment, baseDir = process.cwd(), onProgress?: ProgressCallback): Promise<RunResult> {
   const o = sessionOptions(e);
+  const report = (done: number, total: number, series: string, x: number, y: number, message: string) =>
+    onProgress?.({ fraction: Math.min(1, done / total), message, point: { series, x, y } });
   switch (e.kind) {
     case 'vqe': {
       const { optimizer, iterations, learningRate, ...spec } = e.params;
-      return runVqe(spec, { ...o, optimizer, iterations, learningRate });
+      const total = iterations ?? 300; // runVqe's default
+      return runVqe(spec, { ...o, optimizer, iterations, learningRate, onIteration: (it, energy) => report(it + 1, total, 'energy', it, energy, `iteration ${it + 1}`) });
     }
     case 'qaoa': {
       const { optimizer, iterations, learningRate, shots, ...spec } = e.params;
-      return runQaoa(spec, { ...o, optimizer, iterations, learningRate, shots });
+      const total = iterations ?? 100; // runQaoa's default
+      return runQaoa(spec, { ...o, optimizer, iterations, learningRate, shots, onIteration: (it, cut) => report(it + 1, total, 'expected_cut', it, cut, `iteration ${it + 1}`) });
     }
     case 'qnn': {
       const { csv, labelColumn, ...spec } = e.params;
-      return runQnn({ ...spec, data: csv ? await loadCsvDataset(csv, { labelColumn, baseDir }) : undefined }, o);
+      const total = spec.epochs ?? QNN_RUN_DEFAULTS.epochs;
+      const onEpoch = (epoch: number, loss: number) => report(epoch + 1, total, 'loss', epoch, loss, `epoch ${epoch + 1}/${total}`);
+      return runQnn({ ...spec, data: csv ? await loadCsvDataset(csv, { labelColumn, baseDir }) : undefined }, { ...o, onEpoch });
     }
     case 'qsvm': {
       const { csv, labelColumn, ...spec } = e.params;
@@ -50,8 +68,10 @@ export async function runExperiment(e: Experiment, baseDir = process.cwd()): Pro
     }
     case 'qgan':
       return benchQgan(e.params, o);
-    case 'qgan-train':
-      return trainQgan(e.params, o);
+    case 'qgan-train': {
+      const total = (e.params.epochs ?? QGAN_TRAIN_DEFAULTS.epochs) * (e.params.stepsPerEpoch ?? QGAN_TRAIN_DEFAULTS.stepsPerEpoch);
+      return trainQgan(e.params, { ...o, onStep: (step, _d, gLoss) => report(step + 1, total, 'g_loss', step, gLoss, `step ${step + 1}/${total}`) });
+    }
     case 'scale':
       return runScale(e.params, o);
     case 'circuit':
