@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'electron-vite';
 
 // One build for every Node-side entry (the Electron main process, the
@@ -25,6 +26,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'src-renderer',
+    plugins: [vue()],
     build: {
       outDir: 'out/renderer',
       rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } },

@@ -1,0 +1,123 @@
+// @vitest-environment happy-dom
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Run } from '../../src-shared/project/schema';
+import { setApi } from '../../src-renderer/api/current';
+import ExperimentsList from '../../src-renderer/features/experiments/ExperimentsList.vue';
+import RunDetail from '../../src-renderer/features/runs/RunDetail.vue';
+import RunsTable from '../../src-renderer/features/runs/RunsTable.vue';
+import { useProjectStore } from '../../src-renderer/stores/project';
+import { useRunsStore } from '../../src-renderer/stores/runs';
+import { exampleProject, fakeApi } from './fake-api';
+
+function run(id: string, durationMs: number, over: Partial<Run> = {}): Run {
+  return {
+    id, experimentId: 'vqe', startedAt: '2025-01-01T00:00:00.000Z', durationMs, status: 'completed',
+    settings: { backend: 'native-avx2', precision: 'f64', threads: 0 },
+    result: {
+      kind: 'vqe', params: {}, metrics: { ms_per_iteration: durationMs / 100, iterations: 100 }, quality: { energy: -17.3 },
+      curves: { energy: [-1, -5, -12, -17.3] }, phases: {}, details: {},
+      env: { quench: '0.1.0', cpu: 'Test CPU', logicalCores: 4, isa: 'avx2', precision: 'f64', threads: 4, backend: 'native-avx2', node: '20', platform: 'linux-x64' },
+    },
+    ...over,
+  };
+}
+
+let fake: ReturnType<typeof fakeApi>;
+let pinia: ReturnType<typeof createPinia>;
+beforeEach(() => {
+  pinia = createPinia();
+  setActivePinia(pinia);
+  fake = fakeApi();
+  setApi(fake.api);
+});
+
+describe('experiments list', () => {
+  it("renders the example project's experiments and runs one on click, then offers Cancel", async () => {
+    await useProjectStore().load();
+    const w = mount(ExperimentsList, { global: { plugins: [pinia] } });
+    const items = w.findAll('li.experiment');
+    const example = exampleProject();
+    expect(items).toHaveLength(example.experiments.length);
+    expect(items[0].text()).toContain(example.experiments[0].name);
+    expect(items[0].find('.kind').text()).toBe('vqe');
+    expect(items[0].text()).toContain('qubits 10');
+
+    const qaoa = w.find('li[data-experiment="qaoa"]');
+    await qaoa.find('button.run').trigger('click');
+    await flushPromises();
+    expect(fake.api.runExperiment).toHaveBeenCalledWith('qaoa');
+    const cancel = w.find('li[data-experiment="qaoa"] button.cancel');
+    expect(cancel.exists()).toBe(true);
+    await cancel.trigger('click');
+    expect(fake.api.cancelRun).toHaveBeenCalledWith('run-1');
+  });
+});
+
+describe('runs store', () => {
+  it('applies run-progress and run-finished events', async () => {
+    const project = useProjectStore();
+    const runs = useRunsStore();
+    await project.load();
+    fake.api.onEvent((e) => runs.applyEvent(e));
+    const runId = await runs.run('vqe');
+    expect(runId).toBe('run-1');
+    expect(runs.liveByExperiment.vqe.fraction).toBe(0);
+
+    fake.emit({ event: 'run-progress', payload: { runId: 'run-1', fraction: 0.25, message: 'iteration 1', point: { series: 'energy', x: 0, y: -3 } } });
+    fake.emit({ event: 'run-progress', payload: { runId: 'run-1', fraction: 0.5, message: 'iteration 2', point: { series: 'energy', x: 1, y: -7 } } });
+    fake.emit({ event: 'run-progress', payload: { runId: 'other', fraction: 0.5 } }); // not ours: ignored
+    expect(runs.live['run-1'].fraction).toBe(0.5);
+    expect(runs.live['run-1'].message).toBe('iteration 2');
+    expect(runs.live['run-1'].points.energy).toEqual([[0, -3], [1, -7]]);
+    expect(runs.activeRun?.runId).toBe('run-1');
+
+    fake.emit({ event: 'run-finished', payload: { runId: 'run-1', run: run('run-1', 1200) } });
+    expect(runs.live['run-1']).toBeUndefined();
+    expect(runs.liveByExperiment.vqe).toBeUndefined();
+    expect(project.runs.map((r) => r.id)).toEqual(['run-1']);
+  });
+
+  it('reports a failed call instead of throwing', async () => {
+    fake.api.runExperiment.mockRejectedValueOnce(new Error("no experiment 'x'"));
+    expect(await useRunsStore().run('x')).toBeNull();
+    expect(useRunsStore().error).toContain("no experiment 'x'");
+  });
+});
+
+describe('runs table', () => {
+  it('sorts by duration: ascending, descending, then back to newest first', async () => {
+    const w = mount(RunsTable, { props: { runs: [run('a', 3000), run('b', 500), run('c', 90_000)], experiments: exampleProject().experiments } });
+    const order = () => w.findAll('tbody tr').map((r) => r.attributes('data-run'));
+    expect(order()).toEqual(['c', 'b', 'a']);
+    const sort = w.find('th button.sort');
+    await sort.trigger('click');
+    expect(order()).toEqual(['b', 'a', 'c']);
+    await sort.trigger('click');
+    expect(order()).toEqual(['c', 'a', 'b']);
+    await sort.trigger('click');
+    expect(order()).toEqual(['c', 'b', 'a']);
+    expect(w.find('tbody tr').text()).toContain('ms_per_iteration');
+    await w.find('tbody tr').trigger('click');
+    expect(w.emitted('select')?.[0]).toEqual(['c']);
+  });
+
+  it('says how to start when there are no runs', () => {
+    const w = mount(RunsTable, { props: { runs: [], experiments: [] } });
+    expect(w.text()).toContain('Press Run');
+  });
+});
+
+describe('run detail', () => {
+  it("draws the run's curves (chart stubbed) and lists metrics and quality", () => {
+    const w = mount(RunDetail, { props: { run: run('a', 1500), experimentName: 'VQE' }, global: { stubs: { CurveChart: true } } });
+    const charts = w.findAllComponents({ name: 'CurveChart' });
+    expect(charts).toHaveLength(1);
+    expect(charts[0].props('series')).toEqual({ energy: [[0, -1], [1, -5], [2, -12], [3, -17.3]] });
+    expect(w.text()).toContain('Metrics');
+    expect(w.text()).toContain('ms_per_iteration');
+    expect(w.text()).toContain('Quality');
+    expect(w.text()).toContain('-17.3');
+  });
+});
