@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdio>
+#include <cstring>
+#include <exception>
 #include <string>
 
 #include "quench/engine.h"
@@ -43,3 +45,17 @@ struct Variant {
            std::to_string(fusion);
   }
 };
+
+// Expect f() to throw quench::Error of `kind` (and, if given, a message containing `contains`).
+template <typename F>
+void expect_error(quench::Error::Kind kind, const char* what, F&& f, const char* contains = nullptr) {
+  try {
+    f();
+    CHECK(false, "%s: no error", what);
+  } catch (const quench::Error& e) {
+    CHECK(e.kind == kind, "%s: kind %d (%s)", what, int(e.kind), e.what());
+    if (contains) CHECK(std::strstr(e.what(), contains) != nullptr, "%s: message '%s'", what, e.what());
+  } catch (const std::exception& e) {
+    CHECK(false, "%s: wrong exception %s", what, e.what());
+  }
+}

@@ -606,18 +606,6 @@ static void test_gradients(const Variant& v) {
 }
 
 // ---- global tests ---------------------------------------------------------------------------
-template <typename F>
-static void expect_error(Error::Kind kind, const char* what, F&& f, const char* contains = nullptr) {
-  try {
-    f();
-    CHECK(false, "%s: no error", what);
-  } catch (const Error& e) {
-    CHECK(e.kind == kind, "%s: kind %d (%s)", what, int(e.kind), e.what());
-    if (contains) CHECK(std::strstr(e.what(), contains) != nullptr, "%s: message '%s'", what, e.what());
-  } catch (const std::exception& e) {
-    CHECK(false, "%s: wrong exception %s", what, e.what());
-  }
-}
 
 static void test_errors() {
   g_ctx = "errors";

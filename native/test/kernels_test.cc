@@ -24,18 +24,6 @@ using cd = std::complex<double>;
 static std::mt19937_64 rng(777);
 static double urand() { return std::uniform_real_distribution<double>(0, 1)(rng); }
 
-template <typename F>
-static void expect_error(Error::Kind kind, const char* what, F&& f, const char* contains = nullptr) {
-  try {
-    f();
-    CHECK(false, "%s: no error", what);
-  } catch (const Error& e) {
-    CHECK(e.kind == kind, "%s: kind %d (%s)", what, int(e.kind), e.what());
-    if (contains) CHECK(std::strstr(e.what(), contains) != nullptr, "%s: message '%s'", what, e.what());
-  } catch (const std::exception& e) {
-    CHECK(false, "%s: wrong exception %s", what, e.what());
-  }
-}
 
 // ---- circuits ---------------------------------------------------------------------
 static Gate hadamard(unsigned q) {
