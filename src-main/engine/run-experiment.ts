@@ -6,6 +6,7 @@ import { lower } from '../../src-shared/circuit/lower';
 import { parsePauliSum, validatePauliSum } from '../../src-shared/observable/pauli';
 import { parseQasm } from '../../src-shared/qasm';
 import { countsFromSamples } from '../../src-shared/backend/backend';
+import { PARAM_DEFAULTS } from '../../src-shared/workloads/defaults';
 import { pickBackend } from '../cli/simulate';
 import type { SessionOptions } from './session';
 import { NativeSession } from './session';
@@ -48,12 +49,12 @@ export async function runExperiment(e: Experiment, baseDir = process.cwd(), onPr
   switch (e.kind) {
     case 'vqe': {
       const { optimizer, iterations, learningRate, ...spec } = e.params;
-      const total = iterations ?? 300; // runVqe's default
+      const total = iterations ?? PARAM_DEFAULTS.vqe.iterations;
       return runVqe(spec, { ...o, optimizer, iterations, learningRate, onIteration: (it, energy) => report(it + 1, total, 'energy', it, energy, `iteration ${it + 1}`) });
     }
     case 'qaoa': {
       const { optimizer, iterations, learningRate, shots, ...spec } = e.params;
-      const total = iterations ?? 100; // runQaoa's default
+      const total = iterations ?? PARAM_DEFAULTS.qaoa.iterations;
       return runQaoa(spec, { ...o, optimizer, iterations, learningRate, shots, onIteration: (it, cut) => report(it + 1, total, 'expected_cut', it, cut, `iteration ${it + 1}`) });
     }
     case 'qnn': {

@@ -1,35 +1,54 @@
-// Entry of the engine worker process (out/main/engine-worker.js), forked by
-// the workbench server for each run so that a crash, an out-of-memory kill or
-// a cancel (we simply kill this process) never takes the server down. It gets
-// one {experiment, baseDir} message, streams progress, sends the result or
-// the error, and exits.
-import type { Experiment } from '../../src-shared/project/schema';
+// Entry of the engine worker process (out/main/engine-worker.js), started by
+// the workbench for each job so that a crash, an out-of-memory kill or a
+// cancel (we simply kill this process) never takes the app down. It gets one
+// job message (a run or a gates benchmark), streams progress, sends the result
+// or the error, and exits. Two transports, same messages: process.send under
+// child_process.fork (headless), process.parentPort under Electron's utilityProcess.
+import { benchGates } from '../bench/gates';
 import { runExperiment, type ExperimentProgress } from './run-experiment';
-import type { ToWorker, FromWorker } from './worker-protocol';
+import type { FromWorker, ToWorker } from './worker-protocol';
 
 // The runners are synchronous and report every iteration (VQE: ~2000/s);
 // the UI needs a live curve, not every point, so send at most ~20 a second.
 const MIN_INTERVAL_MS = 50;
 
+interface ParentPort {
+  on(event: 'message', fn: (e: { data: unknown }) => void): void;
+  postMessage(msg: unknown): void;
+}
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+
 function send(msg: FromWorker): Promise<void> {
+  if (parentPort) {
+    parentPort.postMessage(msg);
+    return new Promise((r) => setImmediate(r));
+  }
   return new Promise((resolve) => process.send!(msg, undefined, {}, () => resolve()));
 }
 
-process.once('message', (msg: ToWorker) => {
-  void (async () => {
-    let last = 0;
-    const onProgress = (p: ExperimentProgress) => {
-      const t = Date.now();
-      if (t - last < MIN_INTERVAL_MS && p.fraction < 1) return;
-      last = t;
-      void send({ type: 'progress', progress: p });
-    };
-    try {
-      const result = await runExperiment(msg.experiment as Experiment, msg.baseDir, onProgress);
-      await send({ type: 'result', result });
-    } catch (e) {
-      await send({ type: 'error', message: (e as Error).message ?? String(e) });
+async function handle(msg: ToWorker): Promise<void> {
+  let last = 0;
+  const onProgress = (p: ExperimentProgress) => {
+    const t = Date.now();
+    if (t - last < MIN_INTERVAL_MS && p.fraction < 1) return;
+    last = t;
+    void send({ type: 'progress', progress: p });
+  };
+  try {
+    if (msg.job === 'benchmark') {
+      const o = msg.options;
+      const steps = o.precision.length * o.qubits.length * o.threads.length * 5 + 5;
+      let done = 0;
+      const report = await benchGates({ ...o, json: true }, (label) => onProgress({ fraction: Math.min(1, ++done / steps), message: label }));
+      await send({ type: 'result', result: report });
+    } else {
+      await send({ type: 'result', result: await runExperiment(msg.experiment, msg.baseDir, onProgress) });
     }
-    process.exit(0); // the result is written (send callback); do not wait for stray handles
-  })();
-});
+  } catch (e) {
+    await send({ type: 'error', message: (e as Error).message ?? String(e) });
+  }
+  process.exit(0); // the result is written; do not wait for stray handles
+}
+
+if (parentPort) parentPort.on('message', (e) => void handle(e.data as ToWorker));
+else process.once('message', (m) => void handle(m as ToWorker));

@@ -16,11 +16,16 @@ export function loadProject(file: string): Project {
 }
 
 export function saveProjectAtomic(file: string, project: Project): void {
+  writeFileAtomic(file, serializeProject(project));
+}
+
+/** Write `text` to `file` so that a crash leaves either the old or the new content, never half of it. */
+export function writeFileAtomic(file: string, text: string): void {
   const dir = path.dirname(path.resolve(file));
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   const fd = fs.openSync(tmp, 'w', 0o644);
   try {
-    fs.writeFileSync(fd, serializeProject(project));
+    fs.writeFileSync(fd, text);
     fs.fsyncSync(fd);
   } catch (e) {
     fs.closeSync(fd);

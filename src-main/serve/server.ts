@@ -22,6 +22,8 @@ export interface ServeOptions {
   rendererDir?: string;
   workerPath?: string;
   log?: (line: string) => void;
+  /** QUENCH_HOME (recent files, recovery copies); default $QUENCH_HOME or ~/.quench. */
+  home?: string;
 }
 
 export interface RunningServer {
@@ -66,7 +68,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
     const text = JSON.stringify(e);
     for (const c of wss.clients) if (c.readyState === c.OPEN) c.send(text);
   };
-  const workbench = new Workbench({ projectFile: opts.projectFile, workerPath, emit: broadcast, log: opts.log });
+  const workbench = new Workbench({ projectFile: opts.projectFile, workerPath, emit: broadcast, log: opts.log, mode: 'serve', home: opts.home });
 
   const authorized = (req: http.IncomingMessage, url: URL) => sameSecret(url.searchParams.get('token') ?? undefined, token) || sameSecret(cookieToken(req), token);
 

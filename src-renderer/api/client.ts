@@ -3,6 +3,7 @@
 // travels in the HttpOnly cookie set when the page was loaded, so the page
 // never sees it. No reconnect yet: a closed socket fails pending and later calls.
 import type { ApiEvent, ApiMethod, ApiResponse, QuenchApi } from '../../src-shared/api/contract';
+import { BRIDGE_METHODS } from '../../src-shared/api/ipc';
 
 export type EventListener = (e: ApiEvent) => void;
 
@@ -74,12 +75,10 @@ export function createClient(socket: SocketLike = new WebSocket(apiUrl())): Quen
     });
   }
 
+  // one function per method of the contract, each a call over the socket
+  const methods = Object.fromEntries(BRIDGE_METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)])) as unknown as QuenchApi;
   return {
-    info: () => call('info', []),
-    getProject: () => call('getProject', []),
-    saveProject: (project, path) => call('saveProject', [project, path]),
-    runExperiment: (experimentId) => call('runExperiment', [experimentId]),
-    cancelRun: (runId) => call('cancelRun', [runId]),
+    ...methods,
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -7,41 +7,112 @@
 //   response  {id, result} | {id, error: {message, code?}}
 //   event     {event, payload}
 import { z } from 'zod';
-import type { Project, Run } from '../project/schema';
+import { BenchmarkOptions, ParamValue, type Benchmark, type Project, type Run, type Sweep } from '../project/schema';
 
 export interface ServerInfo {
   quench: string;
   node: string;
   platform: string;
   cpu: string;
+  logicalCores: number;
+  /** Physical memory and what is free now, bytes (the editor warns before a run that would not fit). */
+  totalMemoryBytes: number;
+  freeMemoryBytes: number;
   isa: { inUse: string; available: string[] };
+  /** 'electron': native dialogs exist (chooseFile); 'serve': the browser opens and downloads files. */
+  mode: 'electron' | 'serve';
   /** The open project's file, or null when it is an in-memory copy not saved yet. */
   projectPath: string | null;
+  /** No file yet (the example copy, a new or an uploaded project). */
   unsaved: boolean;
-  /** The run in progress and those waiting behind it (one run at a time per project). */
+  /** The working copy has edits (updateProject) that are not in the file yet; they are autosaved for recovery. */
+  dirty: boolean;
+  /** An autosaved working copy of this project newer than its file, left by a session that did not save (a crash). */
+  recovery: { savedAt: string; experiments: number; runs: number } | null;
+  /** Project files opened or saved here, newest first. */
+  recentFiles: string[];
+  /** The job in progress (a run or a benchmark) and those waiting behind it (one at a time). */
   activeRunId: string | null;
   queuedRunIds: string[];
 }
 
+/** How to run an experiment once it is asked to: repetitions and parameter overrides (not stored in the experiment). */
+export const RunOptions = z.strictObject({
+  repeats: z.number().int().min(1).max(100).optional(),
+  overrides: z.record(z.string().min(1).max(64), ParamValue).optional(),
+});
+export type RunOptions = z.infer<typeof RunOptions>;
+
+export const SweepRequest = z.strictObject({
+  experimentId: z.string().min(1).max(64),
+  name: z.string().min(1).max(200).optional(),
+  grid: z.record(z.string().min(1).max(64), z.array(ParamValue).min(1).max(100)),
+});
+export type SweepRequest = z.infer<typeof SweepRequest>;
+
+/** What an import added: runs and benchmarks, the experiments they needed that this project lacked, and duplicates skipped. */
+export interface ImportSummary {
+  runs: number;
+  benchmarks: number;
+  experiments: number;
+  skipped: number;
+}
+
+export type FileDialogKind = 'open' | 'save' | 'import';
+
 export interface QuenchApi {
   info(): Promise<ServerInfo>;
+  /** The working copy: the file's content plus unsaved edits and runs. */
   getProject(): Promise<Project>;
   /**
-   * Replace the project's name and experiments and write it to disk (atomically).
-   * Runs belong to the server (it appends them as they finish), so the server's
-   * run list is kept and `project.runs` is ignored. `path` (a *.quench.json file)
-   * saves to that file and makes it the project's file from then on; it is
+   * Replace the working copy's name and experiments (edits in the UI). Nothing is
+   * written to the project file; the copy is autosaved for crash recovery. Runs, sweeps
+   * and benchmarks belong to the server (it appends them as they finish, and writes
+   * them to the file at once): those in the argument are ignored.
+   */
+  updateProject(project: Project): Promise<{ dirty: boolean }>;
+  /**
+   * updateProject, then write the project to disk (atomically). `path` (a *.quench.json
+   * file) saves to that file and makes it the project's file from then on; it is
    * required while the project has no file.
    */
   saveProject(project: Project, path?: string): Promise<{ path: string }>;
-  /** Queue a run of the experiment; progress and the result arrive as events. */
-  runExperiment(experimentId: string): Promise<{ runId: string }>;
-  /** Cancel a queued or running run; it is stored with status 'cancelled'. false if it had already finished. */
+  /** An empty, unsaved project (the open one is replaced: the UI asks first when it is dirty). */
+  newProject(name?: string): Promise<Project>;
+  /** Open a project file from disk: validated, migrated forward; errors name the bad field. */
+  openProject(path: string): Promise<Project>;
+  /** An unsaved copy of the example project (examples/seed-suite.quench.json): the seed suite, ready to run. */
+  openExample(): Promise<Project>;
+  /** Open a project from its text (a file the browser read): an unsaved copy; `name` is the file's name, for messages. */
+  openProjectText(text: string, name: string): Promise<Project>;
+  /** Replace the working copy with the autosaved one (ServerInfo.recovery). */
+  restoreRecovery(): Promise<Project>;
+  discardRecovery(): Promise<{ discarded: boolean }>;
+  /** Queue runs of the experiment (repeats, parameter overrides); progress and results arrive as events. */
+  runExperiment(experimentId: string, options?: RunOptions): Promise<{ runIds: string[] }>;
+  /** Queue one run per point of a parameter grid, recorded as a Sweep in the project. */
+  runSweep(request: SweepRequest): Promise<{ sweepId: string; runIds: string[] }>;
+  /** Cancel a queued or running run or benchmark; it is stored with status 'cancelled'. false if it had already finished. */
   cancelRun(runId: string): Promise<{ cancelled: boolean }>;
+  /** Remove finished runs from the project (and from the sweeps that list them). */
+  deleteRuns(runIds: string[]): Promise<{ deleted: number }>;
+  /** Queue the gates benchmark (bandwidth and kernel throughput of this machine); stored in the project's history. */
+  runBenchmark(options?: Partial<BenchmarkOptions>): Promise<{ benchmarkId: string }>;
+  /** Merge the runs and benchmarks of another project file (e.g. measured on another machine) into this one. */
+  importResults(path: string): Promise<ImportSummary>;
+  importResultsText(text: string, name: string): Promise<ImportSummary>;
+  /** Desktop only (info().mode === 'electron'): a native file dialog; null when the user cancels. */
+  chooseFile(kind: FileDialogKind): Promise<{ path: string | null }>;
 }
 
 export type ApiMethod = keyof QuenchApi;
 
+export interface RunQueuedEvent {
+  runId: string;
+  experimentId: string;
+  /** 'benchmark' for a gates benchmark (experimentId is then ''). */
+  job: 'run' | 'benchmark';
+}
 export interface RunProgressEvent {
   runId: string;
   fraction: number;
@@ -53,7 +124,20 @@ export interface RunFinishedEvent {
   runId: string;
   run: Run;
 }
-export type ApiEvent = { event: 'run-progress'; payload: RunProgressEvent } | { event: 'run-finished'; payload: RunFinishedEvent };
+export interface BenchmarkFinishedEvent {
+  benchmark: Benchmark;
+}
+/** The working copy changed under the UI (another window opened or saved a project). */
+export interface ProjectChangedEvent {
+  reason: 'opened' | 'saved' | 'updated' | 'imported' | 'runs-deleted';
+}
+export type ApiEvent =
+  | { event: 'run-queued'; payload: RunQueuedEvent }
+  | { event: 'run-progress'; payload: RunProgressEvent }
+  | { event: 'run-finished'; payload: RunFinishedEvent }
+  | { event: 'benchmark-finished'; payload: BenchmarkFinishedEvent }
+  | { event: 'sweep-created'; payload: { sweep: Sweep } }
+  | { event: 'project-changed'; payload: ProjectChangedEvent };
 
 export type RequestId = string | number;
 export interface ApiRequest {
@@ -61,7 +145,7 @@ export interface ApiRequest {
   method: ApiMethod;
   args: unknown[];
 }
-export type ApiErrorCode = 'bad-request' | 'unknown-method' | 'bad-argument' | 'not-found' | 'failed';
+export type ApiErrorCode = 'bad-request' | 'unknown-method' | 'bad-argument' | 'not-found' | 'unsupported' | 'failed';
 export type ApiResponse = { id: RequestId; result: unknown } | { id: RequestId; error: { message: string; code?: ApiErrorCode } };
 
 /** The envelope of every incoming message; each method's arguments are checked separately (ARG_SCHEMAS). */
@@ -76,15 +160,35 @@ export const RequestEnvelope = z.strictObject({
  * The project argument is only checked for shape here; the server validates it
  * fully with the project schema so errors name the bad field.
  */
+const projectArg = ['project', z.record(z.string(), z.unknown())] as const;
+const pathArg = (what: string) => z.string().min(1).max(4096).regex(/\.json$/, `must name a ${what} (*.quench.json)`);
+const textArg = ['text', z.string().max(512 * 1024 * 1024)] as const;
+const nameArg = ['name', z.string().min(1).max(4096)] as const;
+
+/**
+ * Per method, its parameters in order: a name (for error messages) and a schema.
+ * The project argument is only checked for shape here; the server validates it
+ * fully with the project schema so errors name the bad field.
+ */
 export const ARG_SCHEMAS: { [M in ApiMethod]: ReadonlyArray<readonly [name: string, schema: z.ZodType, optional?: boolean]> } = {
   info: [],
   getProject: [],
-  saveProject: [
-    ['project', z.record(z.string(), z.unknown())],
-    ['path', z.string().min(1).max(4096).regex(/\.quench\.json$/, 'must name a *.quench.json file'), true],
-  ],
-  runExperiment: [['experimentId', z.string().min(1).max(64)]],
+  updateProject: [projectArg],
+  saveProject: [projectArg, ['path', pathArg('project file').regex(/\.quench\.json$/, 'must name a *.quench.json file'), true]],
+  newProject: [['name', z.string().min(1).max(200), true]],
+  openProject: [['path', pathArg('project file')]],
+  openExample: [],
+  openProjectText: [textArg, nameArg],
+  restoreRecovery: [],
+  discardRecovery: [],
+  runExperiment: [['experimentId', z.string().min(1).max(64)], ['options', RunOptions, true]],
+  runSweep: [['request', SweepRequest]],
   cancelRun: [['runId', z.string().min(1).max(100)]],
+  deleteRuns: [['runIds', z.array(z.string().min(1).max(100)).min(1).max(100_000)]],
+  runBenchmark: [['options', BenchmarkOptions.partial(), true]],
+  importResults: [['path', pathArg('project file')]],
+  importResultsText: [textArg, nameArg],
+  chooseFile: [['kind', z.enum(['open', 'save', 'import'])]],
 };
 
 export const API_METHODS = Object.keys(ARG_SCHEMAS) as ApiMethod[];
@@ -99,22 +203,35 @@ export class ApiError extends Error {
   }
 }
 
-/** Check a request's method and arguments; the error names the bad argument. */
+/**
+ * Check a method name and its arguments (the one check every transport makes: the
+ * WebSocket server and Electron's IPC handlers). Returns the parsed arguments, defaults
+ * filled in; the error names the bad argument and the path inside it.
+ */
+export function parseArgs(method: string, args: unknown[]): { method: ApiMethod; args: unknown[] } {
+  if (!(API_METHODS as string[]).includes(method)) throw new ApiError(`unknown method '${method}' (methods: ${API_METHODS.join(', ')})`, 'unknown-method');
+  const params = ARG_SCHEMAS[method as ApiMethod];
+  if (args.length > params.length) throw new ApiError(`${method}: takes ${params.length} argument(s), got ${args.length}`, 'bad-argument');
+  const parsed = params.map(([name, schema, optional], i) => {
+    if (args[i] === undefined && optional) return undefined;
+    if (args[i] === undefined) throw new ApiError(`${method}: argument '${name}' is missing`, 'bad-argument');
+    const r = schema.safeParse(args[i]);
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      const where = issue.path.length ? `${issue.path.map(String).join('.')}: ` : '';
+      throw new ApiError(`${method}: argument '${name}': ${where}${issue.message}`, 'bad-argument');
+    }
+    return r.data;
+  });
+  return { method: method as ApiMethod, args: parsed };
+}
+
+/** Check a request's envelope, method and arguments; the error names the bad argument. */
 export function parseRequest(raw: unknown): ApiRequest {
   const env = RequestEnvelope.safeParse(raw);
   if (!env.success) {
     const issue = env.error.issues[0];
     throw new ApiError(`bad request: ${issue.path.join('.') || '(message)'}: ${issue.message}`, 'bad-request');
   }
-  const { id, method, args } = env.data;
-  if (!(API_METHODS as string[]).includes(method)) throw new ApiError(`unknown method '${method}' (methods: ${API_METHODS.join(', ')})`, 'unknown-method');
-  const params = ARG_SCHEMAS[method as ApiMethod];
-  if (args.length > params.length) throw new ApiError(`${method}: takes ${params.length} argument(s), got ${args.length}`, 'bad-argument');
-  params.forEach(([name, schema, optional], i) => {
-    if (args[i] === undefined && optional) return;
-    if (args[i] === undefined) throw new ApiError(`${method}: argument '${name}' is missing`, 'bad-argument');
-    const r = schema.safeParse(args[i]);
-    if (!r.success) throw new ApiError(`${method}: argument '${name}': ${r.error.issues[0].message}`, 'bad-argument');
-  });
-  return { id, method: method as ApiMethod, args };
+  return { id: env.data.id, ...parseArgs(env.data.method, env.data.args) };
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 
 export const PROJECT_FORMAT = 'quench-project';
-export const PROJECT_VERSION = 1;
+export const PROJECT_VERSION = 2;
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const pos = z.number().finite().positive();
@@ -80,15 +80,74 @@ export const StoredResult = z.object({
   env: z.object({ quench: z.string(), cpu: z.string(), logicalCores: z.number(), isa: z.string(), precision: z.string(), threads: z.number(), backend: z.string(), node: z.string(), platform: z.string(), adapter: z.string().optional() }),
 });
 
+const runId = z.string().min(1).max(100);
+const runStatus = z.enum(['completed', 'failed', 'cancelled']);
+/** A sweep's grid value, or a parameter override: the JSON scalars and number lists workload parameters take. */
+export const ParamValue = z.union([z.number().finite(), z.string().max(4096), z.boolean(), z.array(z.number().finite()).max(64)]);
+export type ParamValue = z.infer<typeof ParamValue>;
+
 export const Run = z.strictObject({
-  id: z.string().min(1).max(100),
+  id: runId,
   experimentId: z.string().min(1).max(64),
   startedAt: z.iso.datetime(),
   durationMs: z.number().nonnegative(),
-  status: z.enum(['completed', 'failed', 'cancelled']),
+  status: runStatus,
   settings: RunSettings,
+  /** Parameters this run used instead of the experiment's (a sweep's grid point, a batch-size override). */
+  overrides: z.record(z.string(), ParamValue).optional(),
+  /** The sweep this run is a point of. */
+  sweepId: z.string().min(1).max(100).optional(),
+  /** 1-based index when the run was one of several repetitions queued together. */
+  repetition: int(1, 1000).optional(),
+  /** The project file this run was imported from (a run measured on another machine). */
+  importedFrom: z.string().max(4096).optional(),
   result: StoredResult.optional(),
   error: z.string().max(100_000).optional(),
+});
+
+/** A parameter grid over one experiment: one run per point of the Cartesian product. */
+export const Sweep = z.strictObject({
+  id: z.string().min(1).max(100),
+  experimentId: z.string().min(1).max(64),
+  name: z.string().min(1).max(200),
+  createdAt: z.iso.datetime(),
+  /** parameter name → the values to try, in order (the parameters of the experiment's kind). */
+  grid: z.record(z.string().min(1).max(64), z.array(ParamValue).min(1).max(100)),
+  runIds: z.array(runId).max(10_000),
+});
+
+const kernelResult = z.object({
+  kind: z.string(), qubits: z.number(), precision: z.string(), threads: z.number(), targets: z.array(z.array(z.number())),
+  msPerGate: z.object({ median: z.number(), min: z.number(), max: z.number() }), gbPerS: z.number(), inplaceGbPerS: z.number(), fractionOfInplace: z.number(),
+});
+/** What `quench bench gates` measures (src-main/bench/gates.ts), as stored. */
+export const GatesReport = z.object({
+  env: z.record(z.string(), z.unknown()),
+  results: z.array(kernelResult),
+  brickwork: z.object({ qubits: z.number(), layers: z.number(), gates: z.number(), passes: numberRecord, msPerLayer: numberRecord }),
+  skipped: z.array(z.string()),
+});
+export type GatesReport = z.infer<typeof GatesReport>;
+
+export const BenchmarkOptions = z.strictObject({
+  qubits: z.array(int(4, 30)).min(1).max(8).default([16, 20, 22]),
+  precision: z.array(z.enum(['f32', 'f64'])).min(1).max(2).default(['f32', 'f64']),
+  threads: z.array(int(0, 1024)).min(1).max(4).default([1, 0]),
+  repeats: int(1, 100).default(5),
+  isa: z.enum(['auto', 'avx2', 'scalar']).default('auto'),
+});
+export type BenchmarkOptions = z.infer<typeof BenchmarkOptions>;
+
+/** One run of the gates benchmark on some machine (this one, or imported with another machine's project). */
+export const Benchmark = z.strictObject({
+  id: runId,
+  startedAt: z.iso.datetime(),
+  durationMs: z.number().nonnegative(),
+  status: runStatus,
+  options: BenchmarkOptions,
+  result: GatesReport.optional(),
+  error: z.string().max(100_000).optional(),
+  importedFrom: z.string().max(4096).optional(),
 });
 
 export const Project = z.strictObject({
@@ -97,6 +156,8 @@ export const Project = z.strictObject({
   name: z.string().min(1).max(200),
   experiments: z.array(Experiment).max(10_000),
   runs: z.array(Run).max(1_000_000).default([]),
+  sweeps: z.array(Sweep).max(10_000).default([]),
+  benchmarks: z.array(Benchmark).max(100_000).default([]),
 }).superRefine((p, ctx) => {
   const ids = new Set<string>();
   p.experiments.forEach((e, i) => {
@@ -106,19 +167,27 @@ export const Project = z.strictObject({
   p.runs.forEach((r, i) => {
     if (!ids.has(r.experimentId)) ctx.addIssue({ code: 'custom', path: ['runs', i, 'experimentId'], message: `no experiment with id '${r.experimentId}'` });
   });
+  p.sweeps.forEach((s, i) => {
+    if (!ids.has(s.experimentId)) ctx.addIssue({ code: 'custom', path: ['sweeps', i, 'experimentId'], message: `no experiment with id '${s.experimentId}'` });
+  });
 });
 
 export type Project = z.infer<typeof Project>;
 export type Experiment = z.infer<typeof Experiment>;
 export type Run = z.infer<typeof Run>;
 export type RunSettings = z.infer<typeof RunSettings>;
+export type Sweep = z.infer<typeof Sweep>;
+export type Benchmark = z.infer<typeof Benchmark>;
 
 export class ProjectError extends Error {
   override name = 'ProjectError';
 }
 
 /** Older versions → current. Each step takes version N and returns N+1. */
-const MIGRATIONS: Record<number, (p: Record<string, unknown>) => Record<string, unknown>> = {};
+const MIGRATIONS: Record<number, (p: Record<string, unknown>) => Record<string, unknown>> = {
+  // 2 added sweeps and the benchmark history (both start empty).
+  1: (p) => ({ ...p, sweeps: [], benchmarks: [] }),
+};
 
 /** Parse, migrate and validate a project from JSON text. `source` names the file in errors. */
 export function parseProject(text: string, source = 'project'): Project {

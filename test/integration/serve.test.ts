@@ -9,12 +9,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ApiEvent, RunFinishedEvent } from '../../src-shared/api/contract';
-import type { Project } from '../../src-shared/project/schema';
+import type { Project, Run } from '../../src-shared/project/schema';
 import { loadProject } from '../../src-main/project/store';
 import { startServer, type RunningServer } from '../../src-main/serve/server';
 
 const root = path.resolve(__dirname, '../..');
-let dir: string, file: string, server: RunningServer, client: Client;
+let dir: string, home: string, file: string, server: RunningServer, client: Client;
 
 interface Client {
   ws: WebSocket;
@@ -74,12 +74,13 @@ function get(port: number, urlPath: string, headers: http.OutgoingHttpHeaders = 
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quench-serve-'));
+  home = path.join(dir, 'home');
   file = path.join(dir, 'suite.quench.json');
   const project = JSON.parse(fs.readFileSync(path.join(root, 'examples/seed-suite.quench.json'), 'utf8'));
   // The example VQE converges in well under a second; make it long enough to cancel or kill mid-run.
   project.experiments.find((e: { id: string }) => e.id === 'vqe').params = { qubits: 14, layers: 4, optimizer: 'adam', iterations: 100_000 };
   fs.writeFileSync(file, JSON.stringify(project));
-  server = await startServer({ projectFile: file, port: 0 });
+  server = await startServer({ projectFile: file, port: 0, home });
   client = await connect(`ws://127.0.0.1:${server.port}/api?token=${server.token}`);
 });
 
@@ -130,17 +131,18 @@ describe('quench serve', () => {
 
   it('runs bell in the engine process and saves the run in the file', async () => {
     const { result } = await client.call('runExperiment', 'bell');
-    const { run } = await client.finished(result.runId);
+    const [runId] = result.runIds;
+    const { run } = await client.finished(runId);
     expect(run.status).toBe('completed');
     expect(run.result!.quality.expectation_0).toBeCloseTo(1, 10); // Z0*Z1 on a Bell state
-    expect(loadProject(file).runs.find((r) => r.id === result.runId)?.status).toBe('completed');
+    expect(loadProject(file).runs.find((r) => r.id === runId)?.status).toBe('completed');
   });
 
   it('streams progress while training the QGAN', async () => {
     const { result } = await client.call('runExperiment', 'qgan-train');
-    const { run } = await client.finished(result.runId);
+    const { run } = await client.finished(result.runIds[0]);
     expect(run.status).toBe('completed');
-    const progress = client.events.filter((e) => e.event === 'run-progress' && e.payload.runId === result.runId);
+    const progress = client.events.filter((e) => e.event === 'run-progress' && e.payload.runId === result.runIds[0]);
     expect(progress.length).toBeGreaterThanOrEqual(1);
     const last = progress.at(-1)!.payload as { fraction: number; point?: { series: string } };
     expect(last.fraction).toBeGreaterThan(0);
@@ -150,17 +152,17 @@ describe('quench serve', () => {
 
   it('cancels a running VQE', async () => {
     const { result } = await client.call('runExperiment', 'vqe');
-    await firstProgress(client, result.runId);
-    expect((await client.call('cancelRun', result.runId)).result).toEqual({ cancelled: true });
-    const { run } = await client.finished(result.runId);
+    await firstProgress(client, result.runIds[0]);
+    expect((await client.call('cancelRun', result.runIds[0])).result).toEqual({ cancelled: true });
+    const { run } = await client.finished(result.runIds[0]);
     expect(run.status).toBe('cancelled');
-    expect(loadProject(file).runs.find((r) => r.id === result.runId)?.status).toBe('cancelled');
-    expect((await client.call('cancelRun', result.runId)).result).toEqual({ cancelled: false });
+    expect(loadProject(file).runs.find((r) => r.id === result.runIds[0])?.status).toBe('cancelled');
+    expect((await client.call('cancelRun', result.runIds[0])).result).toEqual({ cancelled: false });
   });
 
   it('queues runs behind the active one and cancels queued runs', async () => {
-    const a = (await client.call('runExperiment', 'vqe')).result.runId;
-    const b = (await client.call('runExperiment', 'bell')).result.runId;
+    const a = (await client.call('runExperiment', 'vqe')).result.runIds[0];
+    const b = (await client.call('runExperiment', 'bell')).result.runIds[0];
     expect((await client.call('info')).result).toMatchObject({ activeRunId: a, queuedRunIds: [b] });
     await client.call('cancelRun', b);
     expect((await client.finished(b)).run.status).toBe('cancelled');
@@ -170,13 +172,13 @@ describe('quench serve', () => {
 
   it('reports a crashed engine process as a failed run and keeps serving', async () => {
     const { result } = await client.call('runExperiment', 'vqe');
-    await firstProgress(client, result.runId);
+    await firstProgress(client, result.runIds[0]);
     process.kill(server.workbench.activeWorkerPid()!, 'SIGKILL'); // what the OOM killer does
-    const { run } = await client.finished(result.runId);
+    const { run } = await client.finished(result.runIds[0]);
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(/engine process exited with signal SIGKILL/);
     expect((await client.call('info')).result.activeRunId).toBeNull();
-    expect(loadProject(file).runs.find((r) => r.id === result.runId)?.error).toMatch(/SIGKILL/);
+    expect(loadProject(file).runs.find((r) => r.id === result.runIds[0])?.error).toMatch(/SIGKILL/);
   });
 
   it('rejects bad requests with errors that name the problem', async () => {
@@ -202,12 +204,141 @@ describe('quench serve', () => {
     const other = path.join(dir, 'copy.quench.json');
     expect((await client.call('saveProject', project, other)).result).toEqual({ path: other });
     expect((await client.call('info')).result.projectPath).toBe(other);
+    await client.call('openProject', file); // back to the suite for the tests that follow
+  });
+});
+
+describe('the working copy, results and project files', () => {
+  it('keeps edits in the working copy, autosaves them, and writes them on save', async () => {
+    const before = fs.readFileSync(file, 'utf8');
+    const project: Project = (await client.call('getProject')).result;
+    project.experiments.push({ ...structuredClone(project.experiments.find((e) => e.id === 'bell')!), id: 'bell-2', name: 'Bell again' });
+    expect((await client.call('updateProject', project)).result).toEqual({ dirty: true });
+    expect(fs.readFileSync(file, 'utf8')).toBe(before); // not in the file yet
+    expect((await client.call('info')).result).toMatchObject({ dirty: true });
+    // a run of the new experiment lives in the working copy (and its autosave) until the project is saved
+    const [runId] = (await client.call('runExperiment', 'bell-2')).result.runIds;
+    expect((await client.finished(runId)).run.status).toBe('completed');
+    expect(loadProject(file).runs.some((r) => r.id === runId)).toBe(false);
+    const recoveryFiles = fs.readdirSync(path.join(home, 'recovery'));
+    expect(recoveryFiles).toHaveLength(1);
+    const copy = JSON.parse(fs.readFileSync(path.join(home, 'recovery', recoveryFiles[0]), 'utf8'));
+    expect(copy.project.runs.some((r: Run) => r.id === runId)).toBe(true);
+    // a second workbench on the same file (the first one "crashed") is offered the copy
+    const after = await startServer({ projectFile: file, home });
+    try {
+      const c2 = await connect(`ws://127.0.0.1:${after.port}/api?token=${after.token}`);
+      expect((await c2.call('info')).result.recovery).toMatchObject({ experiments: project.experiments.length });
+      const restored: Project = (await c2.call('restoreRecovery')).result;
+      expect(restored.experiments.map((e) => e.id)).toContain('bell-2');
+      expect(restored.runs.some((r) => r.id === runId)).toBe(true);
+      c2.ws.close();
+    } finally {
+      await after.close();
+    }
+    // saving writes edits and runs, and clears the autosave
+    expect((await client.call('saveProject', (await client.call('getProject')).result)).result).toEqual({ path: file });
+    expect(loadProject(file).runs.some((r) => r.id === runId)).toBe(true);
+    expect(fs.readdirSync(path.join(home, 'recovery'))).toHaveLength(0);
+    expect((await client.call('info')).result).toMatchObject({ dirty: false, recovery: null, recentFiles: [file, path.join(dir, 'copy.quench.json')] });
+  });
+
+  it('refuses an edit that would leave runs without their experiment, naming the field', async () => {
+    const project: Project = (await client.call('getProject')).result;
+    const r = await client.call('updateProject', { ...project, experiments: project.experiments.filter((e) => e.id !== 'bell') });
+    expect(r.error).toMatchObject({ code: 'bad-argument', message: expect.stringMatching(/runs\[\d+\]\.experimentId: no experiment with id 'bell'/) });
+  });
+
+  it('repeats a run and applies overrides, validated like the file', async () => {
+    const { runIds } = (await client.call('runExperiment', 'bell', { repeats: 2, overrides: { shots: 64 } })).result;
+    expect(runIds).toHaveLength(2);
+    const runs = await Promise.all(runIds.map((id: string) => client.finished(id)));
+    expect(runs.map((r) => r.run.repetition)).toEqual([1, 2]);
+    expect(runs[0].run.overrides).toEqual({ shots: 64 });
+    const counts = runs[0].run.result!.details.counts as Record<string, number>;
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(64);
+    const bad = await client.call('runExperiment', 'bell', { overrides: { shots: -1 } });
+    expect(bad.error?.message).toMatch(/overrides: params\.shots/);
+    expect((await client.call('runExperiment', 'bell', { repeats: 0 })).error?.message).toMatch(/argument 'options': repeats/);
+  });
+
+  it('runs a sweep: one run per grid point, recorded in the project', async () => {
+    const bad = await client.call('runSweep', { experimentId: 'qgan', grid: { cutoff: [3, 'x'] } });
+    expect(bad.error?.message).toMatch(/grid point \{"cutoff":"x"\}: params\.cutoff/);
+    expect((await client.call('runSweep', { experimentId: 'qgan', grid: { cutof: [3] } })).error?.message).toMatch(/cutof/);
+    const { result } = await client.call('runSweep', { experimentId: 'qgan', grid: { cutoff: [2, 3], layers: [1] } });
+    expect(result.runIds).toHaveLength(2);
+    const runs = await Promise.all(result.runIds.map((id: string) => client.finished(id)));
+    expect(runs.map((r) => r.run.overrides)).toEqual([{ cutoff: 2, layers: 1 }, { cutoff: 3, layers: 1 }]);
+    expect(runs.every((r) => r.run.status === 'completed' && r.run.sweepId === result.sweepId)).toBe(true);
+    expect(runs.map((r) => r.run.result!.params.cutoff)).toEqual([2, 3]);
+    const saved = loadProject(file);
+    expect(saved.sweeps.find((s) => s.id === result.sweepId)?.runIds).toEqual(result.runIds);
+    // deleting the sweep's runs removes the sweep
+    expect((await client.call('deleteRuns', result.runIds)).result).toEqual({ deleted: 2 });
+    expect(loadProject(file).sweeps.some((s) => s.id === result.sweepId)).toBe(false);
+  }, 60_000);
+
+  it('runs the gates benchmark in the engine process and keeps its history', async () => {
+    const { result } = await client.call('runBenchmark', { qubits: [10], precision: ['f64'], threads: [1], repeats: 2 });
+    const done = await new Promise<any>((res) => {
+      const check = () => {
+        const e = client.events.find((x) => x.event === 'benchmark-finished' && x.payload.benchmark.id === result.benchmarkId);
+        if (e) res(e.payload);
+        else setTimeout(check, 20);
+      };
+      check();
+    });
+    expect(done.benchmark.status).toBe('completed');
+    const kinds = done.benchmark.result.results.map((r: { kind: string }) => r.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['1q', '2q', 'diagonal']));
+    expect(done.benchmark.result.results[0].inplaceGbPerS).toBeGreaterThan(0);
+    expect(loadProject(file).benchmarks.map((b) => b.id)).toContain(result.benchmarkId);
+    expect((await client.call('runBenchmark', { qubits: [99] })).error?.message).toMatch(/argument 'options': qubits\.0/);
+  }, 60_000);
+
+  it('imports runs and benchmarks from another project file, bringing their experiments', async () => {
+    const other = structuredClone(loadProject(file));
+    other.experiments = other.experiments.map((e) => ({ ...e, id: `${e.id}-there` }));
+    other.runs = other.runs.map((r) => ({ ...r, id: `${r.id}-there`, experimentId: `${r.experimentId}-there` }));
+    other.sweeps = [];
+    other.benchmarks = other.benchmarks.map((b) => ({ ...b, id: `${b.id}-there` }));
+    const otherFile = path.join(dir, 'other-machine.quench.json');
+    fs.writeFileSync(otherFile, JSON.stringify(other));
+    const r = (await client.call('importResults', otherFile)).result;
+    expect(r).toMatchObject({ runs: other.runs.length, benchmarks: other.benchmarks.length });
+    expect(r.experiments).toBeGreaterThan(0);
+    const p: Project = (await client.call('getProject')).result;
+    expect(p.runs.filter((x) => x.importedFrom === otherFile)).toHaveLength(other.runs.length);
+    // the same file again adds nothing
+    expect((await client.call('importResults', otherFile)).result).toMatchObject({ runs: 0, benchmarks: 0, skipped: other.runs.length + other.benchmarks.length });
+    expect((await client.call('importResultsText', '{"format":"quench-project","version":2,"name":"x","experiments":[{"id":"a"}]}', 'bad.quench.json')).error?.message).toMatch(/bad\.quench\.json: experiments\[0\]/);
+    await client.call('saveProject', p);
+  });
+
+  it('opens another project file, a new project and an uploaded one; refuses while a run is active', async () => {
+    const otherFile = path.join(dir, 'other-machine.quench.json');
+    const [busy] = (await client.call('runExperiment', 'vqe')).result.runIds;
+    expect((await client.call('openProject', otherFile)).error?.message).toMatch(/while a run is queued or running/);
+    await client.call('cancelRun', busy);
+    await client.finished(busy);
+    const opened: Project = (await client.call('openProject', otherFile)).result;
+    expect(opened.experiments[0].id).toMatch(/-there$/);
+    expect((await client.call('info')).result).toMatchObject({ projectPath: otherFile, recentFiles: [otherFile, file, path.join(dir, 'copy.quench.json')] });
+    expect((await client.call('openProject', path.join(dir, 'missing.quench.json'))).error?.message).toMatch(/cannot read .*missing\.quench\.json: ENOENT/);
+    const fresh: Project = (await client.call('newProject', 'Scratch')).result;
+    expect(fresh).toMatchObject({ name: 'Scratch', experiments: [], runs: [] });
+    expect((await client.call('info')).result).toMatchObject({ projectPath: null, unsaved: true });
+    const uploaded: Project = (await client.call('openProjectText', fs.readFileSync(file, 'utf8'), 'suite.quench.json')).result;
+    expect(uploaded.experiments.map((e) => e.id)).toContain('bell');
+    expect((await client.call('chooseFile', 'open')).error).toMatchObject({ code: 'unsupported' });
+    await client.call('openProject', file); // back for the tests that follow
   });
 });
 
 describe('quench serve without a project', () => {
   it('serves an unsaved copy of the example and needs a path to save it', async () => {
-    const s = await startServer();
+    const s = await startServer({ home: path.join(dir, 'home-untitled') });
     try {
       const c = await connect(`ws://127.0.0.1:${s.port}/api?token=${s.token}`);
       expect((await c.call('info')).result).toMatchObject({ projectPath: null, unsaved: true });

@@ -1,10 +1,9 @@
 // @vitest-environment happy-dom
-import { flushPromises, mount } from '@vue/test-utils';
+import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Run } from '../../src-shared/project/schema';
 import { setApi } from '../../src-renderer/api/current';
-import ExperimentsList from '../../src-renderer/features/experiments/ExperimentsList.vue';
 import RunDetail from '../../src-renderer/features/runs/RunDetail.vue';
 import RunsTable from '../../src-renderer/features/runs/RunsTable.vue';
 import { useProjectStore } from '../../src-renderer/stores/project';
@@ -33,36 +32,14 @@ beforeEach(() => {
   setApi(fake.api);
 });
 
-describe('experiments list', () => {
-  it("renders the example project's experiments and runs one on click, then offers Cancel", async () => {
-    await useProjectStore().load();
-    const w = mount(ExperimentsList, { global: { plugins: [pinia] } });
-    const items = w.findAll('li.experiment');
-    const example = exampleProject();
-    expect(items).toHaveLength(example.experiments.length);
-    expect(items[0].text()).toContain(example.experiments[0].name);
-    expect(items[0].find('.kind').text()).toBe('vqe');
-    expect(items[0].text()).toContain('qubits 10');
-
-    const qaoa = w.find('li[data-experiment="qaoa"]');
-    await qaoa.find('button.run').trigger('click');
-    await flushPromises();
-    expect(fake.api.runExperiment).toHaveBeenCalledWith('qaoa');
-    const cancel = w.find('li[data-experiment="qaoa"] button.cancel');
-    expect(cancel.exists()).toBe(true);
-    await cancel.trigger('click');
-    expect(fake.api.cancelRun).toHaveBeenCalledWith('run-1');
-  });
-});
-
 describe('runs store', () => {
   it('applies run-progress and run-finished events', async () => {
     const project = useProjectStore();
     const runs = useRunsStore();
     await project.load();
     fake.api.onEvent((e) => runs.applyEvent(e));
-    const runId = await runs.run('vqe');
-    expect(runId).toBe('run-1');
+    const runIds = await runs.run('vqe');
+    expect(runIds).toEqual(['run-1']);
     expect(runs.liveByExperiment.vqe.fraction).toBe(0);
 
     fake.emit({ event: 'run-progress', payload: { runId: 'run-1', fraction: 0.25, message: 'iteration 1', point: { series: 'energy', x: 0, y: -3 } } });
@@ -88,10 +65,10 @@ describe('runs store', () => {
 
 describe('runs table', () => {
   it('sorts by duration: ascending, descending, then back to newest first', async () => {
-    const w = mount(RunsTable, { props: { runs: [run('a', 3000), run('b', 500), run('c', 90_000)], experiments: exampleProject().experiments } });
+    const w = mount(RunsTable, { props: { runs: [run('a', 3000), run('b', 500), run('c', 90_000)], experiments: exampleProject().experiments }, global: { plugins: [pinia] } });
     const order = () => w.findAll('tbody tr').map((r) => r.attributes('data-run'));
     expect(order()).toEqual(['c', 'b', 'a']);
-    const sort = w.find('th button.sort');
+    const sort = w.findAll('th button.sort').find((b) => b.text().startsWith('Duration'))!;
     await sort.trigger('click');
     expect(order()).toEqual(['b', 'a', 'c']);
     await sort.trigger('click');
@@ -104,7 +81,7 @@ describe('runs table', () => {
   });
 
   it('says how to start when there are no runs', () => {
-    const w = mount(RunsTable, { props: { runs: [], experiments: [] } });
+    const w = mount(RunsTable, { props: { runs: [], experiments: [] }, global: { plugins: [pinia] } });
     expect(w.text()).toContain('Press Run');
   });
 });

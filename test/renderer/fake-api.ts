@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { vi } from 'vitest';
-import type { ApiEvent, ServerInfo } from '../../src-shared/api/contract';
-import { parseProject, type Project } from '../../src-shared/project/schema';
+import type { ApiEvent, ImportSummary, RunOptions, ServerInfo, SweepRequest } from '../../src-shared/api/contract';
+import { PROJECT_FORMAT, PROJECT_VERSION, parseProject, type BenchmarkOptions, type Project } from '../../src-shared/project/schema';
 import type { EventListener, QuenchClient } from '../../src-renderer/api/client';
 
 export function exampleProject(): Project {
@@ -12,19 +12,54 @@ export function exampleProject(): Project {
 }
 
 export const INFO: ServerInfo = {
-  quench: '0.1.0', node: '20', platform: 'linux-x64', cpu: 'Test CPU', isa: { inUse: 'avx2', available: ['scalar', 'avx2'] },
-  projectPath: null, unsaved: true, activeRunId: null, queuedRunIds: [],
+  quench: '0.1.0', node: '20', platform: 'linux-x64', cpu: 'Test CPU', logicalCores: 4,
+  totalMemoryBytes: 16 * 2 ** 30, freeMemoryBytes: 8 * 2 ** 30,
+  isa: { inUse: 'avx2', available: ['scalar', 'avx2'] }, mode: 'serve',
+  projectPath: null, unsaved: true, dirty: false, recovery: null, recentFiles: [], activeRunId: null, queuedRunIds: [],
 };
 
-export function fakeApi(project: Project = exampleProject()) {
+const NO_IMPORT: ImportSummary = { runs: 0, benchmarks: 0, experiments: 0, skipped: 0 };
+
+/**
+ * `project` is the working copy the fake serves: updateProject replaces its name and
+ * experiments (keeping its runs, as the server does), deleteRuns removes runs.
+ */
+export function fakeApi(initial: Project = exampleProject()) {
   const listeners = new Set<EventListener>();
   let n = 0;
+  let project = initial;
+  const replace = (p: Project) => (project = p);
+  const empty = (name = 'Untitled'): Project => ({ format: PROJECT_FORMAT, version: PROJECT_VERSION, name, experiments: [], runs: [], sweeps: [], benchmarks: [] });
   const api = {
     info: vi.fn(async () => INFO),
     getProject: vi.fn(async () => project),
-    saveProject: vi.fn(async (_p: Project, file?: string) => ({ path: file ?? 'x.quench.json' })),
-    runExperiment: vi.fn(async (_id: string) => ({ runId: `run-${++n}` })),
+    updateProject: vi.fn(async (p: Project) => {
+      replace({ ...project, name: p.name, experiments: p.experiments });
+      return { dirty: true };
+    }),
+    saveProject: vi.fn(async (p: Project, file?: string) => {
+      replace({ ...project, name: p.name, experiments: p.experiments });
+      return { path: file ?? 'x.quench.json' };
+    }),
+    newProject: vi.fn(async (name?: string) => replace(empty(name))),
+    openProject: vi.fn(async (_path: string) => replace(exampleProject())),
+    openExample: vi.fn(async () => replace(exampleProject())),
+    openProjectText: vi.fn(async (text: string, name: string) => replace(parseProject(text, name))),
+    restoreRecovery: vi.fn(async () => project),
+    discardRecovery: vi.fn(async () => ({ discarded: true })),
+    runExperiment: vi.fn(async (_id: string, options?: RunOptions) => ({ runIds: Array.from({ length: options?.repeats ?? 1 }, () => `run-${++n}`) })),
+    runSweep: vi.fn(async (_request: SweepRequest) => ({ sweepId: `sweep-${++n}`, runIds: [`run-${++n}`] })),
     cancelRun: vi.fn(async (_id: string) => ({ cancelled: true })),
+    deleteRuns: vi.fn(async (ids: string[]) => {
+      const gone = new Set(ids);
+      const before = project.runs.length;
+      replace({ ...project, runs: project.runs.filter((r) => !gone.has(r.id)) });
+      return { deleted: before - project.runs.length };
+    }),
+    runBenchmark: vi.fn(async (_options?: Partial<BenchmarkOptions>) => ({ benchmarkId: `bench-${++n}` })),
+    importResults: vi.fn(async (_path: string) => NO_IMPORT),
+    importResultsText: vi.fn(async (_text: string, _name: string) => NO_IMPORT),
+    chooseFile: vi.fn(async (_kind: 'open' | 'save' | 'import') => ({ path: null as string | null })),
     onEvent: (l: EventListener) => {
       listeners.add(l);
       return () => listeners.delete(l);
@@ -32,5 +67,5 @@ export function fakeApi(project: Project = exampleProject()) {
     close: () => undefined,
   } satisfies QuenchClient;
   const emit = (e: ApiEvent) => listeners.forEach((l) => l(e));
-  return { api, emit };
+  return { api, emit, project: () => project };
 }

@@ -7,6 +7,7 @@ import type { PauliSum } from '../../../src-shared/observable/pauli';
 import { Rng } from '../../../src-shared/random';
 import type { RunResult } from '../../../src-shared/results';
 import { cutValues, exactMaxCut, localSearchMaxCut, randomRegularGraph, type Graph } from '../../../src-shared/workloads/graph';
+import { PARAM_DEFAULTS } from '../../../src-shared/workloads/defaults';
 import { qaoaCircuit, qaoaCost, qaoaInitialParams } from '../../../src-shared/workloads/qaoa';
 import { NativeSession, type SessionOptions } from '../session';
 import { now, PhaseClock, spread } from '../timing';
@@ -20,7 +21,8 @@ export interface QaoaSpec {
   edges?: [number, number, number?][];
 }
 
-export const QAOA_DEFAULTS: QaoaSpec = { nodes: 20, degree: 3, p: 2, seed: 7 };
+const D = PARAM_DEFAULTS.qaoa;
+export const QAOA_DEFAULTS: QaoaSpec = { nodes: D.nodes, degree: D.degree, p: D.p, seed: D.seed };
 
 export interface QaoaRunOptions extends SessionOptions {
   optimizer?: 'adam' | 'lbfgs' | 'spsa';
@@ -58,10 +60,10 @@ export function runQaoa(spec: Partial<QaoaSpec> = {}, opts: QaoaRunOptions = {})
     },
     qaoaInitialParams(s.p),
     {
-      method: opts.optimizer ?? 'adam',
-      maxIterations: opts.iterations ?? 100,
+      method: opts.optimizer ?? D.optimizer,
+      maxIterations: opts.iterations ?? D.iterations,
       tolerance: 1e-9,
-      adam: { lr: opts.learningRate ?? 0.02 },
+      adam: { lr: opts.learningRate ?? D.learningRate },
       onIteration: (it, value) => {
         expected.push(-value);
         opts.onIteration?.(it, -value);
@@ -69,7 +71,7 @@ export function runQaoa(spec: Partial<QaoaSpec> = {}, opts: QaoaRunOptions = {})
     },
   );
   clock.phases.simulate = evalMs.reduce((a, b) => a + b, 0);
-  const shots = opts.shots ?? 1000;
+  const shots = opts.shots ?? D.shots;
   const samples = clock.time('readout', () => session.sample(circuit, result.params, shots, s.seed));
   const optimizeMs = now() - t0;
   const exact = clock.time('classical', () => exactMaxCut(graph));
@@ -85,7 +87,7 @@ export function runQaoa(spec: Partial<QaoaSpec> = {}, opts: QaoaRunOptions = {})
   const ev = spread(evalMs);
   return {
     kind: 'qaoa',
-    params: { ...s, optimizer: opts.optimizer ?? 'adam', iterations: result.iterations, shots },
+    params: { ...s, optimizer: opts.optimizer ?? D.optimizer, iterations: result.iterations, shots },
     metrics: {
       s_per_problem: optimizeMs / 1000,
       ms_per_iteration: ev.median,

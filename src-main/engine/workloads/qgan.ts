@@ -10,6 +10,7 @@ import { gradientFlow, linearFitR2 } from '../../../src-shared/ml/metrics';
 import { Adam } from '../../../src-shared/ml/optimizers';
 import { Rng } from '../../../src-shared/random';
 import type { RunResult } from '../../../src-shared/results';
+import { PARAM_DEFAULTS } from '../../../src-shared/workloads/defaults';
 import { loadFockAddon, type CvCircuit, type CvOptions } from '../../native/fock';
 import { NativeSession, type SessionOptions } from '../session';
 import { now, spread } from '../timing';
@@ -24,7 +25,8 @@ export interface QganSpec {
   seed: number;
 }
 
-export const QGAN_DEFAULTS: QganSpec = { modes: 4, latent: 4, cutoff: 4, layers: 2, latentScale: 0.5, seed: 5 };
+const { batches: DEFAULT_BATCHES, repeats: DEFAULT_REPEATS, ...GENERATOR_DEFAULTS } = PARAM_DEFAULTS.qgan;
+export const QGAN_DEFAULTS: QganSpec = GENERATOR_DEFAULTS;
 
 /** The generator: quantum circuit + decoder, with parameters and scratch. */
 export class QganGenerator {
@@ -138,7 +140,7 @@ export interface QganTrainSpec extends QganSpec {
   learningRate: number;
 }
 
-export const QGAN_TRAIN_DEFAULTS: QganTrainSpec = { ...QGAN_DEFAULTS, epochs: 5, stepsPerEpoch: 10, batch: 16, learningRate: 0.01 };
+export const QGAN_TRAIN_DEFAULTS: QganTrainSpec = { ...PARAM_DEFAULTS['qgan-train'] };
 
 /** Seed report's training loop: per step one discriminator and one generator update. */
 export function trainQgan(spec: Partial<QganTrainSpec> = {}, opts: SessionOptions & { onStep?: (step: number, dLoss: number, gLoss: number) => void } = {}): RunResult {
@@ -241,7 +243,7 @@ export interface QganBenchSpec extends QganSpec {
 
 /** The seed report's batch-scaling table for Quench, plus quality metrics and a gradient check. */
 export function benchQgan(spec: Partial<QganBenchSpec> = {}, opts: SessionOptions = {}): RunResult {
-  const s: QganBenchSpec = { ...QGAN_DEFAULTS, batches: [1, 4, 8, 16, 32, 256, 4096], repeats: 7, ...spec };
+  const s: QganBenchSpec = { ...QGAN_DEFAULTS, batches: [...DEFAULT_BATCHES], repeats: DEFAULT_REPEATS, ...spec };
   const session = new NativeSession(opts);
   const exec: CvOptions = { isa: session.exec.isa, threads: session.exec.threads };
   const gen = new QganGenerator(s, exec);

@@ -11,7 +11,8 @@ import { LogisticRegressionClassifier, MlpClassifier, RbfSvmClassifier, evaluate
 import { Rng } from '../../../src-shared/random';
 import type { RunResult } from '../../../src-shared/results';
 import { prepareClassification, type DatasetName } from '../../../src-shared/workloads/data';
-import { QNN_DEFAULTS, qnnCircuit, qnnInitialWeights, qnnParamRows, qnnReadout, type QnnSpec } from '../../../src-shared/workloads/qnn';
+import { PARAM_DEFAULTS } from '../../../src-shared/workloads/defaults';
+import { qnnCircuit, qnnInitialWeights, qnnParamRows, qnnReadout, type QnnSpec } from '../../../src-shared/workloads/qnn';
 import { NativeBackend } from '../../backend/native-backend';
 import { NativeSession, type SessionOptions } from '../session';
 import { now, PhaseClock, spread } from '../timing';
@@ -31,7 +32,7 @@ export interface QnnRunSpec extends QnnSpec {
   baselines: boolean;
 }
 
-export const QNN_RUN_DEFAULTS: QnnRunSpec = { ...QNN_DEFAULTS, dataset: 'moons', train: 300, test: 100, epochs: 15, batchSize: 32, learningRate: 0.05, inferenceBatch: 1024, latencySamples: 200, baselines: true };
+export const QNN_RUN_DEFAULTS: QnnRunSpec = { ...PARAM_DEFAULTS.qnn };
 
 export interface QnnRunOptions extends SessionOptions {
   onEpoch?: (epoch: number, loss: number, trainAccuracy: number) => void;

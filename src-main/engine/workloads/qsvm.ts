@@ -9,7 +9,8 @@ import { predictPrecomputed, predictSvm, trainPrecomputedSvm, trainRbfSvm } from
 import type { Dataset } from '../../../src-shared/ml/datasets';
 import type { RunResult } from '../../../src-shared/results';
 import { prepareClassification, type DatasetName } from '../../../src-shared/workloads/data';
-import { QSVM_DEFAULTS, featureMapParams, zzFeatureMap, type QsvmSpec } from '../../../src-shared/workloads/qsvm';
+import { PARAM_DEFAULTS } from '../../../src-shared/workloads/defaults';
+import { featureMapParams, zzFeatureMap, type QsvmSpec } from '../../../src-shared/workloads/qsvm';
 import { NativeSession, type SessionOptions } from '../session';
 import { now, PhaseClock } from '../timing';
 
@@ -24,7 +25,7 @@ export interface QsvmRunSpec extends QsvmSpec {
   baseline: boolean;
 }
 
-export const QSVM_RUN_DEFAULTS: QsvmRunSpec = { ...QSVM_DEFAULTS, dataset: 'moons', train: 1000, test: 200, C: 1, seed: 11, baseline: true };
+export const QSVM_RUN_DEFAULTS: QsvmRunSpec = { ...PARAM_DEFAULTS.qsvm };
 
 export function runQsvm(spec: Partial<QsvmRunSpec> = {}, opts: SessionOptions = {}): RunResult {
   const s: QsvmRunSpec = { ...QSVM_RUN_DEFAULTS, ...spec };

@@ -4,7 +4,8 @@
 import { lower } from '../../../src-shared/circuit/lower';
 import type { RunResult } from '../../../src-shared/results';
 import { prepareClassification } from '../../../src-shared/workloads/data';
-import { QNN_DEFAULTS, qnnCircuit, qnnInitialWeights } from '../../../src-shared/workloads/qnn';
+import { PARAM_DEFAULTS } from '../../../src-shared/workloads/defaults';
+import { qnnCircuit, qnnInitialWeights } from '../../../src-shared/workloads/qnn';
 import { QSVM_DEFAULTS, featureMapParams, zzFeatureMap } from '../../../src-shared/workloads/qsvm';
 import { NativeSession, type SessionOptions } from '../session';
 import { now, spread } from '../timing';
@@ -18,7 +19,7 @@ export interface ScaleSpec {
   seed: number;
 }
 
-export const SCALE_DEFAULTS: ScaleSpec = { sizes: [1000, 2000, 5000, 10000], qubits: QNN_DEFAULTS.qubits, layers: QNN_DEFAULTS.layers, features: QSVM_DEFAULTS.features, seed: 13 };
+export const SCALE_DEFAULTS: ScaleSpec = { ...PARAM_DEFAULTS.scale, sizes: [...PARAM_DEFAULTS.scale.sizes] };
 
 export function runScale(spec: Partial<ScaleSpec> = {}, opts: SessionOptions = {}): RunResult {
   const s: ScaleSpec = { ...SCALE_DEFAULTS, ...spec };

@@ -3,6 +3,7 @@
 import { lower } from '../../../src-shared/circuit/lower';
 import { minimize } from '../../../src-shared/ml/optimizers';
 import type { RunResult } from '../../../src-shared/results';
+import { PARAM_DEFAULTS } from '../../../src-shared/workloads/defaults';
 import { VQE_DEFAULTS, vqeAnsatz, vqeHamiltonian, vqeInitialParams, type VqeSpec } from '../../../src-shared/workloads/vqe';
 import { NativeSession, type SessionOptions } from '../session';
 import { now, PhaseClock, spread } from '../timing';
@@ -37,10 +38,10 @@ export function runVqe(spec: Partial<VqeSpec> = {}, opts: VqeRunOptions = {}): R
     },
     x0,
     {
-      method: opts.optimizer ?? 'lbfgs',
-      maxIterations: opts.iterations ?? 300,
+      method: opts.optimizer ?? PARAM_DEFAULTS.vqe.optimizer,
+      maxIterations: opts.iterations ?? PARAM_DEFAULTS.vqe.iterations,
       tolerance: 1e-7,
-      adam: { lr: opts.learningRate ?? 0.05 },
+      adam: { lr: opts.learningRate ?? PARAM_DEFAULTS.vqe.learningRate },
       onIteration: (it, value) => {
         const t1 = now();
         stepMs.push(t1 - t);
@@ -58,7 +59,7 @@ export function runVqe(spec: Partial<VqeSpec> = {}, opts: VqeRunOptions = {}): R
   const steps = spread(stepMs);
   return {
     kind: 'vqe',
-    params: { ...s, optimizer: opts.optimizer ?? 'lbfgs', numParams: circuit.numParams, terms: H.terms.length },
+    params: { ...s, optimizer: opts.optimizer ?? PARAM_DEFAULTS.vqe.optimizer, numParams: circuit.numParams, terms: H.terms.length },
     metrics: {
       ms_per_iteration: it.median,
       ms_per_iteration_min: it.min,

@@ -1,0 +1,97 @@
+// The seed documents' own figures and targets, and Quench's goals, as the
+// reference lines the Scaling, Sweeps and Hardware views draw. Every number
+// here is copied from a document and cites it:
+//   seed 000 = ../shared/seeds/000_37c65e7544b574e0.txt (CV quantum GAN report)
+//   seed 004 = ../shared/seeds/004_134753e85e96436f.txt (QuantRS2-ML performance guide)
+//   BENCHMARKS.md = ../shared/design/BENCHMARKS.md (the seed suite's goals)
+import { convertTime, metricTimeUnit, type TimeUnit } from './metrics';
+
+export type ReferenceRole = 'seed-figure' | 'seed-target' | 'seed-projection' | 'goal';
+
+export interface Reference {
+  id: string;
+  /** Experiment kind the figure is about. */
+  kind: string;
+  /** The metric it compares with (a Run's result.metrics key), or a derived quantity of a view. */
+  metric: string;
+  value: number;
+  /** The upper end, for a figure stated as a range (seed 000's projections). */
+  upTo?: number;
+  /** Unit of `value`: a time unit, or null for a plain number (a fraction, a rate in 1/s). */
+  unit: TimeUnit | null;
+  role: ReferenceRole;
+  /** The line's label: what the figure is and where it comes from. */
+  label: string;
+  source: 'seed 000' | 'seed 004' | 'BENCHMARKS.md';
+  /** The size the figure was stated at (e.g. VQE's target is for 10 qubits). */
+  at?: { param: string; value: number };
+}
+
+/**
+ * The seed report's batch-scaling table (seed 000, "Batch Scaling Analysis"):
+ * Strawberry Fields, TF backend, 4 modes, cutoff 4, 2 layers.
+ */
+export const SEED_QGAN_BATCH_TABLE: readonly { batch: number; s_total: number; ms_per_sample: number; samples_per_s: number }[] = [
+  { batch: 1, s_total: 0.61, ms_per_sample: 606, samples_per_s: 1.65 },
+  { batch: 4, s_total: 2.63, ms_per_sample: 657, samples_per_s: 1.52 },
+  { batch: 8, s_total: 4.95, ms_per_sample: 619, samples_per_s: 1.62 },
+  { batch: 16, s_total: 9.46, ms_per_sample: 591, samples_per_s: 1.69 },
+  { batch: 32, s_total: 18.36, ms_per_sample: 574, samples_per_s: 1.74 },
+];
+
+/** Time per sample the qgan goal allows at batch 32 (BENCHMARKS.md, qgan row: ≤ 60 µs/sample at batch 32). */
+export const QGAN_GOAL_US_PER_SAMPLE = 60;
+
+export const REFERENCES: readonly Reference[] = [
+  // ——— qgan (seed 000) ———
+  // seed 000, "Core Performance Metrics": Single Sample Time ~606ms; BENCHMARKS.md: "606 ms/sample, flat in batch"
+  { id: 'qgan-seed', kind: 'qgan', metric: 'us_per_sample', value: 606, unit: 'ms', role: 'seed-figure', label: 'seed 000: 606 ms/sample, flat in batch', source: 'seed 000' },
+  // seed 000, "Optimized Performance Projections": Phase 1 150-200ms, Phase 3 50-100ms per sample
+  { id: 'qgan-phase1', kind: 'qgan', metric: 'us_per_sample', value: 150, upTo: 200, unit: 'ms', role: 'seed-projection', label: 'seed 000 Phase 1 projection: 150–200 ms/sample (cutoff 3, 1 layer)', source: 'seed 000' },
+  { id: 'qgan-phase3', kind: 'qgan', metric: 'us_per_sample', value: 50, upTo: 100, unit: 'ms', role: 'seed-projection', label: 'seed 000 Phase 3 projection (research): 50–100 ms/sample', source: 'seed 000' },
+  // BENCHMARKS.md, qgan row: "≤ 60 µs/sample at batch 32 (10,000×)"
+  { id: 'qgan-goal', kind: 'qgan', metric: 'us_per_sample', value: QGAN_GOAL_US_PER_SAMPLE, unit: 'us', role: 'goal', label: 'goal: ≤ 60 µs/sample at batch 32 (BENCHMARKS.md)', source: 'BENCHMARKS.md', at: { param: 'batch', value: 32 } },
+  // Derived throughputs: seed 000 table, 1.65–1.74 samples/s; the goal's 60 µs/sample is 16,667 samples/s.
+  { id: 'qgan-seed-rate', kind: 'qgan', metric: 'samples_per_s', value: 1.65, unit: null, role: 'seed-figure', label: 'seed 000: 1.65 samples/s (batch 1), 1.74 at batch 32', source: 'seed 000' },
+  { id: 'qgan-goal-rate', kind: 'qgan', metric: 'samples_per_s', value: 1e6 / QGAN_GOAL_US_PER_SAMPLE, unit: null, role: 'goal', label: 'goal: ≥ 16,667 samples/s at batch 32 (60 µs/sample, BENCHMARKS.md)', source: 'BENCHMARKS.md', at: { param: 'batch', value: 32 } },
+  // the same generator's headline metric
+  { id: 'qgan-seed-b32', kind: 'qgan', metric: 'us_per_sample_batch32', value: 574, unit: 'ms', role: 'seed-figure', label: 'seed 000: 574 ms/sample at batch 32', source: 'seed 000' },
+  { id: 'qgan-goal-b32', kind: 'qgan', metric: 'us_per_sample_batch32', value: QGAN_GOAL_US_PER_SAMPLE, unit: 'us', role: 'goal', label: 'goal: ≤ 60 µs/sample at batch 32 (BENCHMARKS.md)', source: 'BENCHMARKS.md' },
+  // ——— qgan-train (seed 000: "5 epochs: ~17 minutes"; BENCHMARKS.md goal ≤ 2 s) ———
+  { id: 'qgan-train-seed', kind: 'qgan-train', metric: 's_total', value: 17, unit: 'min', role: 'seed-figure', label: 'seed 000: 17 min for 5 epochs', source: 'seed 000', at: { param: 'epochs', value: 5 } },
+  { id: 'qgan-train-goal', kind: 'qgan-train', metric: 's_total', value: 2, unit: 's', role: 'goal', label: 'goal: ≤ 2 s (BENCHMARKS.md)', source: 'BENCHMARKS.md', at: { param: 'epochs', value: 5 } },
+  // ——— seed 004, "Performance Targets" table; goals from BENCHMARKS.md ———
+  { id: 'vqe-target', kind: 'vqe', metric: 'ms_per_iteration', value: 1, unit: 's', role: 'seed-target', label: 'seed 004 target: < 1 s/iteration (10 qubits)', source: 'seed 004', at: { param: 'qubits', value: 10 } },
+  { id: 'vqe-goal', kind: 'vqe', metric: 'ms_per_iteration', value: 2, unit: 'ms', role: 'goal', label: 'goal: ≤ 2 ms/iteration (10 qubits, BENCHMARKS.md)', source: 'BENCHMARKS.md', at: { param: 'qubits', value: 10 } },
+  { id: 'qaoa-target', kind: 'qaoa', metric: 's_per_problem', value: 5, unit: 's', role: 'seed-target', label: 'seed 004 target: < 5 s/problem (20 qubits)', source: 'seed 004', at: { param: 'nodes', value: 20 } },
+  { id: 'qaoa-goal', kind: 'qaoa', metric: 's_per_problem', value: 1, unit: 's', role: 'goal', label: 'goal: ≤ 1 s/problem (20 qubits, BENCHMARKS.md)', source: 'BENCHMARKS.md', at: { param: 'nodes', value: 20 } },
+  { id: 'qnn-target', kind: 'qnn', metric: 'us_per_sample_batched', value: 10, unit: 'ms', role: 'seed-target', label: 'seed 004 target: < 10 ms/sample (QNN inference)', source: 'seed 004' },
+  { id: 'qnn-goal', kind: 'qnn', metric: 'us_per_sample_batched', value: 20, unit: 'us', role: 'goal', label: 'goal: ≤ 20 µs/sample batched (BENCHMARKS.md)', source: 'BENCHMARKS.md' },
+  { id: 'qnn-latency-target', kind: 'qnn', metric: 'latency_us_p95', value: 10, unit: 'ms', role: 'seed-target', label: 'seed 004 target: < 10 ms/sample', source: 'seed 004' },
+  { id: 'qnn-latency-goal', kind: 'qnn', metric: 'latency_us_p95', value: 200, unit: 'us', role: 'goal', label: 'goal: p95 single ≤ 200 µs (BENCHMARKS.md)', source: 'BENCHMARKS.md' },
+  { id: 'qsvm-target', kind: 'qsvm', metric: 's_total', value: 1, unit: 'min', role: 'seed-target', label: 'seed 004 target: < 1 min training (1000 samples)', source: 'seed 004', at: { param: 'train', value: 1000 } },
+  { id: 'qsvm-goal', kind: 'qsvm', metric: 's_total', value: 1, unit: 's', role: 'goal', label: 'goal: ≤ 1 s total (1000 samples, BENCHMARKS.md)', source: 'BENCHMARKS.md', at: { param: 'train', value: 1000 } },
+  // BENCHMARKS.md, scale row: "QSVM kernel at 10k ≤ 30 s"; per-sample QNN time at 10k within 10% of 1k
+  { id: 'scale-qsvm-goal', kind: 'scale', metric: 'qsvm_kernel_s_10000', value: 30, unit: 's', role: 'goal', label: 'goal: QSVM kernel at 10k samples ≤ 30 s (BENCHMARKS.md)', source: 'BENCHMARKS.md' },
+  { id: 'scale-drift-goal', kind: 'scale', metric: 'qnn_per_sample_drift', value: 0.1, unit: null, role: 'goal', label: 'goal: per-sample time at 10k within 10% of 1k (BENCHMARKS.md)', source: 'BENCHMARKS.md' },
+  // BENCHMARKS.md, gates row: "≥ 85% of the machine's copy bandwidth at n ≥ 24"
+  { id: 'gates-goal', kind: 'gates', metric: 'fractionOfInplace', value: 0.85, unit: null, role: 'goal', label: 'goal: ≥ 85% of in-place bandwidth at n ≥ 24 (BENCHMARKS.md)', source: 'BENCHMARKS.md', at: { param: 'qubits', value: 24 } },
+];
+
+export const referenceById = (id: string): Reference => {
+  const r = REFERENCES.find((x) => x.id === id);
+  if (!r) throw new Error(`no reference '${id}'`);
+  return r;
+};
+
+/** A reference's value (or its range's upper end) in the unit of `metric` (by the unit in its name), or as stated when either has no time unit. */
+export function referenceValueIn(ref: Reference, metric: string, which: 'value' | 'upTo' = 'value'): number {
+  const to = metricTimeUnit(metric);
+  const v = which === 'upTo' ? (ref.upTo ?? ref.value) : ref.value;
+  return ref.unit && to ? convertTime(v, ref.unit, to) : v;
+}
+
+/** The references for a kind's metric, with values in that metric's unit. */
+export function referencesFor(kind: string, metric: string): (Reference & { valueInMetric: number })[] {
+  return REFERENCES.filter((r) => r.kind === kind && r.metric === metric).map((r) => ({ ...r, valueInMetric: referenceValueIn(r, metric) }));
+}

@@ -1,0 +1,152 @@
+// The chart option builders (plain functions: data + palette → ECharts option)
+// and the CSV export, in plain Node: no DOM, no canvas (ECharts renders SVG
+// server-side in the last test).
+import { describe, expect, it } from 'vitest';
+import { referenceById, referenceValueIn } from '../../src-shared/analysis/references';
+import { axisExtent, barOption, curveOption, heatmapOption, lineOption, parallelOption, type ChartOption } from '../../src-renderer/charts/options';
+import { DARK, LIGHT } from '../../src-renderer/charts/palette';
+import { fileSlug, toCsv } from '../../src-renderer/export';
+
+type AnyOption = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('line charts', () => {
+  it('stretch log axes to powers of ten that include the reference lines, labelled', () => {
+    const seed = referenceById('qgan-seed'), goal = referenceById('qgan-goal');
+    const o = lineOption(
+      {
+        series: [{ name: 'Quench', data: [[1, 306.7], [32, 22.75], [4096, 11.4]] }],
+        xName: 'batch size', yName: 'time per sample (µs)', xLog: true, yLog: true,
+        refLines: [seed, goal].map((r) => ({ value: referenceValueIn(r, 'us_per_sample'), label: r.label, role: r.role })),
+      },
+      LIGHT,
+    ) as AnyOption;
+    expect(o.yAxis.type).toBe('log');
+    expect(o.yAxis.min).toBe(10);
+    expect(o.yAxis.max).toBe(1e6); // 606 ms = 606,000 µs fits under 10^6
+    expect(o.xAxis).toMatchObject({ type: 'log', min: 1, max: 1e4 });
+    const refs = o.series.find((s: AnyOption) => s.name === 'references');
+    expect(refs.markLine.data.map((d: AnyOption) => d.yAxis)).toEqual([606_000, 60]);
+    expect(refs.markLine.data[0].label.formatter).toBe('seed 000: 606 ms/sample, flat in batch');
+    expect(refs.markLine.data[1].lineStyle.color).toBe(LIGHT.ok); // goals in the ok colour, seed figures in the bad one
+    expect(refs.markLine.data[0].lineStyle.color).toBe(LIGHT.bad);
+    expect(o.legend.data).toEqual(['Quench']);
+    expect(o.backgroundColor).toBe('transparent');
+  });
+
+  it('drop points a log axis cannot show, and follow the palette', () => {
+    const o = lineOption({ series: [{ name: 'a', data: [[0, 1], [1, 0], [2, 5], [3, NaN]] }], xName: 'x', yName: 'y', yLog: true }, DARK) as AnyOption;
+    expect(o.series[0].data).toEqual([[0, 1], [2, 5]]);
+    expect(o.color).toEqual(DARK.series);
+    expect(o.textStyle.color).toBe(DARK.text);
+  });
+
+  it('draw a run’s curves by iteration (CurveChart)', () => {
+    const o = curveOption({ energy: [[0, -1], [1, -5]] }, LIGHT) as AnyOption;
+    expect(o.xAxis.name).toBe('iteration');
+    expect(o.series).toHaveLength(1);
+    expect(o.series[0]).toMatchObject({ type: 'line', name: 'energy', data: [[0, -1], [1, -5]] });
+    expect(o.legend.show).toBe(false);
+  });
+
+  it('pad linear extents and keep zero for non-negative data', () => {
+    expect(axisExtent([1, 2, 3], true)).toEqual({ min: 1, max: 10 });
+    expect(axisExtent([2, 10], false)).toEqual({ min: 0, max: 12 });
+    expect(axisExtent([-17.3, -1], false)).toEqual({ min: -20, max: 0 });
+    expect(axisExtent([0.9, 0.95], false)).toEqual({ min: 0.88, max: 0.96 });
+    expect(axisExtent([], false)).toEqual({});
+  });
+});
+
+describe('heatmaps', () => {
+  const base = { xName: 'cutoff', yName: 'layers', xs: ['2', '3', '4'], ys: ['1', '2'], metric: 'us_per_sample_batch32' };
+  it('colour better values the same way whatever the direction, on a log scale over wide ranges', () => {
+    const cells: [number, number, number | null][] = [[0, 0, 1], [1, 0, 10], [2, 0, 100], [0, 1, 2], [1, 1, null], [2, 1, 200]];
+    const lower = heatmapOption({ ...base, cells, direction: 'lower' }, LIGHT) as AnyOption;
+    expect(lower.visualMap.inRange.color).toEqual([...LIGHT.ramp].reverse());
+    expect(lower.visualMap.min).toBeCloseTo(0);
+    expect(lower.visualMap.max).toBeCloseTo(Math.log10(200));
+    expect(lower.series[0].data[1]).toEqual([1, 0, 1, 10]);
+    expect(lower.series[0].data[4]).toEqual([1, 1, '-', '-']); // no result yet
+    const higher = heatmapOption({ ...base, cells: [[0, 0, 0.9], [1, 0, 0.95]], direction: 'higher', metric: 'test_accuracy' }, LIGHT) as AnyOption;
+    expect(higher.visualMap.inRange.color).toEqual(LIGHT.ramp);
+    expect(higher.series[0].data[0]).toEqual([0, 0, 0.9, 0.9]); // linear: a narrow range
+    expect(higher.xAxis.data).toEqual(['2', '3', '4']);
+  });
+});
+
+describe('parallel coordinates', () => {
+  it('has one axis per parameter and metric, categories for text values, log for wide ranges', () => {
+    const o = parallelOption(
+      {
+        axes: [{ name: 'cutoff', type: 'value' }, { name: 'dataset', type: 'category', categories: ['moons', 'xor'] }, { name: 's_total', type: 'value' }, { name: 'test_accuracy', type: 'value' }],
+        lines: [[2, 'moons', 0.01, 0.9], [5, 'xor', 10, NaN]],
+        colorDirection: 'lower',
+      },
+      LIGHT,
+    ) as AnyOption;
+    expect(o.parallelAxis.map((a: AnyOption) => a.type)).toEqual(['value', 'category', 'log', 'value']);
+    expect(o.parallelAxis[1].data).toEqual(['moons', 'xor']);
+    expect(o.series[0].data[1]).toEqual([5, 'xor', 10, '-']);
+    expect(o.visualMap.dimension).toBe(2);
+  });
+});
+
+describe('bar charts', () => {
+  it('colour bars per item and draw the goal line', () => {
+    const o = barOption(
+      { categories: ['1q', '2q'], series: [{ name: 'AMD EPYC', data: [{ value: 80, color: '#123456' }, null] }], yName: '%', refLines: [{ value: 85, label: 'goal', role: 'goal' }] },
+      LIGHT,
+    ) as AnyOption;
+    expect(o.series[0].data).toEqual([{ value: 80, itemStyle: { color: '#123456' } }, '-']);
+    expect(o.series[1].markLine.data[0].yAxis).toBe(85);
+    expect(o.legend.data).toEqual(['AMD EPYC']);
+    expect(o.yAxis.max).toBeGreaterThanOrEqual(85);
+  });
+});
+
+describe('CSV export', () => {
+  it('writes the union of the rows’ keys as the header and quotes what needs quoting', () => {
+    const csv = toCsv([{ batch: 1, us_per_sample: 306.752, note: 'a, "b"' }, { batch: 32, extra: [1, 2], us_per_sample: null }]);
+    expect(csv).toBe('batch,us_per_sample,note,extra\r\n1,306.752,"a, ""b""",\r\n32,,,"[1,2]"\r\n');
+    expect(toCsv([{ v: NaN, w: Infinity }])).toBe('v,w\r\n,\r\n');
+  });
+  it('makes file names from free text', () => {
+    expect(fileSlug('CV quantum GAN — cutoff × layers')).toBe('CV-quantum-GAN-cutoff-layers');
+    expect(fileSlug('///')).toBe('quench');
+  });
+});
+
+describe('the options render in ECharts itself (server-side SVG, the pieces of charts/echarts.ts)', () => {
+  it('draws every kind of chart with its reference labels, in both themes', async () => {
+    await import('../../src-renderer/charts/echarts');
+    const { init, use } = await import('echarts/core');
+    const { SVGRenderer } = await import('echarts/renderers');
+    use([SVGRenderer]);
+    const svg = (option: ChartOption, dark: boolean) => {
+      const chart = init(null as unknown as HTMLElement, dark ? 'dark' : undefined, { renderer: 'svg', ssr: true, width: 640, height: 300 });
+      chart.setOption(option);
+      const out = chart.renderToSVGString();
+      chart.dispose();
+      return out;
+    };
+    for (const [dark, p] of [[false, LIGHT], [true, DARK]] as const) {
+      const seed = referenceById('qgan-seed'), goal = referenceById('qgan-goal'), p3 = referenceById('qgan-phase3');
+      const line = svg(lineOption({
+        series: [{ name: 'Quench', data: [[1, 306.7], [32, 22.75], [4096, 11.4]] }, { name: 'seed', data: [[1, 606_000], [32, 574_000]], dashed: true, color: p.bad }],
+        xName: 'batch size', yName: 'time per sample (µs)', xLog: true, yLog: true,
+        refLines: [seed, goal].map((r) => ({ value: referenceValueIn(r, 'us_per_sample'), label: r.label, role: r.role })),
+        refBands: [{ from: referenceValueIn(p3, 'us_per_sample'), to: referenceValueIn(p3, 'us_per_sample', 'upTo'), label: p3.label }],
+      }, p), dark);
+      expect(line).toContain('seed 000: 606 ms/sample, flat in batch');
+      expect(line).toContain('goal: ≤ 60 µs/sample at batch 32 (BENCHMARKS.md)');
+      expect(line).toContain('batch size');
+      const heat = svg(heatmapOption({ xName: 'cutoff', yName: 'layers', xs: ['2', '3'], ys: ['1', '2'], metric: 'us_per_sample_batch32', direction: 'lower', cells: [[0, 0, 5], [1, 0, 50], [0, 1, 8], [1, 1, null]], format: (v) => `${v} µs` }, p), dark);
+      expect(heat).toContain('50 µs');
+      const par = svg(parallelOption({ axes: [{ name: 'cutoff', type: 'value' }, { name: 'speed', type: 'value' }, { name: 'quality', type: 'value' }], lines: [[2, 5, 0.1], [3, 50, 0.01]] }, p), dark);
+      expect(par).toContain('quality');
+      const bar = svg(barOption({ categories: ['1q', '2q', 'diagonal', 'fused'], series: [{ name: 'EPYC', data: [80, 75, 90, null] }], yName: '% of in-place', refLines: [{ value: 85, label: 'goal 85%', role: 'goal' }] }, p), dark);
+      expect(bar).toContain('goal 85%');
+      expect(svg(curveOption({ energy: [[0, -1], [1, -5], [2, -12]] }, p), dark)).toContain('iteration');
+    }
+  });
+});

@@ -1,0 +1,389 @@
+// @vitest-environment happy-dom
+// The four analysis views (Scaling, Sweeps, Compare, Hardware) on results the
+// engine really produced (small qgan and qsvm runs, a small gates benchmark).
+// ECharts has no canvas here: ChartFrame is stubbed and its option checked.
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { benchGates } from '../../src-main/bench/gates';
+import { benchQgan } from '../../src-main/engine/workloads/qgan';
+import { runQsvm } from '../../src-main/engine/workloads/qsvm';
+import { runScale } from '../../src-main/engine/workloads/scale';
+import { GatesReport, type Benchmark, type Project, type Run, type Sweep } from '../../src-shared/project/schema';
+import { gridPoints } from '../../src-shared/project/sweep';
+import type { RunResult } from '../../src-shared/results';
+import { setApi } from '../../src-renderer/api/current';
+import CompareView from '../../src-renderer/features/compare/CompareView.vue';
+import HardwareView from '../../src-renderer/features/hardware/HardwareView.vue';
+import ScalingView from '../../src-renderer/features/scaling/ScalingView.vue';
+import SweepsView from '../../src-renderer/features/sweeps/SweepsView.vue';
+import { useCompareStore } from '../../src-renderer/stores/compare';
+import { useProjectStore } from '../../src-renderer/stores/project';
+import { useRunsStore } from '../../src-renderer/stores/runs';
+import { exampleProject, fakeApi, INFO } from './fake-api';
+
+type AnyOption = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let n = 0;
+function asRun(result: RunResult, over: Partial<Run> = {}): Run {
+  return {
+    id: `r${++n}`, experimentId: result.kind, startedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(), durationMs: 120, status: 'completed',
+    settings: { backend: 'native-avx2', precision: 'f64', threads: 0 }, result: result as unknown as Run['result'], ...over,
+  };
+}
+
+// Real results, made once.
+let qganRun: Run, qganRun1t: Run, qsvmRun: Run, scaleRun: Run, report: GatesReport;
+let cutoffRuns: Run[];
+beforeAll(async () => {
+  qganRun = asRun(benchQgan({ batches: [1, 4, 8, 16, 32, 256], repeats: 2 }));
+  qganRun1t = asRun(benchQgan({ batches: [1, 4, 8, 16, 32, 256], repeats: 2 }, { threads: 1 }));
+  qsvmRun = asRun(runQsvm({ train: 40, test: 20 }));
+  scaleRun = asRun(runScale({ sizes: [64, 128], qubits: 4, layers: 1, features: 3 }));
+  cutoffRuns = gridPoints({ cutoff: [2, 3, 4] }).map((p) => asRun(benchQgan({ cutoff: p.cutoff as number, batches: [32], repeats: 1 }), { overrides: p, sweepId: 'sw-cutoff' }));
+  report = GatesReport.parse(await benchGates({ qubits: [10, 12], precision: ['f64'], threads: [1, 2], isa: 'auto', repeats: 2 }));
+}, 60_000);
+
+let fake: ReturnType<typeof fakeApi>;
+let pinia: ReturnType<typeof createPinia>;
+const mounted: VueWrapper[] = [];
+function setup(p: Project = exampleProject()) {
+  pinia = createPinia();
+  setActivePinia(pinia);
+  fake = fakeApi(p);
+  setApi(fake.api);
+  fake.api.onEvent((e) => useRunsStore().applyEvent(e));
+}
+async function view(component: Parameters<typeof mount>[0]) {
+  await useProjectStore().load();
+  const w = mount(component, { global: { plugins: [pinia], stubs: { ChartFrame: true } }, attachTo: document.body });
+  mounted.push(w);
+  await flushPromises();
+  return w;
+}
+const charts = (w: VueWrapper) => w.findAllComponents({ name: 'ChartFrame' });
+const withResults = (over: Partial<Project>): Project => ({ ...exampleProject(), ...over });
+
+let blobs: Blob[];
+beforeEach(() => {
+  setup();
+  blobs = [];
+  URL.createObjectURL = vi.fn((b: Blob) => {
+    blobs.push(b);
+    return 'blob:quench';
+  }) as typeof URL.createObjectURL;
+  URL.revokeObjectURL = vi.fn();
+  vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+});
+afterEach(() => {
+  while (mounted.length) mounted.pop()!.unmount();
+  vi.restoreAllMocks();
+});
+
+describe('Sweeps view', () => {
+  it('fills the seed question (qgan cutoff × layers) in one press, counts 12 runs and queues the sweep', async () => {
+    const w = await view(SweepsView);
+    expect(w.text()).toContain('No sweeps yet');
+    expect((w.find('select[name="experiment"]').element as HTMLSelectElement).value).toBe('qgan');
+    await w.find('[data-suggestion="cutoff-layers"]').trigger('click');
+    expect(w.find('[data-count]').text()).toMatch(/^12 runs/);
+    const values = w.findAll('input[name="values"]').map((i) => (i.element as HTMLInputElement).value);
+    expect(values).toEqual(['2, 3, 4, 5', '1, 2, 3']);
+    expect(w.text()).toContain('integer 2–30 · now 4');
+    expect(w.find('.why').text()).toContain("seed 000 asks what 'cutoff 4 → 3, layers 2 → 1' costs in quality for its speed-up");
+
+    fake.api.runSweep.mockResolvedValueOnce({ sweepId: 'sw1', runIds: Array.from({ length: 12 }, (_, i) => `q${i}`) });
+    await w.find('form').trigger('submit');
+    await flushPromises();
+    expect(fake.api.runSweep).toHaveBeenCalledTimes(1);
+    expect(fake.api.runSweep).toHaveBeenCalledWith({ experimentId: 'qgan', grid: { cutoff: [2, 3, 4, 5], layers: [1, 2, 3] } });
+    expect(w.text()).toContain('Queued 12 runs');
+  });
+
+  it('names a wrong value and refuses a grid over the limit', async () => {
+    const w = await view(SweepsView);
+    await w.find('select[name="param"]').setValue('cutoff');
+    await w.find('input[name="values"]').setValue('3, three');
+    expect(w.find('.row-error').text()).toMatch(/^cutoff: 'three' is not valid/);
+    expect(w.find('[data-action="run-sweep"]').attributes('disabled')).toBeDefined();
+
+    await w.find('input[name="values"]').setValue(Array.from({ length: 29 }, (_, i) => i + 2).join(','));
+    await w.find('button.add').trigger('click');
+    const selects = w.findAll('select[name="param"]');
+    await selects[1].setValue('layers');
+    await w.findAll('input[name="values"]')[1].setValue(Array.from({ length: 40 }, (_, i) => i + 1).join(','));
+    expect(w.find('[data-count]').classes()).toContain('over');
+    expect(w.find('.errors').text()).toContain('1,160 points; a sweep runs at most 1000');
+    expect(w.find('[data-action="run-sweep"]').attributes('disabled')).toBeDefined();
+  });
+
+  it('shows a sweep as it fills: states, speed and quality, heatmap pair, parallel coordinates, CSV', async () => {
+    const grid = { cutoff: [2, 3, 4], layers: [2] };
+    const sweep: Sweep = { id: 'sw-cutoff', experimentId: 'qgan', name: 'cutoff sweep', createdAt: '2026-01-01T00:00:00.000Z', grid: { cutoff: [2, 3, 4] }, runIds: cutoffRuns.map((r) => r.id) };
+    const twoParam: Sweep = { ...sweep, id: 'sw2', name: 'cutoff × layers', createdAt: '2026-01-02T00:00:00.000Z', grid, runIds: ['p1', 'p2', 'p3'] };
+    setup(withResults({ sweeps: [sweep, twoParam], runs: [...cutoffRuns] }));
+    const w = await view(SweepsView);
+    // the newest sweep first: its runs are not in yet
+    expect(w.find('.sweep-result h2').text()).toBe('cutoff × layers');
+    expect(w.findAll('tbody tr[data-point] .state').map((s) => s.text())).toEqual(['queued', 'queued', 'queued']);
+    fake.emit({ event: 'run-queued', payload: { runId: 'p1', experimentId: 'qgan', job: 'run' } });
+    fake.emit({ event: 'run-progress', payload: { runId: 'p1', fraction: 0.3 } });
+    await flushPromises();
+    expect(w.findAll('tbody tr[data-point] .state')[0].text()).toBe('running');
+    const finished = asRun(cutoffRuns[0].result as unknown as RunResult, { id: 'p1', overrides: { cutoff: 2, layers: 2 }, sweepId: 'sw2' });
+    fake.emit({ event: 'run-finished', payload: { runId: 'p1', run: finished } });
+    await flushPromises();
+    expect(w.findAll('tbody tr[data-point] .state').map((s) => s.text())).toEqual(['completed', 'queued', 'queued']);
+    expect(w.find('[data-progress]').text()).toBe('1 of 3 done');
+
+    // the first sweep: all done; the experiment's own cutoff (4) is the baseline row
+    await w.find('[data-sweep-item="sw-cutoff"]').trigger('click');
+    const rows = w.findAll('tbody tr[data-point]');
+    expect(rows).toHaveLength(3);
+    expect(rows.map((r) => r.find('.state').text())).toEqual(['completed', 'completed', 'completed']);
+    expect((w.find('select[name="speed-metric"]').element as HTMLSelectElement).value).toBe('us_per_sample_batch32');
+    expect((w.find('select[name="quality-metric"]').element as HTMLSelectElement).value).toBe('truncation_loss');
+    expect(rows[2].classes()).toContain('base');
+    expect(rows[2].text()).toContain('1×');
+    expect(rows[0].text()).toMatch(/µs/);
+    // one parameter: no heatmap, parallel coordinates over cutoff + the two metrics
+    expect(charts(w)).toHaveLength(1);
+    const par = charts(w)[0].props('option') as AnyOption;
+    expect(par.parallelAxis.map((a: AnyOption) => a.name)).toEqual(['cutoff', 'us_per_sample_batch32', 'truncation_loss']);
+    // choosing another quality metric redraws
+    await w.find('select[name="quality-metric"]').setValue('gradient_flow');
+    expect((charts(w)[0].props('option') as AnyOption).parallelAxis[2].name).toBe('gradient_flow');
+
+    await w.find('[data-action="export-sweep-csv"]').trigger('click');
+    const csv = await blobs[0].text();
+    expect(csv.split('\r\n')[0]).toBe('cutoff,state,us_per_sample_batch32,gradient_flow,runs');
+    expect(csv.split('\r\n')).toHaveLength(5);
+  });
+
+  it('draws the speed | quality heatmap pair for a two-parameter grid', async () => {
+    const grid = { cutoff: [2, 3, 4], layers: [1] };
+    const runs = cutoffRuns.map((r) => ({ ...r, id: `${r.id}-2`, overrides: { cutoff: r.overrides!.cutoff, layers: 1 } }));
+    const sweep: Sweep = { id: 's', experimentId: 'qgan', name: 'pair', createdAt: '2026-01-01T00:00:00.000Z', grid, runIds: runs.map((r) => r.id) };
+    setup(withResults({ sweeps: [sweep], runs }));
+    const w = await view(SweepsView);
+    const c = charts(w);
+    expect(c.map((x) => x.props('title'))).toEqual(['us_per_sample_batch32 — speed', 'truncation_loss — quality', expect.stringContaining('parallel coordinates')]);
+    const speed = c[0].props('option') as AnyOption;
+    expect(speed.series[0].type).toBe('heatmap');
+    expect(speed.xAxis.data).toEqual(['2', '3', '4']);
+    expect(speed.yAxis.data).toEqual(['1']);
+  });
+});
+
+describe('Scaling view', () => {
+  it('says how to produce data when there is none', async () => {
+    const w = await view(ScalingView);
+    expect(w.text()).toContain('Run the qgan experiment');
+    expect(w.text()).toContain('Sweep qubits in the Sweeps view');
+    expect(charts(w)).toHaveLength(0);
+  });
+
+  it("shows a qgan run's batch table beside the seed report's, with the seed figure and the goal drawn", async () => {
+    setup(withResults({ runs: [qganRun] }));
+    const w = await view(ScalingView);
+    const quench = w.find('table[data-table="quench"]');
+    expect(quench.findAll('tbody tr').map((r) => r.find('td').text())).toEqual(['1', '4', '8', '16', '32', '256']);
+    expect(quench.findAll('tbody tr')[4].find('.speedup').text()).toMatch(/^[\d,]+× faster$/);
+    expect(w.find('table[data-table="seed"]').findAll('tbody tr').map((r) => r.findAll('td')[2].text())).toEqual(['606', '657', '619', '591', '574']);
+    const [time, rate] = charts(w).map((c) => c.props('option') as AnyOption);
+    expect(time.xAxis.type).toBe('log');
+    expect(time.yAxis.type).toBe('log');
+    const refs = time.series.find((s: AnyOption) => s.name === 'references');
+    expect(refs.markLine.data.map((d: AnyOption) => [d.yAxis, d.label.formatter])).toEqual([
+      [606_000, 'seed 000: 606 ms/sample, flat in batch'],
+      [60, 'goal: ≤ 60 µs/sample at batch 32 (BENCHMARKS.md)'],
+    ]);
+    expect(refs.markArea.data[0][0].yAxis).toBeCloseTo(50_000, 6);
+    expect(refs.markArea.data[0][1].yAxis).toBeCloseTo(100_000, 6);
+    expect(time.series.map((s: AnyOption) => s.name)).toContain('seed 000 (Strawberry Fields)');
+    const quenchSeries = time.series[0];
+    expect(quenchSeries.data[0]).toEqual([1, (qganRun.result!.details.table as { us_per_sample: number }[])[0].us_per_sample]);
+    expect(rate.series.find((s: AnyOption) => s.name === 'references').markLine.data.map((d: AnyOption) => d.yAxis)).toEqual([1.65, 1e6 / 60]);
+
+    // hide the seed: its series goes, the Quench run stays
+    await w.find('input[data-source="seed"]').setValue(false);
+    expect((charts(w)[0].props('option') as AnyOption).series.map((s: AnyOption) => s.name)).not.toContain('seed 000 (Strawberry Fields)');
+  });
+
+  it('draws sample-count scaling from a scale run, with the goals of BENCHMARKS.md', async () => {
+    setup(withResults({ runs: [scaleRun] }));
+    const w = await view(ScalingView);
+    expect(w.find('#sample-scaling').exists()).toBe(true);
+    const c = charts(w).filter((x) => String(x.props('title')).startsWith('QNN training') || String(x.props('title')).startsWith('QSVM kernel'));
+    expect(c).toHaveLength(2);
+    const qnn = c[0].props('option') as AnyOption;
+    expect(qnn.series[0].data.map((d: number[]) => d[0])).toEqual([64, 128]);
+    const goal = qnn.series.find((s: AnyOption) => s.name === 'references').markLine.data[0];
+    expect(goal.yAxis).toBeCloseTo(scaleRun.result!.metrics.qnn_us_per_sample_64 * 1.1, 9);
+    expect(goal.label.formatter).toBe('goal: ≤ +10% of the 64-sample figure (BENCHMARKS.md)');
+    expect((c[1].props('option') as AnyOption).series.find((s: AnyOption) => s.name === 'references').markLine.data[0].yAxis).toBe(30);
+  });
+
+  it('draws a size sweep (qgan cutoff) against its size, log y', async () => {
+    const sweep: Sweep = { id: 'sw-cutoff', experimentId: 'qgan', name: 'cutoff sweep', createdAt: '2026-01-01T00:00:00.000Z', grid: { cutoff: [2, 3, 4] }, runIds: cutoffRuns.map((r) => r.id) };
+    setup(withResults({ sweeps: [sweep], runs: cutoffRuns }));
+    const w = await view(ScalingView);
+    expect(w.text()).toContain('No batch-scaling results yet');
+    const c = charts(w);
+    expect(c).toHaveLength(1);
+    expect(c[0].props('title')).toBe('us_per_sample_batch32 vs cutoff — cutoff sweep');
+    const o = c[0].props('option') as AnyOption;
+    expect(o.yAxis.type).toBe('log');
+    expect(o.series[0].data.map((d: number[]) => d[0])).toEqual([2, 3, 4]);
+    // qgan's headline metric has the seed's batch-32 figure and the goal
+    expect(o.series.find((s: AnyOption) => s.name === 'references').markLine.data.map((d: AnyOption) => d.yAxis)).toEqual([574_000, 60]);
+  });
+});
+
+describe('Compare view', () => {
+  it('says how to pick runs, and keeps its place for the statistics', async () => {
+    const w = await view(CompareView);
+    expect(w.text()).toContain('Tick the runs to compare in the Runs view');
+    expect(w.find('#stats-title').text()).toContain('arrives with the profiler/validator');
+    expect(w.text()).toContain('no p-values or intervals are computed or implied');
+  });
+
+  it('diffs two runs, colours the deltas, groups backends and exports the comparison', async () => {
+    setup(withResults({ runs: [qganRun, qganRun1t, qsvmRun] }));
+    useCompareStore().set([qganRun.id, qganRun1t.id]);
+    const w = await view(CompareView);
+    expect(w.findAll('.chips li')).toHaveLength(2);
+    const threads = w.find('[data-key="environment.threads"]');
+    expect(threads.classes()).toContain('differs');
+    expect(threads.findAll('td').map((t) => t.text())).toEqual([String(qganRun.result!.env.threads), '1']);
+    expect(w.find('[data-key="environment.cpu"]').classes()).not.toContain('differs');
+    await w.find('input[name="only-diffs"]').setValue(true);
+    expect(w.find('[data-key="environment.cpu"]').exists()).toBe(false);
+
+    const m = w.find('[data-metric="us_per_sample_batch32"]');
+    const a = qganRun.result!.metrics.us_per_sample_batch32, b = qganRun1t.result!.metrics.us_per_sample_batch32;
+    const cells = m.findAll('td');
+    expect(cells[3].text()).toBe(`${(b / a).toPrecision(3)}×`);
+    expect(cells[3].classes()).toContain(b < a ? 'better' : b > a ? 'worse' : 'same');
+
+    // backend vs backend: the same experiment on different thread counts
+    const group = w.find('[data-group="qgan"]');
+    expect(group.exists()).toBe(true);
+    expect(group.findAll('tbody tr')).toHaveLength(2);
+    expect(group.text()).toContain('fastest');
+
+    await w.find('[data-action="export-comparison-json"]').trigger('click');
+    const json = JSON.parse(await blobs[0].text());
+    expect(json.format).toBe('quench-comparison');
+    expect(json.runs.map((r: { id: string }) => r.id)).toEqual([qganRun.id, qganRun1t.id]);
+    await w.find('[data-action="export-comparison-csv"]').trigger('click');
+    expect((await blobs[1].text()).split('\r\n')[0]).toMatch(/^section,key,differs,#1 qgan/);
+
+    // make the second the baseline
+    await w.findAll('.chips li')[1].find('button.mini').trigger('click');
+    expect(useCompareStore().selected).toEqual([qganRun1t.id, qganRun.id]);
+  });
+
+  it('puts a quantum model beside its classical baseline', async () => {
+    setup(withResults({ runs: [qsvmRun] }));
+    const w = await view(CompareView);
+    await w.find('select[name="add-run"]').setValue(qsvmRun.id);
+    expect(useCompareStore().selected).toEqual([qsvmRun.id]);
+    const qc = w.find(`[data-qc="${qsvmRun.id}"]`);
+    expect(qc.exists()).toBe(true);
+    const bars = qc.findAllComponents({ name: 'ChartFrame' }).map((c: { props: () => Record<string, unknown> }) => c.props().option as AnyOption);
+    expect(bars[0].xAxis.data).toEqual(['QSVM', 'RBF-SVM']);
+    expect(bars[0].series[0].data.map((d: AnyOption) => d.value)).toEqual([qsvmRun.result!.quality.test_accuracy, qsvmRun.result!.quality.rbf_svm_accuracy]);
+  });
+});
+
+describe('Hardware view', () => {
+  const bench = (over: Partial<Benchmark> = {}): Benchmark => ({
+    id: 'b1', startedAt: '2026-01-02T00:00:00.000Z', durationMs: 900, status: 'completed',
+    options: { qubits: [10, 12], precision: ['f64'], threads: [1, 2], repeats: 2, isa: 'auto' }, result: report, ...over,
+  });
+
+  it("shows this machine, runs the benchmark with the form's options, follows its progress and cancels it", async () => {
+    const w = await view(HardwareView);
+    expect(w.find('[data-fact="cpu"]').text()).toBe('Test CPU');
+    expect(w.text()).toContain('8.0 GiB free — room for a 29-qubit f64');
+    expect(w.text()).toContain('not measured yet');
+    expect(w.text()).toContain('No benchmarks yet');
+
+    await w.find('input[name="bench-qubits"]').setValue('12, x');
+    expect(w.find('.bench-form .errors').text()).toContain("qubits: 'x' is not a whole number");
+    expect(w.find('[data-action="run-benchmark"]').attributes('disabled')).toBeDefined();
+    await w.find('input[name="bench-qubits"]').setValue('30');
+    expect(w.find('.bench-form .errors').text()).toContain('30 qubits f64 needs a 16.0 GiB state; 8.0 GiB of memory is free now');
+    await w.find('input[name="bench-qubits"]').setValue('12, 14');
+    await w.find('input[name="bench-f32"]').setValue(false);
+    await w.find('input[name="bench-threads"]').setValue('1');
+    await w.find('.bench-form form').trigger('submit');
+    await flushPromises();
+    expect(fake.api.runBenchmark).toHaveBeenCalledWith({ qubits: [12, 14], precision: ['f64'], threads: [1], repeats: 5, isa: 'auto' });
+    const id = (await fake.api.runBenchmark.mock.results[0].value).benchmarkId;
+    fake.emit({ event: 'run-progress', payload: { runId: id, fraction: 0.4, message: '1q 12q f64 1t' } });
+    await flushPromises();
+    expect(w.find('[data-live-benchmark]').text()).toContain('1q 12q f64 1t · 40%');
+    await w.find('[data-action="cancel-benchmark"]').trigger('click');
+    expect(fake.api.cancelRun).toHaveBeenCalledWith(id);
+  });
+
+  it('lists the benchmark history with its table and the fraction-of-bandwidth chart, machines incl. imported', async () => {
+    const model = (report.env.cpu as { model: string }).model;
+    const imported = bench({ id: 'b2', startedAt: '2026-01-01T00:00:00.000Z', importedFrom: 'lab.quench.json', result: { ...report, env: { ...report.env, cpu: { model: 'Lab CPU', logicalCores: 64 } } } });
+    setup(withResults({ benchmarks: [bench(), imported], runs: [qganRun] }));
+    fake.api.info.mockResolvedValue({ ...INFO, cpu: model });
+    const w = await view(HardwareView);
+    expect(w.text()).toMatch(/GB\/s in-place read\+write/);
+    expect(w.findAll('[data-benchmark]')).toHaveLength(2);
+    const rows = w.find('table[data-table="kernels"]').findAll('tbody tr');
+    expect(rows).toHaveLength(2 * report.results.length);
+    expect(rows[0].text()).toContain(model);
+    const chart = charts(w).find((c) => String(c.props('title')).startsWith('Fraction of in-place bandwidth'))!;
+    const o = chart.props('option') as AnyOption;
+    expect(o.xAxis.data).toEqual(['1q', '2q', 'diagonal', 'fused']);
+    expect(o.series.filter((s: AnyOption) => s.type === 'bar')).toHaveLength(2);
+    expect(o.series.find((s: AnyOption) => s.name === 'references').markLine.data[0].yAxis).toBe(85);
+    const machines = w.findAll('table[data-table="machines"] tbody tr');
+    expect(machines.map((r) => r.attributes('data-machine'))).toEqual([model, 'Lab CPU']);
+    expect(machines[0].text()).toContain('this machine');
+    expect(machines[1].text()).toContain('lab.quench.json');
+    await w.find('select[name="bench-machine"]').setValue('Lab CPU');
+    expect(w.find('table[data-table="kernels"]').findAll('tbody tr')).toHaveLength(report.results.length);
+    await w.find('[data-action="export-benchmarks-csv"]').trigger('click');
+    expect((await blobs[0].text()).split('\r\n')[0]).toBe('date,machine,imported_from,kind,qubits,precision,threads,ms_per_gate_median,ms_per_gate_min,ms_per_gate_max,gb_per_s,inplace_gb_per_s,fraction_of_inplace,benchmark');
+  });
+
+  it('imports results from a file the browser reads (serve mode), reloads the project and shows the counts', async () => {
+    const w = await view(HardwareView);
+    fake.api.importResultsText.mockResolvedValueOnce({ runs: 3, benchmarks: 1, experiments: 1, skipped: 2 });
+    const input = w.find('input[name="import-file"]');
+    const file = new File(['{"format":"quench-project"}'], 'lab.quench.json', { type: 'application/json' });
+    Object.defineProperty(input.element, 'files', { value: [file], configurable: true });
+    const loads = fake.api.getProject.mock.calls.length;
+    await input.trigger('change');
+    await flushPromises();
+    expect(fake.api.importResultsText).toHaveBeenCalledWith('{"format":"quench-project"}', 'lab.quench.json');
+    expect(fake.api.getProject.mock.calls.length).toBe(loads + 1);
+    expect(w.find('[data-import-result]').text()).toBe('From lab.quench.json: imported 3 runs and 1 benchmark, with 1 experiment this project did not have; 2 skipped (already here).');
+  });
+
+  it('imports through the native dialog in the desktop app', async () => {
+    fake.api.info.mockResolvedValue({ ...INFO, mode: 'electron' });
+    const w = await view(HardwareView);
+    fake.api.chooseFile.mockResolvedValueOnce({ path: '/data/lab.quench.json' });
+    fake.api.importResults.mockResolvedValueOnce({ runs: 1, benchmarks: 0, experiments: 0, skipped: 0 });
+    await w.find('[data-action="import-results"]').trigger('click');
+    await flushPromises();
+    expect(fake.api.chooseFile).toHaveBeenCalledWith('import');
+    expect(fake.api.importResults).toHaveBeenCalledWith('/data/lab.quench.json');
+    expect(w.find('[data-import-result]').text()).toContain('imported 1 run and 0 benchmarks');
+    // a refused file: the server's message, naming the file and the bad field
+    fake.api.chooseFile.mockResolvedValueOnce({ path: '/data/bad.quench.json' });
+    fake.api.importResults.mockRejectedValueOnce(new Error('bad.quench.json: runs[0].status: Invalid option'));
+    await w.find('[data-action="import-results"]').trigger('click');
+    await flushPromises();
+    expect(w.find('.import .error-text').text()).toBe('bad.quench.json: runs[0].status: Invalid option');
+  });
+});
