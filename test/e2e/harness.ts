@@ -50,15 +50,15 @@ export class E2E {
 
   private constructor(readonly dir: string) {}
 
-  /** A temp dir with the fixture and QUENCH_HOME, a server on the fixture, and Chromium. */
+  /** A temp dir with a copy of the fixture (a name in fixtures/, or an absolute path) and QUENCH_HOME, a server on the copy, and Chromium. */
   static async start(fixture = 'e2e.quench.json'): Promise<E2E> {
     const e = new E2E(fs.mkdtempSync(path.join(os.tmpdir(), 'quench-e2e-')));
     try {
       // The server keeps recent files and crash-recovery copies here: never the user's ~/.quench.
       process.env.QUENCH_HOME = path.join(e.dir, 'home');
-      const text = fs.readFileSync(path.join(FIXTURES, fixture), 'utf8');
+      const text = fs.readFileSync(path.isAbsolute(fixture) ? fixture : path.join(FIXTURES, fixture), 'utf8');
       parseProject(text, fixture); // a broken fixture fails here, naming the bad field
-      e.file = path.join(e.dir, 'project', fixture);
+      e.file = path.join(e.dir, 'project', path.basename(fixture));
       fs.mkdirSync(path.dirname(e.file), { recursive: true });
       fs.writeFileSync(e.file, text);
       e.server = await e.startServer(e.file);
