@@ -7,7 +7,10 @@ import { lower } from '../../src-shared/circuit/lower';
 import { brickwork, randomUnitary } from '../../src-shared/circuit/random-circuits';
 import type { LoweredGate } from '../../src-shared/circuit/lowered';
 import { Rng } from '../../src-shared/random';
+import { timeCopy, timeGate } from '../../src-shared/webgpu/bench-kernels';
+import { WEBGPU_DEFAULT_FUSION, type WebGpuBackend } from '../../src-shared/webgpu/webgpu-backend';
 import { DEFAULT_FUSION } from '../backend/native-backend';
+import { createNodeWebGpuBackend, releaseNodeGpu } from '../backend/webgpu-node';
 import { collectInfo } from '../cli/info';
 import { UsageError } from '../cli/errors';
 import { loadAddon, type NativeAddon, type NativeIsa, type NativePrecision } from '../native/addon';
@@ -15,8 +18,11 @@ import { makeProgress } from './progress';
 
 export interface BenchGatesOptions {
   json?: boolean;
+  /** native (default): the addon's kernels vs in-place bandwidth; webgpu: WGSL kernels vs the device's copy bandwidth. */
+  backend?: 'native' | 'webgpu';
   qubits: number[];
-  precision: NativePrecision[];
+  /** Default f32 and f64 (native), f32 (webgpu: WGSL has no f64). */
+  precision?: NativePrecision[];
   threads?: number[];
   isa: NativeIsa;
   repeats: number;
@@ -35,9 +41,14 @@ export interface KernelResult {
   msPerGate: { median: number; min: number; max: number };
   /** Effective bandwidth: state bytes read + written per gate / median time. */
   gbPerS: number;
-  /** Same-run in-place read+write bandwidth (median), GB/s. */
+  /**
+   * Same-run reference bandwidth (median), GB/s: in-place read+write on the
+   * CPU (native); copyBufferToBuffer of the state size on the device (webgpu).
+   */
   inplaceGbPerS: number;
   fractionOfInplace: number;
+  /** webgpu: how times were taken (same for the kernels and the copy). */
+  timing?: 'gpu-timestamps' | 'wall-clock';
 }
 
 export interface BrickworkResult {
@@ -84,7 +95,10 @@ function targetSets(n: number, k: number): number[][] {
   return starts.map(run);
 }
 
+/** The native kernels (the default backend); benchGatesWebGpu is the WebGPU one. */
 export async function benchGates(opts: BenchGatesOptions, onStep?: (label: string) => void) {
+  if (opts.backend === 'webgpu') throw new UsageError('benchGates runs the native kernels; use benchGatesWebGpu for --backend webgpu');
+  const precisions = opts.precision ?? ['f32', 'f64'];
   const addon: NativeAddon = loadAddon();
   const info = addon.info();
   const cores = info.cpu.logicalCores;
@@ -97,7 +111,7 @@ export async function benchGates(opts: BenchGatesOptions, onStep?: (label: strin
   const skipped: string[] = [];
   const rng = new Rng(2024);
 
-  for (const precision of opts.precision)
+  for (const precision of precisions)
     for (const n of opts.qubits)
       for (const threads of threadList) {
         const bytes = (precision === 'f64' ? 16 : 8) * 2 ** n;
@@ -149,18 +163,109 @@ export async function benchGates(opts: BenchGatesOptions, onStep?: (label: strin
   return { env: { ...collectInfo(), isa, threads: threadList }, results, brickwork: brick, skipped };
 }
 
+/**
+ * The same report on the WebGPU backend: per kind and size the time per
+ * gate (median of `repeats` submissions, each `inner` gates in one pass), and
+ * the device's copy bandwidth (copyBufferToBuffer of the state size, timed
+ * the same way) as the reference. f32 only; `threads` is 0 (not applicable).
+ */
+export async function benchGatesWebGpu(opts: BenchGatesOptions, onStep?: (label: string) => void) {
+  const skipped: string[] = [];
+  if (opts.precision?.includes('f64')) skipped.push('f64: the WebGPU backend computes in f32 only (WGSL has no f64)');
+  const backend: WebGpuBackend = await createNodeWebGpuBackend();
+  try {
+    const sim = backend.sim;
+    const fusion = opts.fusion ?? WEBGPU_DEFAULT_FUSION;
+    const kinds: [KernelKind, number][] = [['1q', 1], ['2q', 2], ['diagonal', 2], ['fused', fusion]];
+    const results: KernelResult[] = [];
+    const rng = new Rng(2024);
+    for (const n of opts.qubits) {
+      const bytes = 8 * 2 ** n;
+      // Several gates per submission for small states, so launch overhead does not dominate.
+      const inner = Math.max(1, Math.min(64, 2 ** (22 - n)));
+      let state;
+      try {
+        state = sim.allocState(n, 1);
+      } catch (e) {
+        skipped.push(`${n} qubits f32: ${(e as Error).message}`);
+        continue;
+      }
+      try {
+        onStep?.(`device copy bandwidth ${n}q`);
+        const copy = await timeCopy(sim, bytes, inner, opts.repeats);
+        const copyGbPerS = (2 * bytes) / (median(copy.msPerOp) / 1e3) / 1e9;
+        for (const [kind, k] of kinds) {
+          if (k > n) continue;
+          onStep?.(`${kind} ${n}q webgpu`);
+          const targets = targetSets(n, k);
+          const times: number[] = [];
+          let timing = copy.timing;
+          for (const t of targets) {
+            const g = gateFor(kind, t, rng);
+            const s = await timeGate(sim, state, { targets: g.qubits, controls: [], diagonal: g.diagonal, matrix: g.matrix! }, inner, opts.repeats);
+            timing = s.timing;
+            times.push(...s.msPerOp);
+          }
+          const med = median(times);
+          const gbPerS = (2 * bytes) / (med / 1e3) / 1e9;
+          results.push({
+            kind, qubits: n, precision: 'f32', threads: 0, targets,
+            msPerGate: { median: med, min: min(times), max: max(times) },
+            gbPerS, inplaceGbPerS: copyGbPerS, fractionOfInplace: gbPerS / copyGbPerS, timing,
+          });
+        }
+      } catch (e) {
+        skipped.push(`${n} qubits f32: ${(e as Error).message}`);
+      } finally {
+        sim.releaseState(state);
+      }
+    }
+
+    // Fusion on a 20-layer brickwork (at most 20 qubits, and no more than the smallest size asked for).
+    const bn = Math.max(2, Math.min(20, ...opts.qubits));
+    const circuit = lower(brickwork(bn, 20, new Rng(7)));
+    const brick: BrickworkResult = { qubits: bn, layers: 20, gates: circuit.gates.length, passes: {}, msPerLayer: {} };
+    for (const k of [0, 2, 3, 4, 5]) {
+      onStep?.(`brickwork fusion ${k} webgpu`);
+      await backend.simulate({ circuit }, { fusion: k }); // warm-up: pipelines compiled
+      const ms: number[] = [];
+      let passes = 0;
+      for (let r = 0; r < Math.max(3, Math.floor(opts.repeats / 2)); r++) {
+        const res = await backend.simulate({ circuit }, { fusion: k });
+        ms.push(res.timings.simulate);
+        passes = res.passes ?? 0;
+      }
+      brick.passes[`fusion${k}`] = passes;
+      brick.msPerLayer[`fusion${k}`] = median(ms) / 20;
+    }
+    const env = { ...collectInfo(), backend: 'webgpu', adapter: backend.adapter, timing: backend.timing, precision: 'f32', limits: backend.ctx.limits };
+    return { env, results, brickwork: brick, skipped };
+  } finally {
+    backend.dispose();
+    releaseNodeGpu(); // Dawn keeps the process alive while referenced
+  }
+}
+
 export async function runBenchGates(opts: BenchGatesOptions): Promise<number> {
-  const totalSteps = opts.precision.length * opts.qubits.length * (opts.threads?.length ?? 2) * 5 + 5;
+  const webgpu = opts.backend === 'webgpu';
+  const precisions = webgpu ? 1 : (opts.precision ?? ['f32', 'f64']).length;
+  const totalSteps = webgpu ? opts.qubits.length * 5 + 5 : precisions * opts.qubits.length * (opts.threads?.length ?? 2) * 5 + 5;
   const progress = makeProgress(totalSteps, !opts.json);
-  const out = await benchGates(opts, (label) => progress.step(label));
+  const out = webgpu ? await benchGatesWebGpu(opts, (label) => progress.step(label)) : await benchGates(opts, (label) => progress.step(label));
   progress.stop();
   if (opts.json) {
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     return 0;
   }
   const lines: string[] = [];
-  lines.push(`Quench bench gates — ${out.env.cpu.model}, ISA ${out.env.isa}, ${opts.repeats} repeats (median [min–max])`);
-  lines.push('kind      qubits prec threads   ms/gate                      GB/s   in-place GB/s  of in-place');
+  const env = out.env as Record<string, unknown> & { cpu: { model: string } };
+  if (webgpu) {
+    lines.push(`Quench bench gates — WebGPU on ${String(env.adapter)}, f32, ${String(env.timing)}, ${opts.repeats} repeats (median [min–max])`);
+    lines.push('kind      qubits prec threads   ms/gate                      GB/s     copy GB/s     of copy');
+  } else {
+    lines.push(`Quench bench gates — ${env.cpu.model}, ISA ${String(env.isa)}, ${opts.repeats} repeats (median [min–max])`);
+    lines.push('kind      qubits prec threads   ms/gate                      GB/s   in-place GB/s  of in-place');
+  }
   for (const r of out.results) {
     lines.push(
       `${r.kind.padEnd(9)} ${String(r.qubits).padStart(6)} ${r.precision.padEnd(4)} ${String(r.threads).padStart(7)}   ` +
@@ -170,7 +275,7 @@ export async function runBenchGates(opts: BenchGatesOptions): Promise<number> {
   }
   for (const s of out.skipped) lines.push(`skipped: ${s}`);
   const b = out.brickwork;
-  lines.push(`Fusion on a ${b.layers}-layer brickwork, ${b.qubits} qubits, ${b.gates} gates (f64, all threads):`);
+  lines.push(`Fusion on a ${b.layers}-layer brickwork, ${b.qubits} qubits, ${b.gates} gates (${webgpu ? 'f32, WebGPU' : 'f64, all threads'}):`);
   for (const key of Object.keys(b.passes))
     lines.push(`  ${key.padEnd(8)} ${String(b.passes[key]).padStart(5)} passes  ${fmt(b.msPerLayer[key])} ms/layer  (${(b.passes.fusion0 / b.passes[key]).toFixed(1)}× fewer passes)`);
   process.stdout.write(lines.join('\n') + '\n');

@@ -8,6 +8,7 @@ import { runSimulate } from './simulate';
 import { runProjectFile } from './run';
 import { runServe } from './serve';
 import { UsageError } from './errors';
+import { WebGpuUnavailableError } from '../../src-shared/webgpu/context';
 
 declare const __QUENCH_VERSION__: string | undefined;
 const version = typeof __QUENCH_VERSION__ === 'string' ? __QUENCH_VERSION__ : '0.1.0';
@@ -52,9 +53,9 @@ export function buildProgram(): Command {
     .description('simulate an OpenQASM 2.0 file: probabilities, expectation values, samples')
     .argument('<file>', 'OpenQASM 2.0 file')
     .option('--json', 'print one JSON object (qubits, probabilities, expectations, counts)')
-    .option('--precision <p>', 'f64 or f32', choice('--precision', ['f64', 'f32'] as const), 'f64')
+    .option('--precision <p>', 'f64 or f32 (default f64; f32 with --backend webgpu)', choice('--precision', ['f64', 'f32'] as const))
     .option('--isa <isa>', 'auto, avx2 or scalar', choice('--isa', ['auto', 'avx2', 'scalar'] as const), 'auto')
-    .option('--backend <id>', 'native or reference', choice('--backend', ['native', 'reference'] as const), 'native')
+    .option('--backend <id>', 'native, reference or webgpu', choice('--backend', ['native', 'reference', 'webgpu'] as const), 'native')
     .option('--threads <n>', 'threads (0 = all cores)', intOption('--threads', 0, 1024), 0)
     .option('--fusion <k>', 'largest fused block in qubits (0 = off)', intOption('--fusion', 0, 6))
     .option('--observable <expr>', "Pauli sum such as '0.5*Z0*Z1 - 0.3*X2' (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
@@ -90,7 +91,8 @@ export function buildProgram(): Command {
     .description("gate kernels' time and effective bandwidth vs this machine's in-place bandwidth, measured in the same run")
     .option('--json', 'print the results as JSON')
     .option('--qubits <list>', 'state sizes', listOption('--qubits', intOption('--qubits', 2, 34)), [16, 20, 24, 26])
-    .option('--precision <list>', 'f32, f64', listOption('--precision', choice('--precision', ['f32', 'f64'] as const)), ['f32', 'f64'])
+    .option('--backend <id>', 'native or webgpu', choice('--backend', ['native', 'webgpu'] as const), 'native')
+    .option('--precision <list>', 'f32, f64 (default both; f32 with --backend webgpu)', listOption('--precision', choice('--precision', ['f32', 'f64'] as const)))
     .option('--threads <list>', "thread counts; 'N' = all cores", listOption('--threads', (s) => (s === 'N' ? 0 : intOption('--threads', 1, 1024)(s))))
     .option('--isa <isa>', 'auto, avx2 or scalar', choice('--isa', ['auto', 'avx2', 'scalar'] as const), 'auto')
     .option('--repeats <n>', 'timed repetitions per measurement', intOption('--repeats', 1, 1000), 9)
@@ -127,6 +129,11 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError) {
       process.stderr.write(`quench: ${e.message}\n`);
       return 2;
+    }
+    if (e instanceof WebGpuUnavailableError) {
+      // No adapter here: one line, its own exit code, so scripts can tell it from a failure.
+      process.stderr.write(`quench: ${e.message}\n`);
+      return 3;
     }
     process.stderr.write(`quench: ${err.message ?? String(e)}\n`);
     return 1;

@@ -6,15 +6,18 @@ import { ReferenceBackend } from '../../src-shared/backend/reference-backend';
 import { lower } from '../../src-shared/circuit/lower';
 import { parsePauliSum, validatePauliSum, type PauliSum } from '../../src-shared/observable/pauli';
 import { parseQasm } from '../../src-shared/qasm';
+import type { WebGpuSimulationResult } from '../../src-shared/webgpu/webgpu-backend';
 import { NativeBackend } from '../backend/native-backend';
+import { createNodeWebGpuBackend, releaseNodeGpu } from '../backend/webgpu-node';
 import { loadAddon } from '../native/addon';
 import { UsageError } from './errors';
 
 export interface SimulateOptions {
   json?: boolean;
-  precision: 'f64' | 'f32';
+  /** Default: f64, or f32 for webgpu (WGSL has no f64). */
+  precision?: 'f64' | 'f32';
   isa: 'auto' | 'avx2' | 'scalar';
-  backend: 'native' | 'reference';
+  backend: 'native' | 'reference' | 'webgpu';
   threads: number;
   fusion?: number;
   observable: string[];
@@ -31,7 +34,10 @@ export function pickBackend(kind: 'native' | 'reference', isa: 'auto' | 'avx2' |
   return new NativeBackend(chosen);
 }
 
-export async function runSimulate(file: string, opts: SimulateOptions): Promise<number> {
+export async function runSimulate(file: string, options: SimulateOptions): Promise<number> {
+  if (options.backend === 'webgpu' && options.precision === 'f64')
+    throw new UsageError('the WebGPU backend computes in f32 (WGSL has no f64): use --precision f32, or leave --precision out');
+  const opts = { ...options, precision: options.precision ?? (options.backend === 'webgpu' ? 'f32' : 'f64') } as const;
   let source: string;
   try {
     source = fs.readFileSync(file, 'utf8');
@@ -51,11 +57,25 @@ export async function runSimulate(file: string, opts: SimulateOptions): Promise<
   if (opts.precision === 'f32' && opts.backend === 'reference') throw new UsageError('the reference backend computes in f64 only');
   if (opts.json && circuit.numQubits > MAX_PRINTED_QUBITS)
     throw new UsageError(`--json prints all 2^n probabilities; ${circuit.numQubits} qubits is too many (at most ${MAX_PRINTED_QUBITS})`);
-  const backend = pickBackend(opts.backend, opts.isa);
-  const result = await backend.simulate(
-    { circuit: lower(circuit), observables, probabilities: true, shots: opts.shots, seed: opts.seed },
-    { precision: opts.precision, threads: opts.threads, fusion: opts.fusion },
-  );
+  const request = { circuit: lower(circuit), observables, probabilities: true, shots: opts.shots, seed: opts.seed };
+  const exec = { precision: opts.precision, threads: opts.threads, fusion: opts.fusion };
+  let result: SimulationResult;
+  let backendId: string;
+  if (opts.backend === 'webgpu') {
+    // No adapter: WebGpuUnavailableError, one line and exit code 3 (cli/index.ts).
+    const gpu = await createNodeWebGpuBackend();
+    try {
+      result = await gpu.simulate(request, exec);
+      backendId = `webgpu (${gpu.adapter})`;
+    } finally {
+      gpu.dispose();
+      releaseNodeGpu(); // Dawn keeps the process alive while referenced
+    }
+  } else {
+    const backend = pickBackend(opts.backend, opts.isa);
+    result = await backend.simulate(request, exec);
+    backendId = backend.id;
+  }
   if (opts.json) {
     process.stdout.write(
       JSON.stringify({
@@ -66,14 +86,18 @@ export async function runSimulate(file: string, opts: SimulateOptions): Promise<
       }) + '\n',
     );
   } else {
-    process.stdout.write(summary(file, result, opts, backend.id));
+    process.stdout.write(summary(file, result, opts, backendId));
   }
   return 0;
 }
 
-function summary(file: string, r: SimulationResult, opts: SimulateOptions, backendId: string): string {
+function summary(file: string, r: SimulationResult, opts: SimulateOptions & { precision: 'f64' | 'f32' }, backendId: string): string {
   const n = r.numQubits;
-  const lines = [`${file}: ${n} qubits, backend ${backendId}, ${opts.precision}, ${r.timings.simulate.toFixed(3)} ms simulate` + (r.passes !== undefined ? `, ${r.passes} passes` : '')];
+  const timing = (r as Partial<WebGpuSimulationResult>).timing;
+  const lines = [
+    `${file}: ${n} qubits, backend ${backendId}, ${opts.precision}, ${r.timings.simulate.toFixed(3)} ms simulate` +
+      (timing ? ` (${timing})` : '') + (r.passes !== undefined ? `, ${r.passes} passes` : ''),
+  ];
   const probs = r.probabilities!;
   const top = Array.from(probs.keys()).sort((a, b) => probs[b] - probs[a]).slice(0, 10).filter((i) => probs[i] > 1e-12);
   lines.push('Most likely outcomes (qubit 0 rightmost):');

@@ -1,0 +1,8 @@
+// The WebGPU simulator: one host module for the renderer and Node. Callers
+// hand it a `GPU` (navigator.gpu, or Dawn's from src-main/backend/webgpu-node.ts).
+export { GpuContext, WebGpuRunError, WebGpuUnavailableError, type AdapterDescription, type SimLimits, type TimingSource } from './context';
+export { WebGpuBackend, WEBGPU_DEFAULT_FUSION, WEBGPU_MAX_FUSION, type WebGpuBackendOptions, type WebGpuSimulationResult } from './webgpu-backend';
+export { GpuSimulator, type GateOp, type RunTimings } from './simulator';
+export { fuseGates, blockMatrix, type FusedBlock } from './fusion';
+export { planState, type StatePlan } from './state';
+export { timeCopy, timeGate, stateBytes, type KernelSample } from './bench-kernels';

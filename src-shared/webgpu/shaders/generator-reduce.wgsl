@@ -1,0 +1,37 @@
+// Adjoint differentiation, first pass: Re⟨λ| P_c ⊗ (−iG) |ψ⟩ for one
+// parameterised gate, with ψ in batch row 0 and λ in row 1 (offset h.a).
+// Dense (DIAGONAL false): G is 2^K × 2^K at m; one term per control-satisfied
+// group (generator_group, from the prelude). Diagonal: G = diag(m[j].x) on
+// h.k targets; one term per amplitude.
+// Re(conj(l) · (−i w)) = l.x·w.y − l.y·w.x. Workgroup g of h.b writes
+// partials[h.d + g].x; sum.wgsl finishes the reduction.
+
+@group(2) @binding(0) var<storage, read_write> partials: array<vec4f>;
+var<workgroup> red: array<f32, WG>;
+
+fn term(t: u32) -> f32 {
+  let base = insert_zeros(t);
+  if (DIAGONAL) {
+    let w = gate.m[diag_index(base)].x * ld(base);
+    let l = ld(base | gate.h.a);
+    return l.x * w.y - l.y * w.x;
+  }
+  return generator_group(base, gate.h.a);
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let g = wid.y * nwg.x + wid.x;
+  if (g >= gate.h.b) { return; }
+  var acc = 0.0;
+  for (var t = g * WG + lid; t < gate.h.count; t += gate.h.b * WG) {
+    acc += term(t);
+  }
+  red[lid] = acc;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s >>= 1u) {
+    if (lid < s) { red[lid] += red[lid + s]; }
+    workgroupBarrier();
+  }
+  if (lid == 0u) { partials[gate.h.d + g] = vec4f(red[0], 0.0, 0.0, 0.0); }
+}

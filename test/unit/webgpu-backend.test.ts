@@ -1,0 +1,135 @@
+// The WebGPU backend's machinery on Dawn: states split across buffers
+// (gates whose targets are chunk-index bits), the refusal that names the
+// limits, one dispatch per gate for a whole batch, GPU errors as rejected
+// promises, a lost device, and the adapter description.
+import { afterAll, describe, expect, it } from 'vitest';
+import { ReferenceState } from '../../src-shared/backend/reference';
+import type { LoweredCircuit, LoweredGate } from '../../src-shared/circuit/lowered';
+import { randomLoweredCircuit, randomUnitary } from '../../src-shared/circuit/random-circuits';
+import type { PauliSum } from '../../src-shared/observable/pauli';
+import { Rng } from '../../src-shared/random';
+import { GpuContext, WebGpuRunError, WebGpuUnavailableError } from '../../src-shared/webgpu/context';
+import { planState } from '../../src-shared/webgpu/state';
+import { WebGpuBackend } from '../../src-shared/webgpu/webgpu-backend';
+import { createNodeWebGpuBackend, nodeGpu, releaseNodeGpu } from '../../src-main/backend/webgpu-node';
+
+let backend: WebGpuBackend | null = null;
+let split: WebGpuBackend | null = null;
+let unavailable: string | null = null;
+try {
+  backend = await createNodeWebGpuBackend();
+  // 1 KiB per binding: a 10-qubit state spans 8 buffers (qubits 7–9 index the buffer).
+  split = await createNodeWebGpuBackend({ maxChunkBytes: 1024 });
+} catch (e) {
+  unavailable = (e as Error).message;
+  console.warn(`WebGPU backend tests skipped: ${unavailable}`);
+}
+afterAll(() => {
+  backend?.dispose();
+  split?.dispose();
+  releaseNodeGpu();
+});
+
+const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+};
+const limits = { maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28, maxStorageBuffersPerShaderStage: 8, minStorageBufferOffsetAlignment: 256, maxComputeWorkgroupsPerDimension: 65535, maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupSizeX: 256, maxComputeWorkgroupStorageSize: 16384 };
+
+describe('WebGPU state planning', () => {
+  it('splits a state over the binding limit into power-of-two chunks', () => {
+    expect(planState(24, 1, limits)).toMatchObject({ chunks: 1 });
+    expect(planState(25, 1, limits)).toMatchObject({ chunks: 2, chunkBits: 24 });
+    expect(planState(26, 1, limits)).toMatchObject({ chunks: 4, chunkBits: 24 });
+  });
+  it('refuses what does not fit with the qubit count and the limits', () => {
+    expect(() => planState(27, 1, limits)).toThrow(/a state of 27 qubits \(1 GiB of complex64\) would need 8 buffers of 128 MiB, but this adapter allows 4 \(maxStorageBufferBindingSize 134217728, maxBufferSize 268435456, maxStorageBuffersPerShaderStage 8\): at most 26 qubits here/);
+    expect(() => planState(31, 2, limits)).toThrow(/2 batch rows of 31 qubits needs 32 index bits/);
+  });
+});
+
+describe.skipIf(unavailable !== null)('WebGPU backend on Dawn', () => {
+  it('names its adapter and how it times', () => {
+    expect(backend!.adapter.length).toBeGreaterThan(0);
+    expect(['gpu-timestamps', 'wall-clock']).toContain(backend!.timing);
+  });
+
+  it('applies gates across split buffers: targets and controls on buffer-index bits', async () => {
+    const rng = new Rng(5);
+    const n = 10;
+    const gates: LoweredGate[] = [];
+    for (const qs of [[9], [8, 9], [0, 9], [7, 8, 9], [2, 5, 8], [1, 3, 7, 9]]) gates.push({ qubits: qs, controls: [], diagonal: false, matrix: randomUnitary(qs.length, rng) });
+    gates.push({ qubits: [1], controls: [8, 9], diagonal: false, matrix: randomUnitary(1, rng) });
+    gates.push({ qubits: [0, 9], controls: [], diagonal: true, matrix: Float64Array.from({ length: 8 }, (_, i) => (i % 2 ? 0.6 : 0.8)) });
+    const circuit: LoweredCircuit = { numQubits: n, numParams: 0, gates: [...gates, ...randomLoweredCircuit(n, 40, rng).gates] };
+    const ref = new ReferenceState(n).run(circuit);
+    const obs: PauliSum = { terms: [{ coeff: 0.7, paulis: [{ qubit: 0, op: 'X' }, { qubit: 9, op: 'Y' }] }, { coeff: -0.2, paulis: [{ qubit: 8, op: 'Z' }] }] };
+    for (const fusion of [0, 4]) {
+      const r = await split!.simulate({ circuit, probabilities: true, observables: [obs] }, { fusion });
+      expect(maxAbsDiff(r.probabilities!, ref.probabilities())).toBeLessThan(1e-5);
+      expect(Math.abs(r.expectations[0] - ref.expectation(obs))).toBeLessThan(1e-5);
+    }
+  }, 120_000);
+
+  it('splits batches and gradients too (8-qubit rows over 1 KiB buffers)', async () => {
+    const rng = new Rng(6);
+    const circuit = randomLoweredCircuit(8, 40, rng, 3);
+    const obs: PauliSum = { terms: [{ coeff: 1, paulis: [{ qubit: 7, op: 'X' }] }, { coeff: 0.5, paulis: [{ qubit: 2, op: 'Z' }, { qubit: 6, op: 'Y' }] }] };
+    const params = Float64Array.from({ length: 12 }, (_, i) => Math.cos(i) * 2);
+    const a = await split!.runBatch(circuit, params, 4, [obs]);
+    const b = await backend!.runBatch(circuit, params, 4, [obs]);
+    expect(maxAbsDiff(a, b)).toBeLessThan(1e-5);
+    const ga = await split!.gradient(circuit, params.subarray(0, 3), obs);
+    const gb = await backend!.gradient(circuit, params.subarray(0, 3), obs);
+    expect(maxAbsDiff(ga.gradient, gb.gradient)).toBeLessThan(1e-5);
+  }, 120_000);
+
+  it('refuses a state that cannot fit, naming the qubits and the limits', async () => {
+    const circuit = randomLoweredCircuit(11, 5, new Rng(1));
+    await expect(split!.simulate({ circuit })).rejects.toThrow(/WebGPU: a state of 11 qubits .* would need 16 buffers of 1024 bytes, but this adapter allows 8 .*maxStorageBuffersPerShaderStage 12\): at most 10 qubits here/);
+    await expect(backend!.simulate({ circuit: { numQubits: 31, numParams: 0, gates: [] } })).rejects.toThrow(/a state of 31 qubits needs 31 index bits|31 qubits/);
+  });
+
+  it('runs a batch as one dispatch per gate, whatever the batch size', async () => {
+    const circuit = randomLoweredCircuit(4, 20, new Rng(3), 2);
+    const obs: PauliSum = { terms: [{ coeff: 1, paulis: [{ qubit: 0, op: 'Z' }] }] };
+    const counts: number[] = [];
+    for (const batch of [1, 7, 300]) {
+      const params = Float64Array.from({ length: 2 * batch }, (_, i) => Math.sin(i));
+      const out = await backend!.runBatch(circuit, params, batch, [obs], { fusion: 2 });
+      counts.push(backend!.lastRun!.dispatches);
+      for (const row of [0, batch - 1]) {
+        const s = new ReferenceState(4).run(circuit, params.subarray(2 * row, 2 * row + 2));
+        expect(Math.abs(out[row] - s.expectation(obs))).toBeLessThan(1e-5);
+      }
+    }
+    expect(new Set(counts).size).toBe(1);
+  });
+
+  it('turns a GPU validation error into a rejected run with the message', async () => {
+    const ctx = backend!.ctx;
+    await expect(
+      ctx.run('bad run', async () => {
+        ctx.device.createBuffer({ size: 16, usage: 0x1 | 0x80 }); // MAP_READ with STORAGE is invalid
+      }),
+    ).rejects.toThrow(WebGpuRunError);
+    // The context stays usable afterwards.
+    const r = await backend!.simulate({ circuit: randomLoweredCircuit(3, 5, new Rng(2)), probabilities: true });
+    expect(r.probabilities!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+  });
+
+  it('fails runs on a lost device with the reason', async () => {
+    const ctx = await GpuContext.create(await nodeGpu());
+    const lost = new WebGpuBackend(ctx, {}, true);
+    ctx.device.destroy();
+    await ctx.device.lost;
+    // destroy() by someone else than the context counts as lost
+    await expect(lost.simulate({ circuit: randomLoweredCircuit(3, 5, new Rng(2)) })).rejects.toThrow(/device lost/);
+    lost.dispose();
+  });
+
+  it('says clearly when there is no GPU object', async () => {
+    await expect(WebGpuBackend.create(undefined)).rejects.toThrow(WebGpuUnavailableError);
+  });
+});

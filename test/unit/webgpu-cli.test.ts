@@ -1,0 +1,89 @@
+// `quench simulate --backend webgpu` and `quench bench gates --backend webgpu`,
+// through the command functions in-process (the CLI bundle is not rebuilt here).
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { lower } from '../../src-shared/circuit/lower';
+import { ReferenceState } from '../../src-shared/backend/reference';
+import { parsePauliSum } from '../../src-shared/observable/pauli';
+import { GatesReport } from '../../src-shared/project/schema';
+import { parseQasm } from '../../src-shared/qasm';
+import { main } from '../../src-main/cli/index';
+import { createNodeWebGpuBackend, releaseNodeGpu } from '../../src-main/backend/webgpu-node';
+
+async function quench(...args: string[]) {
+  let stdout = '', stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
+  try {
+    const code = await main(['node', 'quench', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+const fixture = (name: string) => path.join(__dirname, '../fixtures', name);
+
+let unavailable: string | null = null;
+try {
+  (await createNodeWebGpuBackend()).dispose();
+} catch (e) {
+  unavailable = (e as Error).message;
+  console.warn(`WebGPU CLI tests skipped: ${unavailable}`);
+} finally {
+  releaseNodeGpu();
+}
+
+describe.skipIf(unavailable !== null)('quench --backend webgpu', () => {
+  it('simulate --json prints what the native backend prints, to f32 accuracy', async () => {
+    const obs = ['0.5*Z0*Z1 - 0.3*X2', 'Y1'];
+    for (const file of ['bell.qasm', 'ghz-custom.qasm']) {
+      const args = ['simulate', fixture(file), '--json', '--observable', obs[0], '--observable', obs[1], '--shots', '1000', '--seed', '7'];
+      const gpu = await quench(...args, '--backend', 'webgpu');
+      expect(gpu.code, gpu.stderr).toBe(0);
+      const native = await quench(...args);
+      expect(native.code, native.stderr).toBe(0);
+      const a = JSON.parse(gpu.stdout), b = JSON.parse(native.stdout);
+      expect(Object.keys(a)).toEqual(Object.keys(b));
+      expect(a.qubits).toBe(b.qubits);
+      a.probabilities.forEach((p: number, i: number) => expect(Math.abs(p - b.probabilities[i])).toBeLessThan(1e-6));
+      a.expectations.forEach((e: number, i: number) => expect(Math.abs(e - b.expectations[i])).toBeLessThan(1e-5));
+      expect(Object.values(a.counts as Record<string, number>).reduce((x, y) => x + y, 0)).toBe(1000);
+      const circuit = parseQasm(fs.readFileSync(fixture(file), 'utf8')).circuit;
+      const ref = new ReferenceState(circuit.numQubits).run(lower(circuit));
+      expect(Math.abs(a.expectations[0] - ref.expectation(parsePauliSum(obs[0])))).toBeLessThan(1e-5);
+    }
+  });
+
+  it('simulate names the adapter and the timing in its summary; refuses f64', async () => {
+    const r = await quench('simulate', fixture('bell.qasm'), '--backend', 'webgpu', '--observable', 'Z0*Z1');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/backend webgpu \(.+\), f32, [\d.]+ ms simulate \((gpu-timestamps|wall-clock)\)/);
+    expect(Number(/⟨Z0\*Z1⟩ = (\S+)/.exec(r.stdout)![1])).toBeCloseTo(1, 6);
+    const f64 = await quench('simulate', fixture('bell.qasm'), '--backend', 'webgpu', '--precision', 'f64');
+    expect(f64.code).toBe(2);
+    expect(f64.stderr).toMatch(/^quench: the WebGPU backend computes in f32 \(WGSL has no f64\)/);
+  });
+
+  it('bench gates --json has the GatesReport shape, the adapter and the device copy bandwidth', async () => {
+    const r = await quench('bench', 'gates', '--backend', 'webgpu', '--json', '--qubits', '6,10', '--repeats', '2', '--fusion', '3');
+    expect(r.code, r.stderr).toBe(0);
+    const raw = JSON.parse(r.stdout);
+    const report = GatesReport.parse(raw);
+    expect(typeof raw.env.adapter).toBe('string');
+    expect(raw.env.adapter.length).toBeGreaterThan(0);
+    expect(['gpu-timestamps', 'wall-clock']).toContain(raw.env.timing);
+    expect(report.results.map((x) => `${x.kind}@${x.qubits}`)).toEqual(['1q@6', '2q@6', 'diagonal@6', 'fused@6', '1q@10', '2q@10', 'diagonal@10', 'fused@10']);
+    for (const x of report.results) {
+      expect(x.precision).toBe('f32');
+      expect(x.msPerGate.median).toBeGreaterThan(0);
+      expect(x.msPerGate.min).toBeLessThanOrEqual(x.msPerGate.median);
+      expect(x.inplaceGbPerS).toBeGreaterThan(0);
+      expect(x.fractionOfInplace).toBeCloseTo(x.gbPerS / x.inplaceGbPerS, 9);
+    }
+    expect(report.brickwork.qubits).toBe(6);
+    expect(report.brickwork.passes.fusion3).toBeLessThan(report.brickwork.passes.fusion0);
+  }, 120_000);
+});
