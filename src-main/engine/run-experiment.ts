@@ -5,7 +5,10 @@ import type { RunResult } from '../../src-shared/results';
 import { lower } from '../../src-shared/circuit/lower';
 import { parsePauliSum, validatePauliSum } from '../../src-shared/observable/pauli';
 import { parseQasm } from '../../src-shared/qasm';
-import { countsFromSamples } from '../../src-shared/backend/backend';
+import { countsFromSamples, type SimulationResult } from '../../src-shared/backend/backend';
+import { backendProblem } from '../../src-shared/project/param-meta';
+import type { RunEnvironment } from '../../src-shared/results';
+import { createNodeWebGpuBackend, releaseNodeGpu } from '../backend/webgpu-node';
 import { PARAM_DEFAULTS } from '../../src-shared/workloads/defaults';
 import { pickBackend } from '../cli/simulate';
 import type { SessionOptions } from './session';
@@ -24,8 +27,9 @@ export class ExperimentError extends Error {
 
 function sessionOptions(e: Experiment): SessionOptions {
   const s = e.settings;
-  if (s.backend === 'webgpu') throw new ExperimentError(`experiment '${e.id}': the WebGPU backend runs in the workbench; headless runs use native-avx2 or native-scalar`);
-  if (s.backend === 'reference' && e.kind !== 'circuit') throw new ExperimentError(`experiment '${e.id}': the reference backend only runs raw circuits`);
+  // One rule for the editor and the engine (src-shared/project/param-meta.ts).
+  const problem = backendProblem(e.kind, s.backend);
+  if (problem) throw new ExperimentError(`experiment '${e.id}': ${problem}`);
   return { isa: s.backend === 'native-scalar' ? 'scalar' : 'auto', precision: s.precision, threads: s.threads, fusion: s.fusion };
 }
 
@@ -87,12 +91,27 @@ async function runCircuit(e: Extract<Experiment, { kind: 'circuit' }>, o: Sessio
     validatePauliSum(sum, circuit.numQubits);
     return sum;
   });
-  const backend = pickBackend(e.settings.backend === 'reference' ? 'reference' : 'native', o.isa ?? 'auto');
-  const r = await backend.simulate(
-    { circuit: lower(circuit), observables, probabilities: circuit.numQubits <= 20, shots: e.params.shots, seed: e.params.seed },
-    { precision: o.precision, threads: o.threads, fusion: o.fusion },
-  );
-  const env = new NativeSession(o).environment();
+  const request = { circuit: lower(circuit), observables, probabilities: circuit.numQubits <= 20, shots: e.params.shots, seed: e.params.seed };
+  let r: SimulationResult, env: RunEnvironment, backendId: string, timing: string | undefined;
+  if (e.settings.backend === 'webgpu') {
+    // Dawn in this (engine) process; WGSL has no f64, so the run is f32 whatever was asked, and says so in env.
+    const gpu = await createNodeWebGpuBackend();
+    try {
+      const out = await gpu.simulate(request, { precision: 'f32', fusion: o.fusion });
+      r = out;
+      timing = out.timing;
+      backendId = 'webgpu';
+      env = { ...new NativeSession(o).environment(), isa: 'webgpu', precision: 'f32', threads: 0, adapter: gpu.adapter };
+    } finally {
+      gpu.dispose();
+      releaseNodeGpu();
+    }
+  } else {
+    const backend = pickBackend(e.settings.backend === 'reference' ? 'reference' : 'native', o.isa ?? 'auto');
+    r = await backend.simulate(request, { precision: o.precision, threads: o.threads, fusion: o.fusion });
+    backendId = backend.id;
+    env = new NativeSession(o).environment();
+  }
   return {
     kind: 'circuit',
     params: { qubits: circuit.numQubits, operations: circuit.ops.length },
@@ -100,7 +119,7 @@ async function runCircuit(e: Extract<Experiment, { kind: 'circuit' }>, o: Sessio
     quality: Object.fromEntries(observables.map((_, i) => [`expectation_${i}`, r.expectations[i]])),
     curves: {},
     phases: { compile: r.timings.compile, simulate: r.timings.simulate, readout: r.timings.readout },
-    details: { observables: e.params.observables ?? [], ...(r.samples ? { counts: countsFromSamples(r.samples, circuit.numQubits) } : {}) },
-    env: { ...env, backend: backend.id },
+    details: { observables: e.params.observables ?? [], ...(r.samples ? { counts: countsFromSamples(r.samples, circuit.numQubits) } : {}), ...(timing ? { timing } : {}) },
+    env: { ...env, backend: backendId },
   };
 }

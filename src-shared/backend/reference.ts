@@ -14,40 +14,7 @@ export class ReferenceState {
   }
 
   apply(g: LoweredGate, params: ArrayLike<number> = []): void {
-    const m = boundMatrix(g, params);
-    const k = g.qubits.length, d = 1 << k;
-    const a = this.amplitudes;
-    let cmask = 0;
-    for (const c of g.controls) cmask |= 1 << c;
-    let tmask = 0;
-    for (const q of g.qubits) tmask |= 1 << q;
-    const idx = new Array<number>(d);
-    const vr = new Float64Array(d), vi = new Float64Array(d);
-    for (let base = 0; base < 1 << this.numQubits; base++) {
-      // visit each group once: at its member with all target bits 0
-      if ((base & tmask) !== 0 || (base & cmask) !== cmask) continue;
-      for (let j = 0; j < d; j++) {
-        let i = base;
-        for (let b = 0; b < k; b++) if (j & (1 << b)) i |= 1 << g.qubits[b];
-        idx[j] = i;
-        vr[j] = a[2 * i];
-        vi[j] = a[2 * i + 1];
-      }
-      for (let r = 0; r < d; r++) {
-        let sr = 0, si = 0;
-        if (g.diagonal) {
-          sr = m[2 * r] * vr[r] - m[2 * r + 1] * vi[r];
-          si = m[2 * r] * vi[r] + m[2 * r + 1] * vr[r];
-        } else
-          for (let c = 0; c < d; c++) {
-            const mr = m[2 * (r * d + c)], mi = m[2 * (r * d + c) + 1];
-            sr += mr * vr[c] - mi * vi[c];
-            si += mr * vi[c] + mi * vr[c];
-          }
-        a[2 * idx[r]] = sr;
-        a[2 * idx[r] + 1] = si;
-      }
-    }
+    applyMatrix(this.amplitudes, this.numQubits, g.qubits, g.controls, boundMatrix(g, params), g.diagonal);
   }
 
   run(circuit: LoweredCircuit, params: ArrayLike<number> = []): this {
@@ -119,4 +86,44 @@ export function referenceGradient(circuit: LoweredCircuit, params: ArrayLike<num
     g[i] = (up - down) / (2 * h);
   }
   return g;
+}
+
+/**
+ * Apply a k-qubit matrix (dense, or the complex diagonal) on `targets` of an
+ * n-qubit state of interleaved f64 amplitudes, where every control is |1⟩. The
+ * plain loop every faster kernel is checked against (and the fuser's matrix builder).
+ */
+export function applyMatrix(a: Float64Array, numQubits: number, targets: readonly number[], controls: readonly number[], m: Float64Array, diagonal: boolean): void {
+  const k = targets.length, d = 1 << k;
+  let cmask = 0;
+  for (const c of controls) cmask |= 1 << c;
+  let tmask = 0;
+  for (const q of targets) tmask |= 1 << q;
+  const idx = new Array<number>(d);
+  const vr = new Float64Array(d), vi = new Float64Array(d);
+  for (let base = 0; base < 1 << numQubits; base++) {
+    // visit each group once: at its member with all target bits 0
+    if ((base & tmask) !== 0 || (base & cmask) !== cmask) continue;
+    for (let j = 0; j < d; j++) {
+      let i = base;
+      for (let b = 0; b < k; b++) if (j & (1 << b)) i |= 1 << targets[b];
+      idx[j] = i;
+      vr[j] = a[2 * i];
+      vi[j] = a[2 * i + 1];
+    }
+    for (let r = 0; r < d; r++) {
+      let sr = 0, si = 0;
+      if (diagonal) {
+        sr = m[2 * r] * vr[r] - m[2 * r + 1] * vi[r];
+        si = m[2 * r] * vi[r] + m[2 * r + 1] * vr[r];
+      } else
+        for (let c = 0; c < d; c++) {
+          const mr = m[2 * (r * d + c)], mi = m[2 * (r * d + c) + 1];
+          sr += mr * vr[c] - mi * vi[c];
+          si += mr * vi[c] + mi * vr[c];
+        }
+      a[2 * idx[r]] = sr;
+      a[2 * idx[r] + 1] = si;
+    }
+  }
 }

@@ -4,6 +4,7 @@
 // once per block instead of once per gate. Block matrices are multiplied on
 // the host in f64 when parameters are bound.
 import { boundMatrix, isParameterised, type LoweredGate } from '../circuit/lowered';
+import { applyMatrix } from '../backend/reference';
 
 export interface FusedBlock {
   /** Sorted qubits of the block (targets and controls of every member). */
@@ -77,38 +78,6 @@ export function fuseGates(gates: LoweredGate[], maxFused: number, barrier: (g: L
   return out;
 }
 
-/** Applies a k-qubit gate (positions within an nq-qubit vector) to `v` in place, f64. */
-function applyLocal(v: Float64Array, nq: number, targets: number[], controls: number[], m: Float64Array, diagonal: boolean): void {
-  const k = targets.length, d = 1 << k;
-  let tmask = 0, cmask = 0;
-  for (const q of targets) tmask |= 1 << q;
-  for (const q of controls) cmask |= 1 << q;
-  const idx = new Int32Array(d), vr = new Float64Array(d), vi = new Float64Array(d);
-  for (let base = 0; base < 1 << nq; base++) {
-    if ((base & tmask) !== 0 || (base & cmask) !== cmask) continue;
-    for (let j = 0; j < d; j++) {
-      let i = base;
-      for (let b = 0; b < k; b++) if (j & (1 << b)) i |= 1 << targets[b];
-      idx[j] = i;
-      vr[j] = v[2 * i];
-      vi[j] = v[2 * i + 1];
-    }
-    for (let r = 0; r < d; r++) {
-      let sr = 0, si = 0;
-      if (diagonal) {
-        sr = m[2 * r] * vr[r] - m[2 * r + 1] * vi[r];
-        si = m[2 * r] * vi[r] + m[2 * r + 1] * vr[r];
-      } else
-        for (let c = 0; c < d; c++) {
-          const mr = m[2 * (r * d + c)], mi = m[2 * (r * d + c) + 1];
-          sr += mr * vr[c] - mi * vi[c];
-          si += mr * vi[c] + mi * vr[c];
-        }
-      v[2 * idx[r]] = sr;
-      v[2 * idx[r] + 1] = si;
-    }
-  }
-}
 
 /**
  * The block's matrix for bound parameters, f64: a diagonal (2·2^K numbers)
@@ -123,7 +92,7 @@ export function blockMatrix(gates: LoweredGate[], block: FusedBlock, params: Arr
     for (let j = 0; j < D; j++) out[2 * j] = 1;
     for (const i of block.members) {
       const g = gates[i];
-      applyLocal(out, K, pos(g.qubits), pos(g.controls), boundMatrix(g, params), true);
+      applyMatrix(out, K, pos(g.qubits), pos(g.controls), boundMatrix(g, params), true);
     }
     return out;
   }
@@ -133,7 +102,7 @@ export function blockMatrix(gates: LoweredGate[], block: FusedBlock, params: Arr
   for (let c = 0; c < D; c++) cols[2 * (c * D + c)] = 1;
   for (const i of block.members) {
     const g = gates[i];
-    applyLocal(cols, 2 * K, pos(g.qubits), pos(g.controls), boundMatrix(g, params), g.diagonal);
+    applyMatrix(cols, 2 * K, pos(g.qubits), pos(g.controls), boundMatrix(g, params), g.diagonal);
   }
   const out = new Float64Array(2 * D * D);
   for (let r = 0; r < D; r++)

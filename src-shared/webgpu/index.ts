@@ -6,3 +6,4 @@ export { GpuSimulator, type GateOp, type RunTimings } from './simulator';
 export { fuseGates, blockMatrix, type FusedBlock } from './fusion';
 export { planState, type StatePlan } from './state';
 export { timeCopy, timeGate, stateBytes, type KernelSample } from './bench-kernels';
+export { webGpuSelfCheck, SELF_CHECK_TOLERANCE, type SelfCheckReport } from './self-check';

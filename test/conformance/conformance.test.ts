@@ -4,10 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend, ExecutionOptions } from '../../src-shared/backend/backend';
 import { ReferenceState, referenceGradient } from '../../src-shared/backend/reference';
-import { randomLoweredCircuit } from '../../src-shared/circuit/random-circuits';
-import type { LoweredCircuit } from '../../src-shared/circuit/lowered';
-import type { PauliSum, PauliTerm } from '../../src-shared/observable/pauli';
-import { Rng } from '../../src-shared/random';
+import { conformanceCases, maxAbsDiff, type Case } from './cases';
 import { NativeBackend } from '../../src-main/backend/native-backend';
 import { loadAddon } from '../../src-main/native/addon';
 
@@ -35,50 +32,7 @@ for (const isa of isas)
           gradTol: precision === 'f64' ? 1e-6 : 2e-3,
         });
 
-function randomObservable(n: number, rng: Rng, terms = 4): PauliSum {
-  const out: PauliTerm[] = [];
-  for (let t = 0; t < terms; t++) {
-    const k = 1 + rng.int(Math.min(3, n));
-    const paulis = rng
-      .distinct(k, n)
-      .sort((a, b) => a - b)
-      .map((qubit) => ({ qubit, op: (['X', 'Y', 'Z'] as const)[rng.int(3)] }));
-    out.push({ coeff: rng.next() * 2 - 1, paulis });
-  }
-  return { terms: out };
-}
-
-interface Case {
-  circuit: LoweredCircuit;
-  params: Float64Array;
-  observables: PauliSum[];
-  probabilities: Float64Array;
-  expectations: number[];
-  marginalQubits: number[];
-  marginal: Float64Array;
-}
-
-const rng = new Rng(20261122);
-const CASES: Case[] = [1, 2, 3, 5, 8, 11, 14, 15].map((n) => {
-  const numParams = 3;
-  const circuit = randomLoweredCircuit(n, 12 + 3 * n, rng, numParams);
-  const params = Float64Array.from({ length: numParams }, () => rng.next() * 4 - 2);
-  const observables = [randomObservable(n, rng), randomObservable(n, rng, 1)];
-  const ref = new ReferenceState(n).run(circuit, params);
-  const marginalQubits = rng.distinct(Math.min(3, n), n);
-  return {
-    circuit, params, observables,
-    probabilities: ref.probabilities(),
-    expectations: observables.map((o) => ref.expectation(o)),
-    marginalQubits, marginal: ref.marginal(marginalQubits),
-  };
-});
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-};
+const CASES: Case[] = conformanceCases([1, 2, 3, 5, 8, 11, 14, 15]);
 
 describe.each(VARIANTS)('conformance: $name', (v) => {
   it('probabilities, marginals and expectation values match the reference', async () => {

@@ -6,10 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ExecutionOptions } from '../../src-shared/backend/backend';
 import { ReferenceBackend } from '../../src-shared/backend/reference-backend';
 import { ReferenceState, referenceGradient } from '../../src-shared/backend/reference';
-import type { LoweredCircuit } from '../../src-shared/circuit/lowered';
-import { randomLoweredCircuit } from '../../src-shared/circuit/random-circuits';
-import type { PauliSum, PauliTerm } from '../../src-shared/observable/pauli';
-import { Rng } from '../../src-shared/random';
+import { conformanceCases, maxAbsDiff, randomObservable, type Case } from './cases';
 import type { WebGpuBackend } from '../../src-shared/webgpu/webgpu-backend';
 import { createNodeWebGpuBackend, releaseNodeGpu } from '../../src-main/backend/webgpu-node';
 
@@ -57,51 +54,10 @@ afterAll(() => {
   releaseNodeGpu();
 });
 
-function randomObservable(n: number, rng: Rng, terms = 4): PauliSum {
-  const out: PauliTerm[] = [];
-  for (let t = 0; t < terms; t++) {
-    const k = 1 + rng.int(Math.min(3, n));
-    const paulis = rng
-      .distinct(k, n)
-      .sort((a, b) => a - b)
-      .map((qubit) => ({ qubit, op: (['X', 'Y', 'Z'] as const)[rng.int(3)] }));
-    out.push({ coeff: rng.next() * 2 - 1, paulis });
-  }
-  return { terms: out };
-}
-
-interface Case {
-  circuit: LoweredCircuit;
-  params: Float64Array;
-  observables: PauliSum[];
-  probabilities: Float64Array;
-  expectations: number[];
-  marginalQubits: number[];
-  marginal: Float64Array;
-}
-
-const rng = new Rng(20261122);
-const CASES: Case[] = [1, 2, 3, 5, 8, 11, 14, 15, 16].map((n) => {
-  const numParams = 3;
-  const circuit = randomLoweredCircuit(n, 12 + 3 * n, rng, numParams);
-  const params = Float64Array.from({ length: numParams }, () => rng.next() * 4 - 2);
-  // A constant term too: the identity string reduces to the norm.
-  const observables = [randomObservable(n, rng), randomObservable(n, rng, 1), { terms: [...randomObservable(n, rng, 6).terms, { coeff: 0.25, paulis: [] }] }];
-  const ref = new ReferenceState(n).run(circuit, params);
-  const marginalQubits = rng.distinct(Math.min(3, n), n);
-  return {
-    circuit, params, observables,
-    probabilities: ref.probabilities(),
-    expectations: observables.map((o) => ref.expectation(o)),
-    marginalQubits, marginal: ref.marginal(marginalQubits),
-  };
-});
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-};
+// A constant term too: the identity string reduces to the norm.
+const CASES: Case[] = conformanceCases([1, 2, 3, 5, 8, 11, 14, 15, 16], (n, rng) => [
+  randomObservable(n, rng), randomObservable(n, rng, 1), { terms: [...randomObservable(n, rng, 6).terms, { coeff: 0.25, paulis: [] }] },
+]);
 
 // describe.skipIf: without an adapter the reason is printed above, and every test shows as skipped.
 describe.skipIf(unavailable !== null).each(VARIANTS)('WebGPU conformance: $name', (v) => {

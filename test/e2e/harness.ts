@@ -19,9 +19,10 @@ export const haveChromium = fs.existsSync(CHROMIUM);
 
 // --disable-background-networking & co.: this network is closed, and Chromium's own
 // connections (updates, sync, QUIC probes) are refused and logged as noise otherwise.
+// --enable-unsafe-webgpu: WebGPU on Linux (SwiftShader, Chromium's software adapter, where no GPU exists).
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu',
 ];
 
 export const SCREENSHOTS = path.join(__dirname, 'screenshots');

@@ -232,4 +232,18 @@ describe.skipIf(!haveChromium).sequential(`the workbench in Chromium (quench ser
     }
     await page.emulateMedia({ colorScheme: 'light' });
   }, 40_000);
+
+  it("(h) WebGPU in the browser: the window's adapter passes the check against the reference", async () => {
+    await showView(page, 'hardware');
+    const panel = page.locator('[data-webgpu]');
+    // Chromium is started with --enable-unsafe-webgpu: SwiftShader where no GPU exists
+    await expect.poll(() => panel.locator('[data-webgpu-adapter]').count(), { timeout: 15_000 }).toBe(1);
+    expect(await panel.locator('[data-webgpu-adapter]').textContent()).toMatch(/\S/);
+    await panel.locator('[data-action="webgpu-check"]').click();
+    const caption = panel.locator('[data-webgpu-check] caption');
+    await caption.waitFor({ timeout: 60_000 });
+    expect(await caption.textContent()).toMatch(/pass/);
+    expect(await panel.locator('[data-webgpu-check] tbody tr').count()).toBe(4);
+    await shot(page, 'hardware-webgpu');
+  }, 90_000);
 });

@@ -1,35 +1,21 @@
 // @vitest-environment happy-dom
 import { mount } from '@vue/test-utils';
-import { createPinia, setActivePinia } from 'pinia';
+import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Run } from '../../src-shared/project/schema';
-import { setApi } from '../../src-renderer/api/current';
 import RunDetail from '../../src-renderer/features/runs/RunDetail.vue';
 import RunsTable from '../../src-renderer/features/runs/RunsTable.vue';
 import { useProjectStore } from '../../src-renderer/stores/project';
 import { useRunsStore } from '../../src-renderer/stores/runs';
-import { exampleProject, fakeApi } from './fake-api';
+import { exampleProject, fakeApi, freshApp, makeRun, vqeResult } from './fake-api';
 
-function run(id: string, durationMs: number, over: Partial<Run> = {}): Run {
-  return {
-    id, experimentId: 'vqe', startedAt: '2025-01-01T00:00:00.000Z', durationMs, status: 'completed',
-    settings: { backend: 'native-avx2', precision: 'f64', threads: 0 },
-    result: {
-      kind: 'vqe', params: {}, metrics: { ms_per_iteration: durationMs / 100, iterations: 100 }, quality: { energy: -17.3 },
-      curves: { energy: [-1, -5, -12, -17.3] }, phases: {}, details: {},
-      env: { quench: '0.1.0', cpu: 'Test CPU', logicalCores: 4, isa: 'avx2', precision: 'f64', threads: 4, backend: 'native-avx2', node: '20', platform: 'linux-x64' },
-    },
-    ...over,
-  };
-}
+/** A completed VQE run of the given duration, with a result. */
+const run = (id: string, durationMs: number): Run => makeRun(id, { durationMs, result: vqeResult(durationMs) });
 
 let fake: ReturnType<typeof fakeApi>;
-let pinia: ReturnType<typeof createPinia>;
+let pinia: Pinia;
 beforeEach(() => {
-  pinia = createPinia();
-  setActivePinia(pinia);
-  fake = fakeApi();
-  setApi(fake.api);
+  ({ pinia, fake } = freshApp());
 });
 
 describe('runs store', () => {

@@ -7,22 +7,18 @@ import path from 'node:path';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Project, Run } from '../../src-shared/project/schema';
+import type { Project } from '../../src-shared/project/schema';
 import { setApi } from '../../src-renderer/api/current';
 import { downloadText } from '../../src-renderer/export';
 import ExperimentsList from '../../src-renderer/features/experiments/ExperimentsList.vue';
 import ExperimentsView from '../../src-renderer/features/experiments/ExperimentsView.vue';
 import { useProjectStore } from '../../src-renderer/stores/project';
 import { useUiStore } from '../../src-renderer/stores/ui';
-import { exampleProject, fakeApi, INFO } from './fake-api';
+import { exampleProject, fakeApi, INFO, makeRun } from './fake-api';
 
 vi.mock('../../src-renderer/export', () => ({ downloadText: vi.fn() }));
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '../fixtures', name), 'utf8');
-
-function run(id: string, experimentId: string): Run {
-  return { id, experimentId, startedAt: '2025-01-01T00:00:00.000Z', durationMs: 10, status: 'completed', settings: { backend: 'native-avx2', precision: 'f64', threads: 0 } };
-}
 
 let fake: ReturnType<typeof fakeApi>;
 let pinia: ReturnType<typeof createPinia>;
@@ -105,7 +101,7 @@ describe('experiments list', () => {
 
   it('deletes an experiment with its runs after saying how many go with it', async () => {
     const p = exampleProject();
-    p.runs = [run('r1', 'qaoa'), run('r2', 'qaoa'), run('r3', 'vqe')];
+    p.runs = [makeRun('r1', { experimentId: 'qaoa' }), makeRun('r2', { experimentId: 'qaoa' }), makeRun('r3')];
     const w = await start(p, ExperimentsList);
     await w.find('li[data-experiment="qaoa"] [data-action="delete"]').trigger('click');
     const confirm = w.find('li[data-experiment="qaoa"] .confirm');

@@ -1,10 +1,12 @@
 // A QuenchClient for component tests: the example project, calls recorded, events pushed by hand.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createPinia, setActivePinia } from 'pinia';
 import { vi } from 'vitest';
 import type { ApiEvent, ImportSummary, RunOptions, ServerInfo, SweepRequest } from '../../src-shared/api/contract';
-import { PROJECT_FORMAT, PROJECT_VERSION, parseProject, type BenchmarkOptions, type Project } from '../../src-shared/project/schema';
+import { PROJECT_FORMAT, PROJECT_VERSION, parseProject, type BenchmarkOptions, type Project, type Run } from '../../src-shared/project/schema';
 import type { EventListener, QuenchClient } from '../../src-renderer/api/client';
+import { setApi } from '../../src-renderer/api/current';
 
 export function exampleProject(): Project {
   const file = path.join(__dirname, '../../examples/seed-suite.quench.json');
@@ -17,6 +19,24 @@ export const INFO: ServerInfo = {
   isa: { inUse: 'avx2', available: ['scalar', 'avx2'] }, mode: 'serve',
   projectPath: null, unsaved: true, dirty: false, recovery: null, recentFiles: [], activeRunId: null, queuedRunIds: [],
 };
+
+/** A finished run for tests: completed, of experiment 'vqe' on native-avx2 f64, 100 ms, no result unless `over` gives one. */
+export function makeRun(id: string, over: Partial<Run> = {}): Run {
+  return {
+    id, experimentId: 'vqe', startedAt: '2025-01-01T00:00:00.000Z', durationMs: 100, status: 'completed',
+    settings: { backend: 'native-avx2', precision: 'f64', threads: 0 },
+    ...over,
+  };
+}
+
+/** A VQE run's result whose timing metrics follow the run's duration. */
+export function vqeResult(durationMs: number): NonNullable<Run['result']> {
+  return {
+    kind: 'vqe', params: {}, metrics: { ms_per_iteration: durationMs / 100, iterations: 100 }, quality: { energy: -17.3 },
+    curves: { energy: [-1, -5, -12, -17.3] }, phases: {}, details: {},
+    env: { quench: '0.1.0', cpu: 'Test CPU', logicalCores: 4, isa: 'avx2', precision: 'f64', threads: 4, backend: 'native-avx2', node: '20', platform: 'linux-x64' },
+  };
+}
 
 const NO_IMPORT: ImportSummary = { runs: 0, benchmarks: 0, experiments: 0, skipped: 0 };
 
@@ -68,4 +88,13 @@ export function fakeApi(initial: Project = exampleProject()) {
   } satisfies QuenchClient;
   const emit = (e: ApiEvent) => listeners.forEach((l) => l(e));
   return { api, emit, project: () => project };
+}
+
+/** For a beforeEach: a fresh active Pinia, and a fake API on `initial` installed as the app's. */
+export function freshApp(initial?: Project) {
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  const fake = fakeApi(initial);
+  setApi(fake.api);
+  return { pinia, fake };
 }

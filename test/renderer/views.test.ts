@@ -3,7 +3,7 @@
 // engine really produced (small qgan and qsvm runs, a small gates benchmark).
 // ECharts has no canvas here: ChartFrame is stubbed and its option checked.
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
-import { createPinia, setActivePinia } from 'pinia';
+import type { Pinia } from 'pinia';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { benchGates } from '../../src-main/bench/gates';
 import { benchQgan } from '../../src-main/engine/workloads/qgan';
@@ -12,7 +12,6 @@ import { runScale } from '../../src-main/engine/workloads/scale';
 import { GatesReport, type Benchmark, type Project, type Run, type Sweep } from '../../src-shared/project/schema';
 import { gridPoints } from '../../src-shared/project/sweep';
 import type { RunResult } from '../../src-shared/results';
-import { setApi } from '../../src-renderer/api/current';
 import CompareView from '../../src-renderer/features/compare/CompareView.vue';
 import HardwareView from '../../src-renderer/features/hardware/HardwareView.vue';
 import ScalingView from '../../src-renderer/features/scaling/ScalingView.vue';
@@ -20,7 +19,7 @@ import SweepsView from '../../src-renderer/features/sweeps/SweepsView.vue';
 import { useCompareStore } from '../../src-renderer/stores/compare';
 import { useProjectStore } from '../../src-renderer/stores/project';
 import { useRunsStore } from '../../src-renderer/stores/runs';
-import { exampleProject, fakeApi, INFO } from './fake-api';
+import { exampleProject, fakeApi, freshApp, INFO } from './fake-api';
 
 type AnyOption = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -45,13 +44,10 @@ beforeAll(async () => {
 }, 60_000);
 
 let fake: ReturnType<typeof fakeApi>;
-let pinia: ReturnType<typeof createPinia>;
+let pinia: Pinia;
 const mounted: VueWrapper[] = [];
 function setup(p: Project = exampleProject()) {
-  pinia = createPinia();
-  setActivePinia(pinia);
-  fake = fakeApi(p);
-  setApi(fake.api);
+  ({ pinia, fake } = freshApp(p));
   fake.api.onEvent((e) => useRunsStore().applyEvent(e));
 }
 async function view(component: Parameters<typeof mount>[0]) {

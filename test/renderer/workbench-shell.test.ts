@@ -3,11 +3,9 @@
 // upload, recovery), keyboard shortcuts, the runs table's filters and compare
 // picks, and jobs queued from elsewhere showing up live.
 import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia } from 'pinia';
+import type { Pinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Run } from '../../src-shared/project/schema';
 import { dispatchWorkbenchCommand } from '../../src-renderer/api/commands';
-import { setApi } from '../../src-renderer/api/current';
 import ProjectBar from '../../src-renderer/features/project/ProjectBar.vue';
 import RecoveryBanner from '../../src-renderer/features/project/RecoveryBanner.vue';
 import RunsTable from '../../src-renderer/features/runs/RunsTable.vue';
@@ -15,23 +13,12 @@ import { shortcutCommand } from '../../src-renderer/shortcuts';
 import { useCompareStore } from '../../src-renderer/stores/compare';
 import { useProjectStore } from '../../src-renderer/stores/project';
 import { useRunsStore } from '../../src-renderer/stores/runs';
-import { exampleProject, fakeApi, INFO } from './fake-api';
-
-function run(id: string, experimentId: string, over: Partial<Run> = {}): Run {
-  return {
-    id, experimentId, startedAt: '2025-01-01T00:00:00.000Z', durationMs: 100, status: 'completed',
-    settings: { backend: 'native-avx2', precision: 'f64', threads: 0 },
-    ...over,
-  };
-}
+import { exampleProject, fakeApi, freshApp, INFO, makeRun } from './fake-api';
 
 let fake: ReturnType<typeof fakeApi>;
-let pinia: ReturnType<typeof createPinia>;
+let pinia: Pinia;
 beforeEach(() => {
-  pinia = createPinia();
-  setActivePinia(pinia);
-  fake = fakeApi();
-  setApi(fake.api);
+  ({ pinia, fake } = freshApp());
   // happy-dom's <dialog> lacks showModal in some versions; the component only needs open/close
   HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
     this.setAttribute('open', '');
@@ -119,9 +106,9 @@ describe('keyboard shortcuts', () => {
 
 describe('runs table', () => {
   const runs = [
-    run('a', 'vqe', { durationMs: 300 }),
-    run('b', 'qaoa', { durationMs: 100, status: 'failed', error: 'the engine process exited with signal SIGKILL' }),
-    run('c', 'vqe', { durationMs: 200, settings: { backend: 'native-scalar', precision: 'f32', threads: 1 } }),
+    makeRun('a', { durationMs: 300 }),
+    makeRun('b', { experimentId: 'qaoa', durationMs: 100, status: 'failed', error: 'the engine process exited with signal SIGKILL' }),
+    makeRun('c', { durationMs: 200, settings: { backend: 'native-scalar', precision: 'f32', threads: 1 } }),
   ];
   const mountTable = () => mount(RunsTable, { props: { runs, experiments: exampleProject().experiments }, global: { plugins: [pinia] } });
 
@@ -164,7 +151,7 @@ describe('runs store', () => {
     runsStore.applyEvent({ event: 'run-queued', payload: { runId: 'x1', experimentId: 'qaoa', job: 'run' } });
     runsStore.applyEvent({ event: 'run-progress', payload: { runId: 'x1', fraction: 0.5, message: 'iteration 50', point: { series: 'expected_cut', x: 49, y: 22 } } });
     expect(runsStore.liveByExperiment.qaoa).toMatchObject({ fraction: 0.5, message: 'iteration 50' });
-    runsStore.applyEvent({ event: 'run-finished', payload: { runId: 'x1', run: run('x1', 'qaoa') } });
+    runsStore.applyEvent({ event: 'run-finished', payload: { runId: 'x1', run: makeRun('x1', { experimentId: 'qaoa' }) } });
     expect(runsStore.live).toEqual({});
     expect(project.runs.map((r) => r.id)).toContain('x1');
     // a late 'queued' reply for a run that already finished does not resurrect it
