@@ -1,5 +1,6 @@
 // `quench info`: what this machine offers the engine.
 import os from 'node:os';
+import { webGpuInfo } from '../backend/webgpu-node';
 import { loadAddon } from '../native/addon';
 
 export function collectInfo() {
@@ -17,7 +18,8 @@ export function collectInfo() {
 }
 
 export async function runInfo(opts: { json?: boolean }): Promise<number> {
-  const info = collectInfo();
+  // WebGPU too: the adapter Dawn finds here (a GPU, or SwiftShader), or why there is none.
+  const info = { ...collectInfo(), webgpu: await webGpuInfo() };
   if (opts.json) {
     process.stdout.write(JSON.stringify(info, null, 2) + '\n');
     return 0;
@@ -32,6 +34,7 @@ export async function runInfo(opts: { json?: boolean }): Promise<number> {
         (info.isa.forced ? ` (QUENCH_ISA=${info.isa.forced})` : ''),
       `Memory     ${gib(info.memory.availableBytes)} available of ${gib(info.memory.totalBytes)}`,
       `Addon      ${info.addon.build}`,
+      `WebGPU     ${info.webgpu.available ? `${info.webgpu.adapter} (f32 only; kernel times by ${info.webgpu.timing})` : `not available: ${info.webgpu.reason}`}`,
     ].join('\n') + '\n',
   );
   return 0;

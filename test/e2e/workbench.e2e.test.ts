@@ -151,7 +151,7 @@ describe.skipIf(!haveChromium).sequential(`the workbench in Chromium (quench ser
     }
   }, 30_000);
 
-  it('(e) saves an edit with the runs; the file parses; reloaded and reopened, the runs are there', async () => {
+  it('(e) creates an experiment and runs it, saves; the file parses; reloaded and reopened, the runs are there', async () => {
     const ours = Object.values(runs);
     expect(ours.length, 'the runs of (b)–(d)').toBe(4);
     // an edit, so that Save has something to write (runs are appended to the file as they finish anyway)
@@ -161,12 +161,19 @@ describe.skipIf(!haveChromium).sequential(`the workbench in Chromium (quench ser
     await page.locator('[data-experiment]').nth(before).waitFor();
     expect(await page.locator('[data-experiment]').count()).toBe(before + 1);
     await page.locator('.project', { hasText: /modified|unsaved/ }).waitFor();
+    // the new experiment (the kind's defaults) runs like the others
+    const created = (await page.locator('[data-experiment]').nth(before).getAttribute('data-experiment'))!;
+    const since = tab.events.length;
+    await page.locator(`[data-experiment="${created}"] button.run`).click();
+    const createdRun = await tab.runFinished(created, since, 30_000);
+    expect(createdRun.status, createdRun.error).toBe('completed');
 
     await page.locator('[data-action="save"]').click();
     await page.locator('.project', { hasText: /modified|unsaved/ }).waitFor({ state: 'detached' });
     const saved = parseProject(fs.readFileSync(e2e.file, 'utf8'), e2e.file);
     expect(saved.experiments).toHaveLength(before + 1);
     for (const r of ours) expect(saved.runs.find((x) => x.id === r.id)?.status, r.experimentId).toBe(r.status);
+    expect(saved.runs.find((x) => x.id === createdRun.id)?.status).toBe('completed'); // saved with its experiment
 
     // the same server after a reload
     await page.reload();

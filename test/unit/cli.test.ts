@@ -16,6 +16,7 @@ describe('quench CLI', () => {
     const info = JSON.parse(execFileSync(process.execPath, [path.join(root, 'bin/quench.js'), 'info', '--json'], { encoding: 'utf8' }));
     expect(info.cpu.logicalCores).toBeGreaterThan(0);
     expect(info.isa.available).toContain('scalar');
+    expect(typeof info.webgpu.available).toBe('boolean'); // the adapter, or why there is none
   });
 
   it('simulate --json matches the reference backend', () => {
