@@ -107,6 +107,20 @@ function groupIndices(k: number): string {
   return lines.join('\n');
 }
 
+/** For k above the unrolled sizes: the group's 2^k indices (idx) and amplitudes (v), built in loops. */
+function loopedGroupLoads(k: number): string {
+  const D = 1 << k;
+  return `  var idx: array<u32, ${D}>;
+  var v: array<vec2f, ${D}>;
+  idx[0] = base;
+  for (var b = 0u; b < ${k}u; b++) {
+    let bit = 1u << gate.h.t[b];
+    let half = 1u << b;
+    for (var j = 0u; j < half; j++) { idx[half + j] = idx[j] | bit; }
+  }
+  for (var j = 0u; j < ${D}u; j++) { v[j] = ld(idx[j]); }`;
+}
+
 /** apply_group(base, mo): the group's amplitudes ← M · amplitudes, M at gate.m[mo…]. */
 function applyGroup(k: number): string {
   const D = 1 << k;
@@ -117,15 +131,7 @@ function applyGroup(k: number): string {
     return `fn apply_group(base: u32, mo: u32) {\n${groupIndices(k)}\n${loads}\n${stores}\n}\n`;
   }
   return `fn apply_group(base: u32, mo: u32) {
-  var idx: array<u32, ${D}>;
-  var v: array<vec2f, ${D}>;
-  idx[0] = base;
-  for (var b = 0u; b < ${k}u; b++) {
-    let bit = 1u << gate.h.t[b];
-    let half = 1u << b;
-    for (var j = 0u; j < half; j++) { idx[half + j] = idx[j] | bit; }
-  }
-  for (var j = 0u; j < ${D}u; j++) { v[j] = ld(idx[j]); }
+${loopedGroupLoads(k)}
   for (var r = 0u; r < ${D}u; r++) {
     var acc = vec2f(0.0, 0.0);
     for (var c = 0u; c < ${D}u; c++) { acc += cmul(gate.m[mo + r * ${D}u + c], v[c]); }
@@ -145,15 +151,7 @@ function generatorGroup(k: number): string {
     return `fn generator_group(base: u32, lam: u32) -> f32 {\n${groupIndices(k)}\n${loads}\n  var w = vec2f(0.0, 0.0);\n  var l = vec2f(0.0, 0.0);\n  var s = 0.0;\n${rows}\n  return s;\n}\n`;
   }
   return `fn generator_group(base: u32, lam: u32) -> f32 {
-  var idx: array<u32, ${D}>;
-  var v: array<vec2f, ${D}>;
-  idx[0] = base;
-  for (var b = 0u; b < ${k}u; b++) {
-    let bit = 1u << gate.h.t[b];
-    let half = 1u << b;
-    for (var j = 0u; j < half; j++) { idx[half + j] = idx[j] | bit; }
-  }
-  for (var j = 0u; j < ${D}u; j++) { v[j] = ld(idx[j]); }
+${loopedGroupLoads(k)}
   var s = 0.0;
   for (var r = 0u; r < ${D}u; r++) {
     var w = vec2f(0.0, 0.0);

@@ -2,27 +2,15 @@
 // through the command functions in-process (the CLI bundle is not rebuilt here).
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lower } from '../../src-shared/circuit/lower';
 import { ReferenceState } from '../../src-shared/backend/reference';
 import { parsePauliSum } from '../../src-shared/observable/pauli';
 import { GatesReport } from '../../src-shared/project/schema';
 import { parseQasm } from '../../src-shared/qasm';
-import { main } from '../../src-main/cli/index';
+import { quench } from './cli-in-process';
 import { createNodeWebGpuBackend, releaseNodeGpu } from '../../src-main/backend/webgpu-node';
 
-async function quench(...args: string[]) {
-  let stdout = '', stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    const code = await main(['node', 'quench', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 const fixture = (name: string) => path.join(__dirname, '../fixtures', name);
 

@@ -2,23 +2,11 @@
 // This file's process sees no Vulkan driver (the loader is pointed at a
 // driver list that does not exist) before Dawn is first loaded.
 import path from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../src-main/cli/index';
+import { describe, expect, it } from 'vitest';
+import { quench } from './cli-in-process';
 
 process.env.VK_ICD_FILENAMES = path.join(__dirname, 'no-such-vulkan-driver.json');
 
-async function quench(...args: string[]) {
-  let stdout = '', stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    const code = await main(['node', 'quench', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 const bell = path.join(__dirname, '../fixtures/bell.qasm');
 
