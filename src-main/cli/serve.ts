@@ -5,7 +5,7 @@ import { EXAMPLE_PROJECT } from '../serve/workbench';
 
 export async function runServe(file: string | undefined, opts: { port?: number }): Promise<number> {
   const server = await startServer({ projectFile: file, port: opts.port ?? 0, log: (l) => process.stderr.write(l + '\n') });
-  if (!file) process.stderr.write(`quench: no project given; serving an UNSAVED copy of ${EXAMPLE_PROJECT()} (saveProject with a path writes it)\n`);
+  if (!file) process.stderr.write(`quench: no project given; serving an unsaved copy of ${EXAMPLE_PROJECT()} (Save As… in the workbench writes it to a file)\n`);
   process.stdout.write(`Quench workbench: ${server.url}\n`);
   const stop = () => {
     void server.close().then(() => process.exit(0));
