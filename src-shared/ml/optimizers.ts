@@ -126,6 +126,30 @@ export interface SpsaOptions {
   seed?: number;
 }
 
+export interface SpsaStepResult {
+  fPlus: number;
+  fMinus: number;
+  estimate: number;
+}
+
+/**
+ * Runs an optimizer written as steps (a generator that yields the points it
+ * needs evaluated and is resumed with the values) against a synchronous f.
+ * The same steps run against an async f in minimizeAsync: one algorithm,
+ * two drivers (GPU backends answer with promises, the native engine at once).
+ */
+function drive<Y, R, V>(steps: Generator<Y, R, V>, f: (y: Y) => V): R {
+  let r = steps.next();
+  while (!r.done) r = steps.next(f(r.value));
+  return r.value;
+}
+
+async function driveAsync<Y, R, V>(steps: Generator<Y, R, V>, f: (y: Y) => Promise<V> | V): Promise<R> {
+  let r = steps.next();
+  while (!r.done) r = steps.next(await f(r.value));
+  return r.value;
+}
+
 /**
  * Simultaneous-perturbation stochastic approximation (Spall 1992/1998):
  * per iteration two evaluations f(θ ± c_kΔ), Δ Rademacher (±1), ĝ_i =
@@ -166,6 +190,11 @@ export class Spsa {
 
   /** Qiskit's SPSA.calibrate: pick a so that the first update has size ≈ targetMagnitude. */
   calibrate(params: Float64Array, f: (p: Float64Array) => number): number {
+    return drive(this.calibrateSteps(params), f);
+  }
+
+  /** calibrate as steps: yields the points to evaluate, is resumed with f there. */
+  *calibrateSteps(params: Float64Array): Generator<Float64Array, number, number> {
     const n = params.length, plus = new Float64Array(n), minus = new Float64Array(n);
     let avg = 0;
     for (let s = 0; s < this.calibrationSteps; s++) {
@@ -174,7 +203,9 @@ export class Spsa {
         plus[i] = params[i] + this.c * d[i];
         minus[i] = params[i] - this.c * d[i];
       }
-      avg += Math.abs(f(plus) - f(minus)) / (2 * this.c);
+      const fPlus = yield plus;
+      const fMinus = yield minus;
+      avg += Math.abs(fPlus - fMinus) / (2 * this.c);
       this.evaluations += 2;
     }
     avg /= this.calibrationSteps;
@@ -186,8 +217,13 @@ export class Spsa {
    * One SPSA update of `params` (in place) at iteration k (0-based). Returns
    * the two evaluations and their mean, an estimate of f(params) before the step.
    */
-  spsaStep(params: Float64Array, f: (p: Float64Array) => number, iteration: number): { fPlus: number; fMinus: number; estimate: number } {
-    if (this.a === undefined) this.calibrate(params, f);
+  spsaStep(params: Float64Array, f: (p: Float64Array) => number, iteration: number): SpsaStepResult {
+    return drive(this.stepSteps(params, iteration), f);
+  }
+
+  /** spsaStep as steps: yields the points to evaluate, is resumed with f there. */
+  *stepSteps(params: Float64Array, iteration: number): Generator<Float64Array, SpsaStepResult, number> {
+    if (this.a === undefined) yield* this.calibrateSteps(params);
     const n = params.length;
     const ak = this.a! / Math.pow(iteration + 1 + this.A, this.alpha);
     const ck = this.c / Math.pow(iteration + 1, this.gamma);
@@ -197,7 +233,8 @@ export class Spsa {
       plus[i] = params[i] + ck * d[i];
       minus[i] = params[i] - ck * d[i];
     }
-    const fPlus = f(plus), fMinus = f(minus);
+    const fPlus = yield plus;
+    const fMinus = yield minus;
     this.evaluations += 2;
     const diff = (fPlus - fMinus) / (2 * ck);
     for (let i = 0; i < n; i++) params[i] -= (ak * diff) / d[i];
@@ -273,17 +310,29 @@ function needGrad(method: string, e: Evaluation, n: number): Float64Array {
  * a gradient; 'spsa' uses only values.
  */
 export function minimize(f: Objective, x0: ArrayLike<number>, opts: MinimizeOptions): MinimizeResult {
+  return drive(minimizeSteps(x0, opts), f);
+}
+
+/** minimize against an objective that answers with a promise (a GPU backend). f must be done with p before it resolves. */
+export function minimizeAsync(f: (p: Float64Array) => Promise<Evaluation> | Evaluation, x0: ArrayLike<number>, opts: MinimizeOptions): Promise<MinimizeResult> {
+  return driveAsync(minimizeSteps(x0, opts), f);
+}
+
+type Steps<R> = Generator<Float64Array, R, Evaluation>;
+
+/** The optimizers as steps: yields each point to evaluate (a buffer it reuses), resumed with f there. */
+export function* minimizeSteps(x0: ArrayLike<number>, opts: MinimizeOptions): Steps<MinimizeResult> {
   const maxIterations = opts.maxIterations ?? 1000;
   const tol = opts.tolerance ?? 1e-6;
   const x = Float64Array.from(x0);
   const history: number[] = [];
   let evaluations = 0;
-  const evalF = (p: Float64Array): Evaluation => {
+  function* evalF(p: Float64Array): Steps<Evaluation> {
     evaluations++;
-    const e = f(p);
+    const e = yield p;
     if (!Number.isFinite(e.value)) throw new Error(`minimize: objective returned ${e.value}`);
     return e;
-  };
+  }
   const report = (it: number, value: number): boolean => {
     history.push(value);
     return opts.onIteration?.(it, value, x) !== false;
@@ -293,13 +342,13 @@ export function minimize(f: Objective, x0: ArrayLike<number>, opts: MinimizeOpti
     case 'adam':
     case 'gd': {
       const opt: Optimizer = opts.method === 'adam' ? new Adam(opts.adam) : new GradientDescent(opts.gd);
-      let e = evalF(x);
+      let e = yield* evalF(x);
       let g = needGrad(opts.method, e, x.length);
       let it = 0, converged = infNorm(g) <= tol;
       while (!converged && it < maxIterations) {
         opt.step(x, g);
         it++;
-        e = evalF(x);
+        e = yield* evalF(x);
         g = needGrad(opts.method, e, x.length);
         converged = infNorm(g) <= tol;
         if (!report(it, e.value)) break;
@@ -308,22 +357,22 @@ export function minimize(f: Objective, x0: ArrayLike<number>, opts: MinimizeOpti
     }
     case 'spsa': {
       const spsa = new Spsa(opts.spsa);
-      const fv = (p: Float64Array) => evalF(p).value;
       const prev = new Float64Array(x.length);
       let it = 0, converged = false;
       while (it < maxIterations) {
         prev.set(x);
-        const { estimate } = spsa.spsaStep(x, fv, it);
+        const { estimate } = yield* valuesOnly(spsa.stepSteps(x, it), evalF);
         it++;
         let change = 0;
         for (let i = 0; i < x.length; i++) change = Math.max(change, Math.abs(x[i] - prev[i]));
         converged = change <= tol;
         if (!report(it, estimate) || converged) break;
       }
-      return { params: x, value: fv(x), iterations: it, history, converged, evaluations };
+      const last = yield* evalF(x);
+      return { params: x, value: last.value, iterations: it, history, converged, evaluations };
     }
     case 'lbfgs':
-      return lbfgs(evalF, x, maxIterations, tol, opts.lbfgsMemory ?? 10, report, () => evaluations, history);
+      return yield* lbfgs(evalF, x, maxIterations, tol, opts.lbfgsMemory ?? 10, report, () => evaluations, history);
     default:
       throw new Error(`minimize: unknown method '${(opts as { method: string }).method}'`);
   }
@@ -332,8 +381,8 @@ export function minimize(f: Objective, x0: ArrayLike<number>, opts: MinimizeOpti
 /** SciPy L-BFGS-B's default relative function-change stop. */
 const LBFGS_FTOL = 2.220446049250313e-9;
 
-function lbfgs(
-  evalF: (p: Float64Array) => Evaluation,
+function* lbfgs(
+  evalF: (p: Float64Array) => Steps<Evaluation>,
   x: Float64Array,
   maxIterations: number,
   tol: number,
@@ -341,9 +390,9 @@ function lbfgs(
   report: (it: number, value: number) => boolean,
   evaluations: () => number,
   history: number[],
-): MinimizeResult {
+): Steps<MinimizeResult> {
   const n = x.length;
-  let e = evalF(x);
+  let e = yield* evalF(x);
   let fx = e.value;
   let g: Float64Array = Float64Array.from(needGrad('lbfgs', e, n));
   const S: Float64Array[] = [], Y: Float64Array[] = [], rho: number[] = [];
@@ -377,7 +426,7 @@ function lbfgs(
     let armijo: { f: number; g: Float64Array; t: number } | null = null;
     for (let ls = 0; ls < 40; ls++) {
       for (let i = 0; i < n; i++) xNew[i] = x[i] + t * d[i];
-      const en = evalF(xNew);
+      const en = yield* evalF(xNew);
       const gn = needGrad('lbfgs', en, n);
       if (en.value > fx + 1e-4 * t * gd || !Number.isFinite(en.value)) hi = t;
       else {
@@ -417,6 +466,13 @@ function lbfgs(
     if (!report(it, fx)) break;
   }
   return { params: x, value: fx, iterations: it, history, converged, evaluations: evaluations() };
+}
+
+/** Runs value-only steps (SPSA) inside the Evaluation-answered steps of minimize. */
+function* valuesOnly<R>(steps: Generator<Float64Array, R, number>, evalF: (p: Float64Array) => Steps<Evaluation>): Steps<R> {
+  let r = steps.next();
+  while (!r.done) r = steps.next((yield* evalF(r.value)).value);
+  return r.value;
 }
 
 /**

@@ -12,6 +12,7 @@ import pauliApplyBody from './shaders/pauli-apply.wgsl?raw';
 import pauliReduceBody from './shaders/pauli-reduce.wgsl?raw';
 import probabilitiesBody from './shaders/probabilities.wgsl?raw';
 import sumBody from './shaders/sum.wgsl?raw';
+import gramBody from './shaders/gram.wgsl?raw';
 
 /** u32 words in a gate record's header; the matrix (vec2f) follows it. */
 export const HEADER_WORDS = 80;
@@ -25,10 +26,12 @@ export const MAX_POSITIONS = 32;
 export const MAX_DENSE_QUBITS = 6;
 /** Pauli strings reduced together by one pauli-reduce dispatch (a vec4 of sums). */
 export const TERMS_PER_REDUCE = 4;
+/** Rows per side of a Gram tile (one workgroup of GRAM_TILE² invocations). */
+export const GRAM_TILE = 16;
 /** Auxiliary storage buffers in group 2, besides the state chunks and the gate record. */
 export const AUX_BINDINGS = 2;
 
-export type KernelName = 'dense' | 'diagonal' | 'init' | 'probabilities' | 'pauli-reduce' | 'generator-reduce' | 'pauli-apply' | 'sum';
+export type KernelName = 'dense' | 'diagonal' | 'init' | 'probabilities' | 'pauli-reduce' | 'generator-reduce' | 'pauli-apply' | 'sum' | 'gram';
 
 export interface KernelProgram {
   key: string;
@@ -141,13 +144,13 @@ ${loopedGroupLoads(k)}
 `;
 }
 
-/** generator_group(base, lam): Σ_r Re(conj(λ_r) · (−i (G ψ)_r)) over the group (ψ row 0, λ at | lam). */
+/** generator_group(base, lam): Σ_r Re(conj(λ_r) · (−i (G ψ)_r)) over the group (ψ at base, λ at + lam). */
 function generatorGroup(k: number): string {
   const D = 1 << k;
   if (k <= UNROLL_DENSE) {
     const loads = Array.from({ length: D }, (_, j) => `  let a${j} = ld(i${j});`).join('\n');
     const rows = Array.from({ length: D }, (_, r) =>
-      `  w = ${Array.from({ length: D }, (_, c) => `cmul(gate.m[${r * D + c}u], a${c})`).join(' + ')};\n  l = ld(i${r} | lam);\n  s += l.x * w.y - l.y * w.x;`).join('\n');
+      `  w = ${Array.from({ length: D }, (_, c) => `cmul(gate.m[${r * D + c}u], a${c})`).join(' + ')};\n  l = ld(i${r} + lam);\n  s += l.x * w.y - l.y * w.x;`).join('\n');
     return `fn generator_group(base: u32, lam: u32) -> f32 {\n${groupIndices(k)}\n${loads}\n  var w = vec2f(0.0, 0.0);\n  var l = vec2f(0.0, 0.0);\n  var s = 0.0;\n${rows}\n  return s;\n}\n`;
   }
   return `fn generator_group(base: u32, lam: u32) -> f32 {
@@ -156,7 +159,7 @@ ${loopedGroupLoads(k)}
   for (var r = 0u; r < ${D}u; r++) {
     var w = vec2f(0.0, 0.0);
     for (var c = 0u; c < ${D}u; c++) { w += cmul(gate.m[r * ${D}u + c], v[c]); }
-    let l = ld(idx[r] | lam);
+    let l = ld(idx[r] + lam);
     s += l.x * w.y - l.y * w.x;
   }
   return s;
@@ -199,6 +202,7 @@ export const kernels = {
       insertZeros(npos) + diagIndex(diagonal ? diagK(k) : 0) + generatorGroup(diagonal ? 0 : k)),
   pauliApply: (shape: StateShape, wg: number) => program('pauli-apply', pauliApplyBody, shape, wg),
   sum: (shape: StateShape, wg: number) => program('sum', sumBody, shape, wg),
+  gram: (shape: StateShape, tile: number) => program('gram', gramBody, shape, tile * tile, { T: `${tile}u` }),
 };
 
 /** Compiled pipelines by program key, and one pipeline layout per state shape. */

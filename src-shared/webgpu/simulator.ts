@@ -7,7 +7,7 @@
 // reads the outputs back.
 import { BufferPool } from './buffer-pool';
 import type { GpuContext, TimingSource } from './context';
-import { H, HEADER_BYTES, HEADER_WORDS, MAX_DENSE_QUBITS, MAX_POSITIONS, MAX_TARGETS, PipelineCache, TERMS_PER_REDUCE, kernels, workgroupSizeFor, type KernelProgram } from './kernels';
+import { GRAM_TILE, H, HEADER_BYTES, HEADER_WORDS, MAX_DENSE_QUBITS, MAX_POSITIONS, MAX_TARGETS, PipelineCache, TERMS_PER_REDUCE, kernels, workgroupSizeFor, type KernelProgram } from './kernels';
 import { BYTES_PER_AMPLITUDE, formatBytes, planState, type StatePlan } from './state';
 
 // Spec-defined flag values (WebGPU §buffer usages, map modes, shader stages),
@@ -58,7 +58,7 @@ interface Record_ {
   m: Uint32Array;
 }
 
-type AuxUse = { kind: 'none' } | { kind: 'reduce' } | { kind: 'probabilities'; index: number };
+type AuxUse = { kind: 'none' } | { kind: 'reduce' } | { kind: 'probabilities'; index: number } | { kind: 'floats'; index: number };
 
 interface Dispatch {
   program: KernelProgram;
@@ -186,6 +186,8 @@ export class GpuRun {
   private partialSlots = 0;
   private outputSlots = 0;
   private readonly probOutputs: { start: number; count: number }[] = [];
+  private readonly floatOutputs: { start: number; count: number }[] = [];
+  private floatData: Float32Array[] = [];
   private phase: 0 | 1 = 0;
   private outputs: Float32Array | null = null;
   private probs: Float32Array | null = null;
@@ -306,12 +308,15 @@ export class GpuRun {
     return out;
   }
 
-  /** λ = H ψ: row 0 → row 1 (the state needs 2 rows). `terms` as masks and f32-rounded coefficients. */
-  applyPauliSum(terms: { xMask: number; zMask: number; coeff: number }[]): void {
+  /**
+   * λ = H ψ for the first `rows` rows: ψ rows 0…rows−1 → λ rows rows…2·rows−1
+   * (the state needs 2·rows rows). `terms` as masks and f32-rounded coefficients.
+   */
+  applyPauliSum(terms: { xMask: number; zMask: number; coeff: number }[], rows = 1): void {
     const n = this.n;
-    if (this.state.plan.rows < 2) throw new RangeError('WebGPU: applyPauliSum needs a 2-row state');
-    const count = 2 ** n;
-    const rec = this.record({ count, k: terms.length, a: 2 ** n }, {}, 4 * terms.length);
+    if (this.state.plan.rows < 2 * rows) throw new RangeError(`WebGPU: applyPauliSum on ${rows} rows needs a ${2 * rows}-row state`);
+    const count = rows * 2 ** n;
+    const rec = this.record({ count, k: terms.length, a: count }, {}, 4 * terms.length);
     const f = new Float32Array(rec.m.buffer);
     terms.forEach((t, u) => {
       rec.m[4 * u] = t.xMask >>> 0;
@@ -324,19 +329,26 @@ export class GpuRun {
   }
 
   private genSegs = 0;
+  private genRows = 1;
   private genSlots: number[] = [];
 
   /**
-   * Queues Re⟨λ|P_c ⊗ (−iG)|ψ⟩ (ψ row 0, λ row 1) for a parameterised gate
-   * with generator G (dense complex 2·4^k, or diagonal real 2^k). Returns an
-   * index for gradientTerm() after finishGenerators() and submit.
+   * Queues Re⟨λ_r|P_c ⊗ (−iG)|ψ_r⟩ (ψ rows 0…rows−1, λ rows after them, as
+   * applyPauliSum leaves them) for a parameterised gate with generator G
+   * (dense complex 2·4^k, or diagonal real 2^k). Returns an index for
+   * generatorValue() after finishGenerators() and submit. Every call of a
+   * run uses the same `rows`.
    */
-  queueGenerator(targets: number[], controls: number[], diagonal: boolean, generator: Float64Array): number {
+  queueGenerator(targets: number[], controls: number[], diagonal: boolean, generator: Float64Array, rows = 1): number {
     const n = this.n;
     const k = targets.length, c = controls.length;
     const cmask = controls.reduce((m, q) => m | (1 << q), 0) >>> 0;
     const wg = this.sim.workgroupSize('generator-reduce', diagonal ? 1 : k);
-    this.genSegs ||= this.segments(2 ** (n - 1), 64);
+    if (this.genSlots.length === 0) {
+      this.genRows = rows;
+      this.genSegs = this.segments(2 ** (n - 1), 64);
+      this.genBase = this.partialSlots;
+    } else if (rows !== this.genRows) throw new RangeError(`WebGPU: generator reductions of one run must share a row count (${this.genRows}, got ${rows})`);
     const segs = this.genSegs;
     let positions: number[], count: number, words: Float32Array;
     if (diagonal) {
@@ -350,12 +362,12 @@ export class GpuRun {
       words = Float32Array.from(generator);
     }
     const slot = this.genSlots.length;
-    if (slot === 0) this.genBase = this.partialSlots;
-    const rec = this.record({ count, npos: positions.length, cmask, k, rowShift: n, a: 2 ** n, b: segs, d: this.genBase + slot * segs }, { t: targets, p: positions }, words.length);
+    const per = rows * segs;
+    const rec = this.record({ count, npos: positions.length, cmask, k, rowShift: n, a: rows * 2 ** n, b: segs, c: rows, d: this.genBase + slot * per }, { t: targets, p: positions }, words.length);
     new Float32Array(rec.m.buffer).set(words);
     this.genSlots.push(slot);
-    this.partialSlots = this.genBase + (slot + 1) * segs;
-    this.dispatch(kernels.generatorReduce(k, diagonal, positions.length, this.shape(), wg), segs, { kind: 'reduce' });
+    this.partialSlots = this.genBase + (slot + 1) * per;
+    this.dispatch(kernels.generatorReduce(k, diagonal, positions.length, this.shape(), wg), per, { kind: 'reduce' });
     return slot;
   }
 
@@ -364,12 +376,39 @@ export class GpuRun {
 
   /** The second pass over every queued generator reduction (call once, after the last). */
   finishGenerators(): void {
-    if (this.genSlots.length > 0) this.genOut = this.queueSum(this.genBase, this.genSegs, this.genSlots.length);
+    if (this.genSlots.length > 0) this.genOut = this.queueSum(this.genBase, this.genSegs, this.genSlots.length * this.genRows);
   }
 
-  /** Re⟨λ|P_c ⊗ (−iG)|ψ⟩ for a queued generator, after submit. */
-  generatorValue(slot: number): number {
-    return this.outputs![4 * (this.genOut + slot)];
+  /** Re⟨λ_r|P_c ⊗ (−iG)|ψ_r⟩ for a queued generator and row r, after submit. */
+  generatorValue(slot: number, row = 0): number {
+    return this.outputs![4 * (this.genOut + slot * this.genRows + row)];
+  }
+
+  /**
+   * Queues the fidelities |⟨ψ_i|φ_j⟩|² of rows i ∈ [a, a + nA) with rows
+   * j ∈ [b, b + nB) of this state, row-major (nA × nB, f32), into a
+   * float output read with floats(index) after submit. Tiled: each workgroup
+   * owns a GRAM_TILE × GRAM_TILE block and streams both rows' amplitudes
+   * through workgroup memory, so each amplitude is read once per tile.
+   */
+  queueGram(a: number, nA: number, b: number, nB: number): number {
+    const tile = GRAM_TILE;
+    const tilesA = Math.ceil(nA / tile), tilesB = Math.ceil(nB / tile);
+    const rows = this.state.plan.rows;
+    if (a < 0 || b < 0 || a + nA > rows || b + nB > rows) throw new RangeError(`WebGPU: Gram rows [${a}, ${a + nA}) × [${b}, ${b + nB}) outside a ${rows}-row state`);
+    const maxFloats = Math.floor(Math.min(this.sim.ctx.limits.maxStorageBufferBindingSize, this.sim.ctx.limits.maxBufferSize) / 4);
+    if (nA * nB > maxFloats) throw new RangeError(`WebGPU: a ${nA} × ${nB} Gram block exceeds the adapter's largest buffer binding (${maxFloats} floats); split it`);
+    this.record({ count: tilesA * tilesB, k: this.n, a, b, c: tilesB, e: nA, f: nB }, {}, 0);
+    this.floatOutputs.push({ start: 0, count: nA * nB });
+    this.dispatch(kernels.gram(this.shape(), tile), tilesA * tilesB, { kind: 'floats', index: this.floatOutputs.length - 1 });
+    return this.floatOutputs.length - 1;
+  }
+
+  /** A queued float output (a Gram block), after submit. */
+  floats(index: number): Float32Array {
+    const f = this.floatData[index];
+    if (!f) throw new Error(`WebGPU: float output ${index} was not queued in this run`);
+    return f;
   }
 
   /** The probabilities of all rows (f32 from the GPU), after submit. */
@@ -431,6 +470,8 @@ export class GpuRun {
       }
       const probBufs = this.probOutputs.map((p, i) => take(p.count * 4, U().STORAGE | U().COPY_SRC, `quench probabilities ${i}`));
       const probGroups = probBufs.map((b, i) => auxGroup(b, dummy[1], this.probOutputs[i].count * 4));
+      const floatBufs = this.floatOutputs.map((f, i) => take(Math.max(16, f.count * 4), U().STORAGE | U().COPY_SRC, `quench float output ${i}`));
+      const floatGroups = floatBufs.map((b, i) => auxGroup(b, dummy[1], Math.max(16, this.floatOutputs[i].count * 4)));
 
       const queries = sim.timestampQueries();
       const encoder = device.createCommandEncoder({ label: 'quench run' });
@@ -448,7 +489,8 @@ export class GpuRun {
         pass!.setPipeline(sim.pipelines.get(d.program, this.state.plan.chunks));
         pass!.setBindGroup(0, this.state.bindGroup);
         pass!.setBindGroup(1, gateGroup, [offsets[d.record]]);
-        pass!.setBindGroup(2, d.aux.kind === 'none' ? noAux : d.aux.kind === 'reduce' ? reduceGroup! : probGroups[d.aux.index]);
+        const aux = d.aux;
+        pass!.setBindGroup(2, aux.kind === 'none' ? noAux : aux.kind === 'reduce' ? reduceGroup! : aux.kind === 'floats' ? floatGroups[aux.index] : probGroups[aux.index]);
         const [x, y] = sim.dispatchShape(d.workgroups);
         pass!.dispatchWorkgroups(x, y);
       }
@@ -474,6 +516,7 @@ export class GpuRun {
         probBufs.forEach((b, i) => readBack(b, this.probOutputs[i].count * 4, (d) => all.set(new Float32Array(d), this.probOutputs[i].start)));
         this.probs = all;
       }
+      floatBufs.forEach((b, i) => readBack(b, this.floatOutputs[i].count * 4, (d) => (this.floatData[i] = new Float32Array(d.slice(0)))));
       const t0 = performance.now();
       device.queue.submit([encoder.finish()]);
       await device.queue.onSubmittedWorkDone();

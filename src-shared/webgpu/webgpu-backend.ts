@@ -126,6 +126,20 @@ export class WebGpuBackend implements Backend {
     if (this.ctx.lost) throw new Error(this.ctx.lost);
   }
 
+  /** check() for `batch` rows of parameters, each row's values named when bad. */
+  private checkRows(circuit: LoweredCircuit, params: Float64Array, batch: number, observables: PauliSum[], options: ExecutionOptions): void {
+    const P = circuit.numParams;
+    if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`WebGPU: batch must be a positive integer, got ${batch}`);
+    if (params.length < batch * P) throw new RangeError(`WebGPU: ${batch} rows of ${P} parameters need ${batch * P} values, got ${params.length}`);
+    this.check(circuit, params.subarray(0, P), observables, options);
+    for (let i = 0; i < batch * P; i++) if (!Number.isFinite(params[i])) throw new RangeError(`WebGPU: parameter row ${Math.floor(i / P)}, slot ${i % P} is ${params[i]}`);
+  }
+
+  /** Amplitudes one batched run may hold (all its rows together). */
+  private batchCapacity(): number {
+    return Math.min(this.options.maxBatchAmplitudes ?? 2 ** 26, 2 ** this.maxQubits(1));
+  }
+
   private termMasks(observables: PauliSum[]) {
     const masks: { xMask: number; zMask: number }[] = [];
     const owner: { obs: number; coeff: number }[] = [];
@@ -213,43 +227,121 @@ export class WebGpuBackend implements Backend {
    * gates are fused; parameterised gates stay alone.
    */
   async gradient(circuit: LoweredCircuit, params: ArrayLike<number>, observable: PauliSum, options: ExecutionOptions = {}): Promise<GradientResult> {
-    this.check(circuit, params, [observable], options);
+    const p = Float64Array.from({ length: circuit.numParams }, (_, i) => params[i]);
+    if (params.length < circuit.numParams) this.check(circuit, params, [observable], options); // names the short parameter list
+    const r = await this.gradientBatch(circuit, p, 1, observable, options);
+    return { value: r.values[0], gradient: r.gradients };
+  }
+
+  /**
+   * Per-row values and adjoint gradients (batch × numParams) of one
+   * observable, all rows in one state: ψ rows 0…B−1 and λ rows B…2B−1, one
+   * dispatch per gate for all of them (matrices per row where the gate
+   * depends on the row's parameters), the generator terms reduced per row.
+   */
+  async gradientBatch(circuit: LoweredCircuit, params: Float64Array, batch: number, observable: PauliSum, options: ExecutionOptions = {}): Promise<{ values: Float64Array; gradients: Float64Array }> {
+    const P = circuit.numParams;
+    this.checkRows(circuit, params, batch, [observable], options);
     const n = circuit.numQubits;
+    const rowsPerRun = Math.max(1, Math.floor(this.batchCapacity() / 2 ** n / 2));
     const blocks = this.blocks(circuit, options.fusion ?? WEBGPU_DEFAULT_FUSION, true);
-    const ops = blocks.map((b) => this.blockOp(circuit, b, [params]));
     const terms = this.termMasks([observable]);
-    const state = this.sim.allocState(n, 2);
-    try {
-      const out = await this.ctx.run('WebGPU gradient', async () => {
-        const run = this.sim.begin(state);
-        run.init(1);
-        for (const op of ops) run.gate(op, 1);
-        const value = run.queuePauliSums(terms.groups, 1);
-        run.applyPauliSum(terms.masks.map((m, i) => ({ ...m, coeff: terms.owner[i].coeff })));
-        const slots: { slot: number; scale: number; id: number }[] = [];
-        for (let i = blocks.length - 1; i >= 0; i--) {
-          const b = blocks[i];
-          if (b.parameterised) {
-            const g = circuit.gates[b.members[0]];
-            slots.push({ slot: g.slot!, scale: g.scale ?? 1, id: run.queueGenerator(g.qubits, g.controls, g.diagonal, g.generator!) });
+    const coeffTerms = terms.masks.map((m, i) => ({ ...m, coeff: terms.owner[i].coeff }));
+    const values = new Float64Array(batch);
+    const gradients = new Float64Array(batch * P);
+    for (let first = 0; first < batch; first += rowsPerRun) {
+      const rows = Math.min(rowsPerRun, batch - first);
+      const rowParams = Array.from({ length: rows }, (_, r) => params.subarray((first + r) * P, (first + r + 1) * P));
+      const ops = blocks.map((b) => this.blockOp(circuit, b, rowParams));
+      const state = this.sim.allocState(n, 2 * rows);
+      try {
+        const out = await this.ctx.run('WebGPU gradient', async () => {
+          const run = this.sim.begin(state);
+          run.init(rows);
+          for (const op of ops) run.gate(op, rows);
+          const value = run.queuePauliSums(terms.groups, rows);
+          run.applyPauliSum(coeffTerms, rows);
+          const slots: { slot: number; scale: number; id: number }[] = [];
+          for (let i = blocks.length - 1; i >= 0; i--) {
+            const b = blocks[i];
+            if (b.parameterised) {
+              const g = circuit.gates[b.members[0]];
+              slots.push({ slot: g.slot!, scale: g.scale ?? 1, id: run.queueGenerator(g.qubits, g.controls, g.diagonal, g.generator!, rows) });
+            }
+            if (i > 0) run.gate(inverseForBothHalves(ops[i]), 2 * rows);
           }
-          if (i > 0) run.gate(inverse(ops[i]), 2);
+          run.finishGenerators();
+          const timings = await run.submit();
+          return { run, value, slots, timings };
+        });
+        for (let r = 0; r < rows; r++) {
+          let v = 0;
+          terms.where.forEach((w, i) => (v += terms.owner[i].coeff * out.value(w.group, w.slot, r)));
+          values[first + r] = v;
+          const g = gradients.subarray((first + r) * P, (first + r + 1) * P);
+          for (const s of out.slots) g[s.slot] += 2 * s.scale * out.run.generatorValue(s.id, r);
         }
-        run.finishGenerators();
-        const timings = await run.submit();
-        return { run, value, slots, timings };
-      });
+        this.lastRun = out.timings;
+      } finally {
+        this.sim.releaseState(state);
+      }
       if (options.signal?.aborted) throw abortError();
-      let value = 0;
-      terms.where.forEach((w, i) => (value += terms.owner[i].coeff * out.value(w.group, w.slot, 0)));
-      const gradient = new Float64Array(circuit.numParams);
-      for (const s of out.slots) gradient[s.slot] += 2 * s.scale * out.run.generatorValue(s.id);
-      this.lastRun = out.timings;
-      options.onProgress?.(1);
-      return { value, gradient };
-    } finally {
-      this.sim.releaseState(state);
+      options.onProgress?.(Math.min(1, (first + rows) / batch));
     }
+    return { values, gradients };
+  }
+
+  /**
+   * The fidelity kernel K[i][j] = |⟨ψ(a_i)|ψ(b_j)⟩|² of one feature-map
+   * circuit at two sets of parameter rows (b = null: the symmetric kernel of
+   * a with itself). States are prepared on the GPU, a block of A rows and a
+   * block of B rows in one state, and each block pair's Gram is one tiled
+   * dispatch; blocks are sized to the adapter's buffer limits.
+   */
+  async fidelityKernel(circuit: LoweredCircuit, a: Float64Array, nA: number, b: Float64Array | null, nB: number, options: ExecutionOptions = {}): Promise<Float64Array> {
+    const P = circuit.numParams;
+    this.checkRows(circuit, a, nA, [], options);
+    if (b) this.checkRows(circuit, b, nB, [], options);
+    else if (nB !== nA) throw new RangeError(`WebGPU: the symmetric kernel needs nB = nA (${nA}), got ${nB}`);
+    const n = circuit.numQubits;
+    const maxFloats = Math.floor(Math.min(this.ctx.limits.maxStorageBufferBindingSize, this.ctx.limits.maxBufferSize) / 4);
+    const R = Math.max(1, Math.min(Math.floor(this.batchCapacity() / 2 ** n / 2), Math.floor(Math.sqrt(maxFloats))));
+    const blocks = this.blocks(circuit, options.fusion ?? WEBGPU_DEFAULT_FUSION, false);
+    const rowsOf = (src: Float64Array, from: number, count: number) => Array.from({ length: count }, (_, r) => src.subarray((from + r) * P, (from + r + 1) * P));
+    const K = new Float64Array(nA * nB);
+    const pairs: [number, number][] = [];
+    for (let i = 0; i < nA; i += R) for (let j = b ? 0 : i; j < nB; j += R) pairs.push([i, j]);
+    let done = 0;
+    for (const [i0, j0] of pairs) {
+      const ni = Math.min(R, nA - i0), nj = Math.min(R, nB - j0);
+      const same = !b && i0 === j0; // a diagonal block of the symmetric kernel: one set of states
+      const rowParams = same ? rowsOf(a, i0, ni) : [...rowsOf(a, i0, ni), ...rowsOf(b ?? a, j0, nj)];
+      const ops = blocks.map((blk) => this.blockOp(circuit, blk, rowParams));
+      const state = this.sim.allocState(n, rowParams.length);
+      try {
+        const block = await this.ctx.run('WebGPU fidelity kernel', async () => {
+          const run = this.sim.begin(state);
+          run.init();
+          for (const op of ops) run.gate(op);
+          run.readout();
+          const id = run.queueGram(0, ni, same ? 0 : ni, nj);
+          const timings = await run.submit();
+          return { gram: run.floats(id), timings };
+        });
+        for (let r = 0; r < ni; r++)
+          for (let c = 0; c < nj; c++) {
+            const v = block.gram[r * nj + c];
+            K[(i0 + r) * nB + j0 + c] = v;
+            if (!b) K[(j0 + c) * nB + i0 + r] = v;
+          }
+        this.lastRun = block.timings;
+      } finally {
+        this.sim.releaseState(state);
+      }
+      if (options.signal?.aborted) throw abortError();
+      options.onProgress?.(++done / pairs.length);
+    }
+    return K;
   }
 
   /**
@@ -259,13 +351,9 @@ export class WebGpuBackend implements Backend {
    */
   async runBatch(circuit: LoweredCircuit, params: Float64Array, batch: number, observables: PauliSum[], options: ExecutionOptions = {}): Promise<Float64Array> {
     const P = circuit.numParams;
-    if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`WebGPU: batch must be a positive integer, got ${batch}`);
-    if (params.length < batch * P) throw new RangeError(`WebGPU: ${batch} rows of ${P} parameters need ${batch * P} values, got ${params.length}`);
-    this.check(circuit, params.subarray(0, P), observables, options);
-    for (let i = 0; i < batch * P; i++) if (!Number.isFinite(params[i])) throw new RangeError(`WebGPU: parameter row ${Math.floor(i / P)}, slot ${i % P} is ${params[i]}`);
+    this.checkRows(circuit, params, batch, observables, options);
     const n = circuit.numQubits;
-    const cap = Math.min(this.options.maxBatchAmplitudes ?? 2 ** 26, 2 ** this.maxQubits(1));
-    const rowsPerRun = Math.max(1, Math.floor(cap / 2 ** n));
+    const rowsPerRun = Math.max(1, Math.floor(this.batchCapacity() / 2 ** n));
     const blocks = this.blocks(circuit, options.fusion ?? WEBGPU_DEFAULT_FUSION, false);
     const terms = this.termMasks(observables);
     const M = observables.length;
@@ -298,20 +386,30 @@ export class WebGpuBackend implements Backend {
   }
 }
 
-/** U† of a bound gate: conjugate transpose (dense) or conjugate (diagonal). */
-function inverse(op: GateOp): GateOp {
+/**
+ * U† of a bound gate — conjugate transpose (dense) or conjugate (diagonal) —
+ * for the backward pass over ψ rows and λ rows together: per-row matrices
+ * are inverted row by row and repeated for the λ half.
+ */
+function inverseForBothHalves(op: GateOp): GateOp {
   const m = op.matrix;
-  const out = new Float64Array(m.length);
-  if (op.diagonal) for (let j = 0; j < m.length; j += 2) (out[j] = m[j]), (out[j + 1] = -m[j + 1]);
-  else {
-    const d = 1 << op.targets.length;
-    for (let r = 0; r < d; r++)
-      for (let c = 0; c < d; c++) {
-        out[2 * (r * d + c)] = m[2 * (c * d + r)];
-        out[2 * (r * d + c) + 1] = -m[2 * (c * d + r) + 1];
-      }
+  const entries = op.diagonal ? 1 << op.targets.length : 1 << (2 * op.targets.length);
+  const inv = new Float64Array(m.length);
+  const d = 1 << op.targets.length;
+  for (let o = 0; o < m.length; o += 2 * entries) {
+    if (op.diagonal) for (let j = 0; j < 2 * entries; j += 2) (inv[o + j] = m[o + j]), (inv[o + j + 1] = -m[o + j + 1]);
+    else
+      for (let r = 0; r < d; r++)
+        for (let c = 0; c < d; c++) {
+          inv[o + 2 * (r * d + c)] = m[o + 2 * (c * d + r)];
+          inv[o + 2 * (r * d + c) + 1] = -m[o + 2 * (c * d + r) + 1];
+        }
   }
-  return { ...op, matrix: out };
+  if (!op.perRow) return { ...op, matrix: inv };
+  const both = new Float64Array(2 * inv.length);
+  both.set(inv, 0);
+  both.set(inv, inv.length);
+  return { ...op, matrix: both };
 }
 
 /** Marginal over `qubits` (bit j ↔ qubits[j]) from full probabilities, accumulated in f64. */

@@ -99,6 +99,44 @@ describe.skipIf(unavailable !== null).each(VARIANTS)('WebGPU conformance: $name'
     }
   }, SLOW);
 
+  it('batched adjoint gradients match one gradient per parameter row', async () => {
+    for (const c of CASES.filter((c) => c.circuit.numQubits <= 8 && c.circuit.numParams > 0).slice(0, 3)) {
+      const P = c.circuit.numParams, batch = 6;
+      const params = Float64Array.from({ length: batch * P }, (_, i) => Math.cos(1.7 * i + 0.3) * 2);
+      const obs = c.observables[2];
+      const out = await backend().gradientBatch(c.circuit, params, batch, obs, v.options);
+      for (const b of [0, 3, batch - 1]) {
+        const row = params.subarray(b * P, (b + 1) * P);
+        const exact = new ReferenceState(c.circuit.numQubits).run(c.circuit, row).expectation(obs);
+        expect(Math.abs(out.values[b] - exact), `row ${b}`).toBeLessThan(TOL);
+        expect(maxAbsDiff(out.gradients.subarray(b * P, (b + 1) * P), referenceGradient(c.circuit, row, obs)), `${c.circuit.numQubits} qubits, row ${b}`).toBeLessThan(GRAD_TOL);
+      }
+    }
+  }, SLOW);
+
+  it('the fidelity kernel matches |⟨ψ_i|ψ_j⟩|² of the reference states, symmetric and cross', async () => {
+    const c = CASES.find((c) => c.circuit.numQubits === 5 && c.circuit.numParams > 0)!;
+    const P = c.circuit.numParams, nA = 21, nB = 6; // not multiples of the 16-row tile
+    const a = Float64Array.from({ length: nA * P }, (_, i) => Math.sin(0.9 * i) * 2);
+    const b = Float64Array.from({ length: nB * P }, (_, i) => Math.cos(1.3 * i) * 2);
+    const states = (src: Float64Array, count: number) => Array.from({ length: count }, (_, r) => new ReferenceState(5).run(c.circuit, src.subarray(r * P, (r + 1) * P)).amplitudes);
+    const fid = (x: Float64Array, y: Float64Array) => {
+      let re = 0, im = 0;
+      for (let k = 0; k < x.length; k += 2) (re += x[k] * y[k] + x[k + 1] * y[k + 1]), (im += x[k] * y[k + 1] - x[k + 1] * y[k]);
+      return re * re + im * im;
+    };
+    const sa = states(a, nA), sb = states(b, nB);
+    const K = await backend().fidelityKernel(c.circuit, a, nA, null, nA, v.options);
+    const Kx = await backend().fidelityKernel(c.circuit, a, nA, b, nB, v.options);
+    let worst = 0;
+    for (let i = 0; i < nA; i++) {
+      for (let j = 0; j < nA; j++) worst = Math.max(worst, Math.abs(K[i * nA + j] - fid(sa[i], sa[j])));
+      for (let j = 0; j < nB; j++) worst = Math.max(worst, Math.abs(Kx[i * nB + j] - fid(sa[i], sb[j])));
+      expect(K[i * nA + i]).toBeCloseTo(1, 5);
+    }
+    expect(worst).toBeLessThan(TOL);
+  }, SLOW);
+
   it('samples follow the probabilities, repeat for a seed, and equal the reference backend’s draws', async () => {
     const c = CASES[3]; // 5 qubits
     const shots = 20000;

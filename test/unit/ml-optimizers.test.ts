@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Adam, GradientDescent, Spsa, minimize, withFiniteDifferences, type Evaluation } from '../../src-shared/ml/optimizers';
+import { Adam, GradientDescent, Spsa, minimize, minimizeAsync, withFiniteDifferences, type Evaluation } from '../../src-shared/ml/optimizers';
 
 const rosenbrock = (p: Float64Array): Evaluation => {
   const x = p[0], y = p[1];
@@ -168,5 +168,33 @@ describe('minimize', () => {
     expect(g[1]).toBeCloseTo(exact[1], 5);
     const r = minimize(fd, [-1.2, 1], { method: 'lbfgs', maxIterations: 200, tolerance: 1e-6 });
     expect(dist(r.params, [1, 1])).toBeLessThan(1e-3);
+  });
+});
+
+describe('minimizeAsync', () => {
+  // One algorithm, two drivers: an objective that answers later (a GPU
+  // backend) must see the same points and give the same result, bit for bit.
+  for (const method of ['lbfgs', 'adam', 'gd', 'spsa'] as const) {
+    it(`${method}: same iterates and result as minimize`, async () => {
+      const opts = { method, maxIterations: 60, tolerance: 1e-10, adam: { lr: 0.02 }, gd: { lr: 1e-3 }, spsa: { seed: 7 } };
+      const seenSync: number[] = [], seenAsync: number[] = [];
+      const sync = minimize((p) => (seenSync.push(p[0], p[1]), rosenbrock(p)), [-1.2, 1], opts);
+      const later = await minimizeAsync(async (p) => {
+        seenAsync.push(p[0], p[1]);
+        await new Promise((r) => setTimeout(r, 0));
+        return rosenbrock(p);
+      }, [-1.2, 1], opts);
+      expect(later.iterations).toBe(sync.iterations);
+      expect(later.evaluations).toBe(sync.evaluations);
+      expect(later.value).toBe(sync.value);
+      expect(Array.from(later.params)).toEqual(Array.from(sync.params));
+      expect(later.history).toEqual(sync.history);
+      expect(seenAsync).toEqual(seenSync);
+      expect(sync.evaluations).toBeGreaterThan(10);
+    });
+  }
+
+  it('a rejected evaluation rejects the minimisation', async () => {
+    await expect(minimizeAsync(async () => Promise.reject(new Error('device lost')), [0, 0], { method: 'lbfgs' })).rejects.toThrow('device lost');
   });
 });

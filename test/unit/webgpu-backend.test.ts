@@ -85,6 +85,32 @@ describe.skipIf(unavailable !== null)('WebGPU backend on Dawn', () => {
     expect(maxAbsDiff(ga.gradient, gb.gradient)).toBeLessThan(1e-5);
   }, 120_000);
 
+  it('splits kernel blocks and gradient batches at the batch capacity (64 amplitudes: 4 three-qubit rows a block)', async () => {
+    const small = await createNodeWebGpuBackend({ maxBatchAmplitudes: 64 });
+    try {
+      const circuit = randomLoweredCircuit(3, 30, new Rng(11), 3);
+      const P = circuit.numParams;
+      const rows = (count: number, seed: number) => Float64Array.from({ length: count * P }, (_, i) => Math.sin(seed * i + 1));
+      const a = rows(10, 0.7), b = rows(5, 1.9);
+      expect(maxAbsDiff(await small.fidelityKernel(circuit, a, 10, null, 10), await backend!.fidelityKernel(circuit, a, 10, null, 10))).toBeLessThan(1e-6);
+      expect(maxAbsDiff(await small.fidelityKernel(circuit, a, 10, b, 5), await backend!.fidelityKernel(circuit, a, 10, b, 5))).toBeLessThan(1e-6);
+      const obs: PauliSum = { terms: [{ coeff: 0.5, paulis: [{ qubit: 1, op: 'X' }, { qubit: 2, op: 'Z' }] }] };
+      const g1 = await small.gradientBatch(circuit, a, 10, obs), g2 = await backend!.gradientBatch(circuit, a, 10, obs);
+      expect(maxAbsDiff(g1.gradients, g2.gradients)).toBeLessThan(1e-6);
+      expect(maxAbsDiff(g1.values, g2.values)).toBeLessThan(1e-6);
+    } finally {
+      small.dispose();
+    }
+  }, 120_000);
+
+  it('names bad kernel and batch inputs', async () => {
+    const circuit = randomLoweredCircuit(3, 10, new Rng(4), 2);
+    await expect(backend!.fidelityKernel(circuit, new Float64Array(3), 2, null, 2)).rejects.toThrow(/2 rows of 2 parameters need 4 values, got 3/);
+    await expect(backend!.fidelityKernel(circuit, new Float64Array(4), 2, null, 3)).rejects.toThrow(/symmetric kernel needs nB = nA \(2\), got 3/);
+    await expect(backend!.gradientBatch(circuit, Float64Array.of(0, 0, 1, NaN), 2, { terms: [] })).rejects.toThrow(/parameter row 1, slot 1 is NaN/);
+    await expect(backend!.gradient(circuit, [1], { terms: [] })).rejects.toThrow(/the circuit has 2 parameters, got 1 values/);
+  });
+
   it('refuses a state that cannot fit, naming the qubits and the limits', async () => {
     const circuit = randomLoweredCircuit(11, 5, new Rng(1));
     await expect(split!.simulate({ circuit })).rejects.toThrow(/WebGPU: a state of 11 qubits .* would need 16 buffers of 1024 bytes, but this adapter allows 8 .*maxStorageBuffersPerShaderStage 12\): at most 10 qubits here/);

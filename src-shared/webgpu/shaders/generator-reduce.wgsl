@@ -1,19 +1,20 @@
-// Adjoint differentiation, first pass: Re⟨λ| P_c ⊗ (−iG) |ψ⟩ for one
-// parameterised gate, with ψ in batch row 0 and λ in row 1 (offset h.a).
+// Adjoint differentiation, first pass: Re⟨λ_r| P_c ⊗ (−iG) |ψ_r⟩ for one
+// parameterised gate in each of h.c batch rows r, with ψ_r in row r and λ_r
+// at offset h.a from it (λ rows follow the ψ rows).
 // Dense (DIAGONAL false): G is 2^K × 2^K at m; one term per control-satisfied
 // group (generator_group, from the prelude). Diagonal: G = diag(m[j].x) on
 // h.k targets; one term per amplitude.
-// Re(conj(l) · (−i w)) = l.x·w.y − l.y·w.x. Workgroup g of h.b writes
-// partials[h.d + g].x; sum.wgsl finishes the reduction.
+// Re(conj(l) · (−i w)) = l.x·w.y − l.y·w.x. Workgroup g reduces segment
+// g % h.b of row g / h.b and writes partials[h.d + g].x; sum.wgsl finishes.
 
 @group(2) @binding(0) var<storage, read_write> partials: array<vec4f>;
 var<workgroup> red: array<f32, WG>;
 
-fn term(t: u32) -> f32 {
-  let base = insert_zeros(t);
+fn term(t: u32, row: u32) -> f32 {
+  let base = insert_zeros(t) | (row << gate.h.row_shift);
   if (DIAGONAL) {
     let w = gate.m[diag_index(base)].x * ld(base);
-    let l = ld(base | gate.h.a);
+    let l = ld(base + gate.h.a);
     return l.x * w.y - l.y * w.x;
   }
   return generator_group(base, gate.h.a);
@@ -22,10 +23,12 @@ fn term(t: u32) -> f32 {
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let g = wid.y * nwg.x + wid.x;
-  if (g >= gate.h.b) { return; }
+  if (g >= gate.h.b * gate.h.c) { return; }
+  let row = g / gate.h.b;
+  let seg = g % gate.h.b;
   var acc = 0.0;
-  for (var t = g * WG + lid; t < gate.h.count; t += gate.h.b * WG) {
-    acc += term(t);
+  for (var t = seg * WG + lid; t < gate.h.count; t += gate.h.b * WG) {
+    acc += term(t, row);
   }
   red[lid] = acc;
   workgroupBarrier();

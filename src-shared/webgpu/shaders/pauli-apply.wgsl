@@ -1,5 +1,6 @@
-// λ = H ψ for a Pauli sum H = Σ_u c_u P_u (h.k terms), ψ in batch row 0,
-// λ written to row 1 (offset h.a). Term u is m[2u] = (bits x, bits z),
+// λ = H ψ for a Pauli sum H = Σ_u c_u P_u (h.k terms), for every ψ row in
+// the first h.count amplitudes (X/Y flips stay inside a row), λ written at
+// offset h.a (the λ rows follow the ψ rows). Term u is m[2u] = (bits x, bits z),
 // m[2u + 1] = (bits nY mod 4, c_u). (P ψ)[j] = phase(j ^ x) · ψ[j ^ x].
 
 @compute @workgroup_size(WG)
@@ -21,5 +22,5 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     let odd = (countOneBits(i & xz.y) & 1u) == 1u;
     acc += select(pc.y, -pc.y, odd) * a;
   }
-  st(j | gate.h.a, acc);
+  st(j + gate.h.a, acc);
 }
