@@ -16,6 +16,8 @@ export interface RunEnvironment {
   node: string;
   platform: string;
   adapter?: string;
+  /** How the run's times were taken where it is not the CPU's clock around native calls (WebGPU: 'wall-clock' from submit to mapped results). */
+  timing?: string;
 }
 
 /** Time spent per phase of a run, in milliseconds (what the profile view shows). */

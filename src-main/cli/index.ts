@@ -107,8 +107,9 @@ export function buildProgram(): Command {
     .option('--json', 'print an array of results')
     .option('--case <list>', 'cases to run (default: all)', listOption('--case', (s) => s))
     .option('--quick', 'small sizes that finish within a minute (tests, CI)')
+    .option('--backend <list>', 'native, webgpu, or native,webgpu (each case on both, side by side)', listOption('--backend', choice('--backend', ['native', 'webgpu'] as const)))
     .option('--threads <n>', 'threads (0 = all cores)', intOption('--threads', 0, 1024))
-    .option('--precision <p>', 'f64 or f32', choice('--precision', ['f64', 'f32'] as const))
+    .option('--precision <p>', 'f64 or f32 (WebGPU: f32 only)', choice('--precision', ['f64', 'f32'] as const))
     .action(async (opts) => {
       process.exitCode = await runBenchSeed(opts);
     });

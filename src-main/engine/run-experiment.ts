@@ -8,11 +8,9 @@ import { parseQasm } from '../../src-shared/qasm';
 import { countsFromSamples, type SimulationResult } from '../../src-shared/backend/backend';
 import { backendProblem } from '../../src-shared/project/param-meta';
 import type { RunEnvironment } from '../../src-shared/results';
-import { createNodeWebGpuBackend, releaseNodeGpu } from '../backend/webgpu-node';
 import { PARAM_DEFAULTS } from '../../src-shared/workloads/defaults';
 import { pickBackend } from '../cli/simulate';
-import type { SessionOptions } from './session';
-import { NativeSession } from './session';
+import { NativeSession, openSession, type SessionOptions, type WebGpuSession } from './session';
 import { loadCsvDataset } from './dataset-file';
 import { benchQgan, QGAN_TRAIN_DEFAULTS, trainQgan } from './workloads/qgan';
 import { runQaoa } from './workloads/qaoa';
@@ -30,7 +28,9 @@ function sessionOptions(e: Experiment): SessionOptions {
   // One rule for the editor and the engine (src-shared/project/param-meta.ts).
   const problem = backendProblem(e.kind, s.backend);
   if (problem) throw new ExperimentError(`experiment '${e.id}': ${problem}`);
-  return { isa: s.backend === 'native-scalar' ? 'scalar' : 'auto', precision: s.precision, threads: s.threads, fusion: s.fusion };
+  // WGSL has no f64: a WebGPU run is f32 whatever the settings say, and its env says so.
+  if (s.backend === 'webgpu') return { backend: 'webgpu', precision: 'f32', fusion: s.fusion };
+  return { backend: 'native', isa: s.backend === 'native-scalar' ? 'scalar' : 'auto', precision: s.precision, threads: s.threads, fusion: s.fusion };
 }
 
 /** One step of a running experiment: how far along, and the newest point of its main curve. */
@@ -54,12 +54,12 @@ export async function runExperiment(e: Experiment, baseDir = process.cwd(), onPr
     case 'vqe': {
       const { optimizer, iterations, learningRate, ...spec } = e.params;
       const total = iterations ?? PARAM_DEFAULTS.vqe.iterations;
-      return runVqe(spec, { ...o, optimizer, iterations, learningRate, onIteration: (it, energy) => report(it + 1, total, 'energy', it, energy, `iteration ${it + 1}`) });
+      return await runVqe(spec, { ...o, optimizer, iterations, learningRate, onIteration: (it, energy) => report(it + 1, total, 'energy', it, energy, `iteration ${it + 1}`) });
     }
     case 'qaoa': {
       const { optimizer, iterations, learningRate, shots, ...spec } = e.params;
       const total = iterations ?? PARAM_DEFAULTS.qaoa.iterations;
-      return runQaoa(spec, { ...o, optimizer, iterations, learningRate, shots, onIteration: (it, cut) => report(it + 1, total, 'expected_cut', it, cut, `iteration ${it + 1}`) });
+      return await runQaoa(spec, { ...o, optimizer, iterations, learningRate, shots, onIteration: (it, cut) => report(it + 1, total, 'expected_cut', it, cut, `iteration ${it + 1}`) });
     }
     case 'qnn': {
       const { csv, labelColumn, ...spec } = e.params;
@@ -69,16 +69,16 @@ export async function runExperiment(e: Experiment, baseDir = process.cwd(), onPr
     }
     case 'qsvm': {
       const { csv, labelColumn, ...spec } = e.params;
-      return runQsvm({ ...spec, data: csv ? await loadCsvDataset(csv, { labelColumn, baseDir }) : undefined }, o);
+      return await runQsvm({ ...spec, data: csv ? await loadCsvDataset(csv, { labelColumn, baseDir }) : undefined }, o);
     }
     case 'qgan':
-      return benchQgan(e.params, o);
+      return await benchQgan(e.params, o);
     case 'qgan-train': {
       const total = (e.params.epochs ?? QGAN_TRAIN_DEFAULTS.epochs) * (e.params.stepsPerEpoch ?? QGAN_TRAIN_DEFAULTS.stepsPerEpoch);
-      return trainQgan(e.params, { ...o, onStep: (step, _d, gLoss) => report(step + 1, total, 'g_loss', step, gLoss, `step ${step + 1}/${total}`) });
+      return await trainQgan(e.params, { ...o, onStep: (step, _d, gLoss) => report(step + 1, total, 'g_loss', step, gLoss, `step ${step + 1}/${total}`) });
     }
     case 'scale':
-      return runScale(e.params, o);
+      return await runScale(e.params, o);
     case 'circuit':
       return runCircuit(e, o);
   }
@@ -95,16 +95,15 @@ async function runCircuit(e: Extract<Experiment, { kind: 'circuit' }>, o: Sessio
   let r: SimulationResult, env: RunEnvironment, backendId: string, timing: string | undefined;
   if (e.settings.backend === 'webgpu') {
     // Dawn in this (engine) process; WGSL has no f64, so the run is f32 whatever was asked, and says so in env.
-    const gpu = await createNodeWebGpuBackend();
+    const session = (await openSession(o)) as WebGpuSession;
     try {
-      const out = await gpu.simulate(request, { precision: 'f32', fusion: o.fusion });
+      const out = await session.gpu.simulate(request, session.exec);
       r = out;
       timing = out.timing;
       backendId = 'webgpu';
-      env = { ...new NativeSession(o).environment(), isa: 'webgpu', precision: 'f32', threads: 0, adapter: gpu.adapter };
+      env = { ...session.environment(), timing: out.timing };
     } finally {
-      gpu.dispose();
-      releaseNodeGpu();
+      session.dispose();
     }
   } else {
     const backend = pickBackend(e.settings.backend === 'reference' ? 'reference' : 'native', o.isa ?? 'auto');

@@ -21,4 +21,13 @@ export class PhaseClock {
       this.phases[phase] = (this.phases[phase] ?? 0) + (now() - t0);
     }
   }
+  /** time() for work that finishes later (a GPU call): counts until it settles. */
+  async timeAsync<T>(phase: string, fn: () => Promise<T>): Promise<T> {
+    const t0 = now();
+    try {
+      return await fn();
+    } finally {
+      this.phases[phase] = (this.phases[phase] ?? 0) + (now() - t0);
+    }
+  }
 }

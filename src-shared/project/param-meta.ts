@@ -260,8 +260,8 @@ export const BACKENDS: { id: BackendId; label: string; help: string }[] = [
  * the same rules as the engine's (src-main/engine/run-experiment.ts, sessionOptions).
  */
 export function backendProblem(kind: ExperimentKind, backend: BackendId): string | null {
-  if (backend === 'webgpu' && kind !== 'circuit')
-    return 'the WebGPU backend runs raw circuits (kind circuit) so far; VQE, QAOA, QNN, QSVM and the CV workloads run on native-avx2 or native-scalar';
+  if (backend === 'webgpu' && (kind === 'qgan' || kind === 'qgan-train'))
+    return 'the WebGPU backend has no Fock-space (CV) kernels yet; the CV GAN runs on native-avx2 or native-scalar';
   if (backend === 'reference' && kind !== 'circuit') return 'the reference backend only runs raw circuits (kind circuit)';
   return null;
 }

@@ -2,14 +2,14 @@
 // then sample the optimised state for the most likely / best cut. Quality is
 // reported two ways, both against the exact max cut: the expectation ratio
 // ⟨C⟩/C_max (what p limits) and the best sampled cut's ratio.
-import { minimize } from '../../../src-shared/ml/optimizers';
+import { minimizeAsync } from '../../../src-shared/ml/optimizers';
 import type { PauliSum } from '../../../src-shared/observable/pauli';
 import { Rng } from '../../../src-shared/random';
 import type { RunResult } from '../../../src-shared/results';
 import { cutValues, exactMaxCut, localSearchMaxCut, randomRegularGraph, type Graph } from '../../../src-shared/workloads/graph';
 import { PARAM_DEFAULTS } from '../../../src-shared/workloads/defaults';
 import { qaoaCircuit, qaoaCost, qaoaInitialParams } from '../../../src-shared/workloads/qaoa';
-import { NativeSession, type SessionOptions } from '../session';
+import { openSession, type SessionOptions, type WorkloadSession } from '../session';
 import { now, PhaseClock, spread } from '../timing';
 
 export interface QaoaSpec {
@@ -39,22 +39,30 @@ export function qaoaGraph(s: QaoaSpec): Graph {
 
 const negate = (sum: PauliSum): PauliSum => ({ terms: sum.terms.map((t) => ({ ...t, coeff: -t.coeff })) });
 
-export function runQaoa(spec: Partial<QaoaSpec> = {}, opts: QaoaRunOptions = {}): RunResult {
+export async function runQaoa(spec: Partial<QaoaSpec> = {}, opts: QaoaRunOptions = {}): Promise<RunResult> {
   const s: QaoaSpec = { ...QAOA_DEFAULTS, ...spec };
-  const session = new NativeSession(opts);
+  const session = await openSession(opts);
+  try {
+    return await qaoaOn(session, s, opts);
+  } finally {
+    session.dispose();
+  }
+}
+
+async function qaoaOn(session: WorkloadSession, s: QaoaSpec, opts: QaoaRunOptions): Promise<RunResult> {
   const clock = new PhaseClock();
   const t0 = now();
   const graph = clock.time('compile', () => qaoaGraph(s));
   const cuts = clock.time('compile', () => cutValues(graph));
   const circuit = clock.time('compile', () => qaoaCircuit(graph, s.p, cuts));
   const objective = negate(qaoaCost(graph));
-  clock.time('compile', () => session.program(circuit));
+  clock.time('compile', () => session.prepare(circuit));
   const expected: number[] = [];
   const evalMs: number[] = [];
-  const result = minimize(
-    (x) => {
+  const result = await minimizeAsync(
+    async (x) => {
       const e0 = now();
-      const r = session.gradient(circuit, x, objective);
+      const r = await session.gradient(circuit, x, objective);
       evalMs.push(now() - e0);
       return { value: r.value, grad: r.gradient };
     },
@@ -72,7 +80,7 @@ export function runQaoa(spec: Partial<QaoaSpec> = {}, opts: QaoaRunOptions = {})
   );
   clock.phases.simulate = evalMs.reduce((a, b) => a + b, 0);
   const shots = opts.shots ?? D.shots;
-  const samples = clock.time('readout', () => session.sample(circuit, result.params, shots, s.seed));
+  const samples = await clock.timeAsync('readout', () => session.sample(circuit, result.params, shots, s.seed));
   const optimizeMs = now() - t0;
   const exact = clock.time('classical', () => exactMaxCut(graph));
   const heuristic = clock.time('classical', () => localSearchMaxCut(graph, new Rng(s.seed), 20));

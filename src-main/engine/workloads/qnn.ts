@@ -13,8 +13,7 @@ import type { RunResult } from '../../../src-shared/results';
 import { prepareClassification, type DatasetName } from '../../../src-shared/workloads/data';
 import { PARAM_DEFAULTS } from '../../../src-shared/workloads/defaults';
 import { qnnCircuit, qnnInitialWeights, qnnParamRows, qnnReadout, type QnnSpec } from '../../../src-shared/workloads/qnn';
-import { NativeBackend } from '../../backend/native-backend';
-import { NativeSession, type SessionOptions } from '../session';
+import { openSession, type SessionOptions, type WorkloadSession } from '../session';
 import { now, PhaseClock, spread } from '../timing';
 
 export interface QnnRunSpec extends QnnSpec {
@@ -45,7 +44,7 @@ export class QnnTrainer {
   lastGrads: Float64Array[] = [];
 
   constructor(
-    private readonly session: NativeSession,
+    private readonly session: WorkloadSession,
     private readonly circuit: LoweredCircuit,
     private readonly s: Pick<QnnRunSpec, 'qubits' | 'batchSize' | 'learningRate' | 'seed'>,
     readonly weights: Float64Array,
@@ -55,7 +54,7 @@ export class QnnTrainer {
   }
 
   /** One pass over `data` in a fresh random order; returns the mean loss. */
-  epoch(data: Dataset, clock = new PhaseClock()): number {
+  async epoch(data: Dataset, clock = new PhaseClock()): Promise<number> {
     const n = this.s.qubits, P = this.circuit.numParams, W = this.weights.length, B0 = this.s.batchSize;
     const readout = qnnReadout();
     const order = Array.from({ length: data.numSamples }, (_, i) => i);
@@ -68,7 +67,7 @@ export class QnnTrainer {
       const rows = order.slice(start, start + B0);
       const B = rows.length;
       const params = clock.time('encoding', () => qnnParamRows(data.features, rows, n, this.weights));
-      const { values, gradients } = clock.time('simulate', () => this.session.gradientBatch(this.circuit, params, B, readout));
+      const { values, gradients } = await clock.timeAsync('simulate', () => this.session.gradientBatch(this.circuit, params, B, readout));
       clock.time('classical', () => {
         const g = new Float64Array(W);
         this.lastGrads = [];
@@ -89,19 +88,27 @@ export class QnnTrainer {
 
 export async function runQnn(spec: Partial<QnnRunSpec> = {}, opts: QnnRunOptions = {}): Promise<RunResult> {
   const s: QnnRunSpec = { ...QNN_RUN_DEFAULTS, ...spec };
+  const session = await openSession(opts);
+  try {
+    return await qnnOn(session, s, opts);
+  } finally {
+    session.dispose();
+  }
+}
+
+async function qnnOn(session: WorkloadSession, s: QnnRunSpec, opts: QnnRunOptions): Promise<RunResult> {
   const n = s.qubits;
-  const session = new NativeSession(opts);
   const clock = new PhaseClock();
   const { train, test } = clock.time('encoding', () => prepareClassification({ dataset: s.data ?? s.dataset, train: s.train, test: s.test, features: n, seed: s.seed }));
   if (train.classNames.length !== 2) throw new RangeError(`the QNN classifier is binary; dataset '${s.data?.name ?? s.dataset}' has ${train.classNames.length} classes`);
   const circuit = clock.time('compile', () => lower(qnnCircuit(s)));
-  clock.time('compile', () => session.program(circuit));
+  clock.time('compile', () => session.prepare(circuit));
   const readout = qnnReadout();
   const weights = qnnInitialWeights(s);
   const P = circuit.numParams, W = weights.length;
-  const predictAll = (ds: typeof train, w: Float64Array) => {
+  const predictAll = async (ds: typeof train, w: Float64Array) => {
     const rows = Array.from({ length: ds.numSamples }, (_, i) => i);
-    const f = session.runBatch(circuit, qnnParamRows(ds.features, rows, n, w), ds.numSamples, [readout]);
+    const f = await session.runBatch(circuit, qnnParamRows(ds.features, rows, n, w), ds.numSamples, [readout]);
     return { f, labels: Int32Array.from(f, (v) => (v < 0 ? 1 : 0)) };
   };
 
@@ -110,17 +117,16 @@ export async function runQnn(spec: Partial<QnnRunSpec> = {}, opts: QnnRunOptions
   const losses: number[] = [], trainAcc: number[] = [], epochMs: number[] = [];
   for (let epoch = 0; epoch < s.epochs; epoch++) {
     const e0 = now();
-    losses.push(trainer.epoch(train, clock));
+    losses.push(await trainer.epoch(train, clock));
     epochMs.push(now() - e0);
-    trainAcc.push(accuracy(train.labels, predictAll(train, weights).labels));
+    trainAcc.push(accuracy(train.labels, (await predictAll(train, weights)).labels));
     opts.onEpoch?.(epoch, losses[epoch], trainAcc[epoch]);
   }
   const lastGrads = trainer.lastGrads;
-  const testAccuracy = accuracy(test.labels, predictAll(test, weights).labels);
+  const testAccuracy = accuracy(test.labels, (await predictAll(test, weights)).labels);
 
   // ---- inference through the public Backend API ------------------------------------
-  const backend = new NativeBackend(session.exec.isa as 'avx2' | 'scalar');
-  const exec = { precision: session.exec.precision, threads: session.exec.threads, fusion: session.fusion };
+  const { backend, exec } = session.publicBackend();
   const one = new Float64Array(P);
   const latencyUs: number[] = [];
   for (let i = 0; i < s.latencySamples + 20; i++) {

@@ -11,7 +11,7 @@ import type { RunResult } from '../../../src-shared/results';
 import { prepareClassification, type DatasetName } from '../../../src-shared/workloads/data';
 import { PARAM_DEFAULTS } from '../../../src-shared/workloads/defaults';
 import { featureMapParams, zzFeatureMap, type QsvmSpec } from '../../../src-shared/workloads/qsvm';
-import { NativeSession, type SessionOptions } from '../session';
+import { openSession, type SessionOptions, type WorkloadSession } from '../session';
 import { now, PhaseClock } from '../timing';
 
 export interface QsvmRunSpec extends QsvmSpec {
@@ -27,18 +27,26 @@ export interface QsvmRunSpec extends QsvmSpec {
 
 export const QSVM_RUN_DEFAULTS: QsvmRunSpec = { ...PARAM_DEFAULTS.qsvm };
 
-export function runQsvm(spec: Partial<QsvmRunSpec> = {}, opts: SessionOptions = {}): RunResult {
+export async function runQsvm(spec: Partial<QsvmRunSpec> = {}, opts: SessionOptions = {}): Promise<RunResult> {
   const s: QsvmRunSpec = { ...QSVM_RUN_DEFAULTS, ...spec };
-  const session = new NativeSession(opts);
+  const session = await openSession(opts);
+  try {
+    return await qsvmOn(session, s);
+  } finally {
+    session.dispose();
+  }
+}
+
+async function qsvmOn(session: WorkloadSession, s: QsvmRunSpec): Promise<RunResult> {
   const clock = new PhaseClock();
   const t0 = now();
   const { train, test } = clock.time('encoding', () => prepareClassification({ dataset: s.data ?? s.dataset, train: s.train, test: s.test, features: s.features, seed: s.seed }));
   const circuit = clock.time('compile', () => lower(zzFeatureMap(s)));
-  const program = clock.time('compile', () => session.program(circuit));
+  clock.time('compile', () => session.prepare(circuit));
   const pTrain = clock.time('encoding', () => featureMapParams(s, train.features, train.numSamples));
   const pTest = clock.time('encoding', () => featureMapParams(s, test.features, test.numSamples));
-  const K = clock.time('simulate', () => session.addon.fidelityKernel(program, pTrain, train.numSamples, null, train.numSamples, session.exec));
-  const Kx = clock.time('simulate', () => session.addon.fidelityKernel(program, pTest, test.numSamples, pTrain, train.numSamples, session.exec));
+  const K = await clock.timeAsync('simulate', () => session.fidelityKernel(circuit, pTrain, train.numSamples, null, train.numSamples));
+  const Kx = await clock.timeAsync('simulate', () => session.fidelityKernel(circuit, pTest, test.numSamples, pTrain, train.numSamples));
   const model = clock.time('classical', () => trainPrecomputedSvm(K, train.labels, { C: s.C }));
   const predicted = clock.time('classical', () => predictPrecomputed(model, Kx).labels);
   const totalMs = now() - t0;

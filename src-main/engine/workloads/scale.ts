@@ -7,7 +7,7 @@ import { prepareClassification } from '../../../src-shared/workloads/data';
 import { PARAM_DEFAULTS } from '../../../src-shared/workloads/defaults';
 import { qnnCircuit, qnnInitialWeights } from '../../../src-shared/workloads/qnn';
 import { QSVM_DEFAULTS, featureMapParams, zzFeatureMap } from '../../../src-shared/workloads/qsvm';
-import { NativeSession, type SessionOptions } from '../session';
+import { openSession, type SessionOptions, type WorkloadSession } from '../session';
 import { now, spread } from '../timing';
 import { QnnTrainer } from './qnn';
 
@@ -21,9 +21,17 @@ export interface ScaleSpec {
 
 export const SCALE_DEFAULTS: ScaleSpec = { ...PARAM_DEFAULTS.scale, sizes: [...PARAM_DEFAULTS.scale.sizes] };
 
-export function runScale(spec: Partial<ScaleSpec> = {}, opts: SessionOptions = {}): RunResult {
+export async function runScale(spec: Partial<ScaleSpec> = {}, opts: SessionOptions = {}): Promise<RunResult> {
   const s: ScaleSpec = { ...SCALE_DEFAULTS, ...spec };
-  const session = new NativeSession(opts);
+  const session = await openSession(opts);
+  try {
+    return await scaleOn(session, s);
+  } finally {
+    session.dispose();
+  }
+}
+
+async function scaleOn(session: WorkloadSession, s: ScaleSpec): Promise<RunResult> {
   const metrics: Record<string, number> = {};
   const qnn = lower(qnnCircuit({ qubits: s.qubits, layers: s.layers, seed: s.seed }));
   const fmap = { ...QSVM_DEFAULTS, features: s.features };
@@ -32,11 +40,11 @@ export function runScale(spec: Partial<ScaleSpec> = {}, opts: SessionOptions = {
   for (const n of s.sizes) {
     const { train } = prepareClassification({ dataset: 'moons', train: n, test: Math.max(2, Math.round(n / 10)), features: s.qubits, seed: s.seed });
     const trainer = new QnnTrainer(session, qnn, { qubits: s.qubits, batchSize: 32, learningRate: 0.05, seed: s.seed }, qnnInitialWeights({ qubits: s.qubits, layers: s.layers, seed: s.seed }));
-    trainer.epoch(train); // warm-up epoch (caches, pages)
+    await trainer.epoch(train); // warm-up epoch (caches, pages)
     const epochs: number[] = [];
     for (let r = 0; r < 3; r++) {
       const t0 = now();
-      trainer.epoch(train);
+      await trainer.epoch(train);
       epochs.push(((now() - t0) * 1000) / train.numSamples);
     }
     metrics[`qnn_us_per_sample_${n}`] = spread(epochs).median;
@@ -45,7 +53,7 @@ export function runScale(spec: Partial<ScaleSpec> = {}, opts: SessionOptions = {
     const { train: kTrain } = prepareClassification({ dataset: 'moons', train: n, test: 2, features: s.features, seed: s.seed });
     const params = featureMapParams(fmap, kTrain.features, kTrain.numSamples);
     const k0 = now();
-    session.addon.fidelityKernel(session.program(kernelCircuit), params, kTrain.numSamples, null, kTrain.numSamples, session.exec);
+    await session.fidelityKernel(kernelCircuit, params, kTrain.numSamples, null, kTrain.numSamples);
     metrics[`qsvm_kernel_s_${n}`] = (now() - k0) / 1000;
     kernelCurve.push(metrics[`qsvm_kernel_s_${n}`]);
   }

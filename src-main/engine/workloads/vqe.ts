@@ -1,11 +1,11 @@
 // Running a VQE: L-BFGS (or Adam/SPSA) on the energy with adjoint gradients.
 // One iteration = energy + full gradient through the public session API.
 import { lower } from '../../../src-shared/circuit/lower';
-import { minimize } from '../../../src-shared/ml/optimizers';
+import { minimizeAsync } from '../../../src-shared/ml/optimizers';
 import type { RunResult } from '../../../src-shared/results';
 import { PARAM_DEFAULTS } from '../../../src-shared/workloads/defaults';
 import { VQE_DEFAULTS, vqeAnsatz, vqeHamiltonian, vqeInitialParams, type VqeSpec } from '../../../src-shared/workloads/vqe';
-import { NativeSession, type SessionOptions } from '../session';
+import { openSession, type SessionOptions, type WorkloadSession } from '../session';
 import { now, PhaseClock, spread } from '../timing';
 
 export interface VqeRunOptions extends SessionOptions {
@@ -17,22 +17,30 @@ export interface VqeRunOptions extends SessionOptions {
   onIteration?: (iteration: number, energy: number) => void;
 }
 
-export function runVqe(spec: Partial<VqeSpec> = {}, opts: VqeRunOptions = {}): RunResult {
+export async function runVqe(spec: Partial<VqeSpec> = {}, opts: VqeRunOptions = {}): Promise<RunResult> {
   const s: VqeSpec = { ...VQE_DEFAULTS, ...spec };
-  const session = new NativeSession(opts);
+  const session = await openSession(opts);
+  try {
+    return await vqeOn(session, s, opts);
+  } finally {
+    session.dispose();
+  }
+}
+
+async function vqeOn(session: WorkloadSession, s: VqeSpec, opts: VqeRunOptions): Promise<RunResult> {
   const clock = new PhaseClock();
   const H = clock.time('compile', () => vqeHamiltonian(s));
   const circuit = clock.time('compile', () => lower(vqeAnsatz(s)));
-  clock.time('compile', () => session.program(circuit));
+  clock.time('compile', () => session.prepare(circuit));
   const x0 = vqeInitialParams(circuit.numParams, s.seed);
   const stepMs: number[] = [];
   const evaluationMs: number[] = [];
   const energies: number[] = [];
   let t = now();
-  const result = minimize(
-    (p) => {
+  const result = await minimizeAsync(
+    async (p) => {
       const t0 = now();
-      const r = session.gradient(circuit, p, H);
+      const r = await session.gradient(circuit, p, H);
       evaluationMs.push(now() - t0);
       return { value: r.value, grad: r.gradient };
     },
