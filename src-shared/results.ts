@@ -18,6 +18,8 @@ export interface RunEnvironment {
   adapter?: string;
   /** How the run's times were taken where it is not the CPU's clock around native calls (WebGPU: 'wall-clock' from submit to mapped results). */
   timing?: string;
+  /** Where the run ran: the engine process (absent) or the workbench window (its navigator.gpu). */
+  runIn?: 'engine' | 'window';
 }
 
 /** Time spent per phase of a run, in milliseconds (what the profile view shows). */

@@ -26,7 +26,7 @@ const ENGINE_WORKER = path.join(__dirname, 'engine-worker.js');
 /** Calls after which the title (file name, unsaved mark) or the recent files may have changed. */
 const CHANGES_PROJECT: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
   'updateProject', 'saveProject', 'newProject', 'openProject', 'openExample', 'openProjectText',
-  'restoreRecovery', 'discardRecovery', 'importResults', 'importResultsText', 'deleteRuns',
+  'restoreRecovery', 'discardRecovery', 'importResults', 'importResultsText', 'deleteRuns', 'recordRun',
 ]);
 
 const log = (line: string) => void process.stderr.write(line + '\n');

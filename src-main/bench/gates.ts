@@ -95,6 +95,21 @@ function targetSets(n: number, k: number): number[][] {
   return starts.map(run);
 }
 
+/**
+ * How many progress steps (onStep calls) a benchmark with these options makes:
+ * per size (and precision and thread count, native) the reference plus each
+ * kernel kind that fits, then the 5 brickwork fusion settings. `logicalCores`
+ * (native only) resolves threads 0 and duplicates as benchGates does.
+ */
+export function benchGatesSteps(opts: BenchGatesOptions, logicalCores = 1): number {
+  const webgpu = opts.backend === 'webgpu';
+  const fusion = opts.fusion ?? (webgpu ? WEBGPU_DEFAULT_FUSION : DEFAULT_FUSION);
+  const perSize = opts.qubits.reduce((sum, n) => sum + 1 + [1, 2, 2, fusion].filter((k) => k <= n).length, 0);
+  if (webgpu) return perSize + 5;
+  const threads = new Set((opts.threads ?? [1, 0]).map((t) => (t === 0 ? logicalCores : t))).size;
+  return (opts.precision ?? ['f32', 'f64']).length * threads * perSize + 5;
+}
+
 /** The native kernels (the default backend); benchGatesWebGpu is the WebGPU one. */
 export async function benchGates(opts: BenchGatesOptions, onStep?: (label: string) => void) {
   if (opts.backend === 'webgpu') throw new UsageError('benchGates runs the native kernels; use benchGatesWebGpu for --backend webgpu');
@@ -248,9 +263,7 @@ export async function benchGatesWebGpu(opts: BenchGatesOptions, onStep?: (label:
 
 export async function runBenchGates(opts: BenchGatesOptions): Promise<number> {
   const webgpu = opts.backend === 'webgpu';
-  const precisions = webgpu ? 1 : (opts.precision ?? ['f32', 'f64']).length;
-  const totalSteps = webgpu ? opts.qubits.length * 5 + 5 : precisions * opts.qubits.length * (opts.threads?.length ?? 2) * 5 + 5;
-  const progress = makeProgress(totalSteps, !opts.json);
+  const progress = makeProgress(benchGatesSteps(opts, webgpu ? 1 : loadAddon().info().cpu.logicalCores), !opts.json);
   const out = webgpu ? await benchGatesWebGpu(opts, (label) => progress.step(label)) : await benchGates(opts, (label) => progress.step(label));
   progress.stop();
   if (opts.json) {

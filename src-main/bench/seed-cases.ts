@@ -17,9 +17,6 @@ export interface CaseContext {
   precision?: 'f64' | 'f32';
 }
 
-/** The CV cases: Fock-space kernels exist on the native engine only (for now). */
-const cvOnly = (backend: 'native' | 'webgpu') => (backend === 'webgpu' ? 'the WebGPU backend has no Fock-space (CV) kernels yet' : undefined);
-
 /** The session options every case passes to its runner. */
 const sessionOf = (ctx: CaseContext) => ({ backend: ctx.backend, threads: ctx.threads, precision: ctx.backend === 'webgpu' ? ('f32' as const) : ctx.precision });
 
@@ -44,8 +41,6 @@ export interface SeedCase {
   title: string;
   describe: (params: Record<string, unknown>) => string;
   run: (ctx: CaseContext) => Promise<CaseOutcome>;
-  /** Why the case cannot run on a backend, or undefined where it can. */
-  unsupported?: (backend: 'native' | 'webgpu') => string | undefined;
   extraLines?: (r: { metrics: Record<string, number>; quality: Record<string, number>; details?: Record<string, unknown> }) => string[];
 }
 
@@ -166,11 +161,10 @@ export const SEED_CASES: SeedCase[] = [
   },
   {
     id: 'qgan',
-    unsupported: cvOnly,
     title: 'CV quantum GAN generator (seed 000): Fock-space circuit + decoder, batched',
     describe: (p) => `${p.modes} modes, latent ${p.latent}, cutoff ${p.cutoff}, ${p.layers} layers (${p.gates} gates, ${p.numWeights} weights), readout ⟨x⟩ per mode, decoder ${p.modes}→2`,
     run: async (ctx) => {
-      const run = await benchQgan(ctx.quick ? { batches: [1, 8, 32, 256], repeats: 3 } : {}, { threads: ctx.threads });
+      const run = await benchQgan(ctx.quick ? { batches: [1, 8, 32, 256], repeats: 3 } : {}, sessionOf(ctx));
       const table = run.details.table as { batch: number; us_per_sample: number }[];
       const falling = table.every((row, i) => i === 0 || row.us_per_sample < table[i - 1].us_per_sample * 1.05);
       return {
@@ -196,11 +190,10 @@ export const SEED_CASES: SeedCase[] = [
   },
   {
     id: 'qgan-train',
-    unsupported: cvOnly,
     title: 'CV quantum GAN training: generator + discriminator steps on a bimodal 2-D Gaussian',
     describe: (p) => `${p.epochs} epochs × ${p.stepsPerEpoch} steps, batch ${p.batch}, Adam lr ${p.learningRate}; generator ${p.modes} modes, cutoff ${p.cutoff}, ${p.layers} layers`,
     run: async (ctx) => {
-      const run = await trainQgan(ctx.quick ? { epochs: 2 } : {}, { threads: ctx.threads });
+      const run = await trainQgan(ctx.quick ? { epochs: 2 } : {}, sessionOf(ctx));
       return {
         run,
         headline: headline(run, 's_total', 'seconds for the whole training'),

@@ -35,17 +35,6 @@ export interface SeedResult {
   details?: Record<string, unknown>;
 }
 
-/** A case a backend cannot run, and why. */
-export interface SeedSkip {
-  case: string;
-  backend: SeedBackend;
-  reason: string;
-}
-
-export interface SeedReport {
-  results: SeedResult[];
-  skipped: SeedSkip[];
-}
 
 /** The backends asked for, checked: each once, and f64 not asked of WebGPU. */
 export function seedBackends(opts: BenchSeedOptions): SeedBackend[] {
@@ -55,20 +44,14 @@ export function seedBackends(opts: BenchSeedOptions): SeedBackend[] {
   return list;
 }
 
-export async function benchSeed(opts: BenchSeedOptions, onStep?: (label: string) => void): Promise<SeedReport> {
+export async function benchSeed(opts: BenchSeedOptions, onStep?: (label: string) => void): Promise<SeedResult[]> {
   const ids = opts.case ?? SEED_CASES.map((c) => c.id);
   const unknown = ids.filter((id) => !SEED_CASES.some((c) => c.id === id));
   if (unknown.length) throw new UsageError(`unknown case(s) ${unknown.join(', ')}; cases: ${SEED_CASES.map((c) => c.id).join(', ')}`);
   const backends = seedBackends(opts);
   const results: SeedResult[] = [];
-  const skipped: SeedSkip[] = [];
   for (const c of SEED_CASES.filter((c) => ids.includes(c.id))) for (const backend of backends) {
     onStep?.(backends.length > 1 ? `${c.id} ${backend}` : c.id);
-    const reason = c.unsupported?.(backend);
-    if (reason) {
-      skipped.push({ case: c.id, backend, reason });
-      continue;
-    }
     const out = await c.run({ quick: !!opts.quick, backend, threads: opts.threads, precision: opts.precision });
     results.push({
       case: c.id,
@@ -84,7 +67,7 @@ export async function benchSeed(opts: BenchSeedOptions, onStep?: (label: string)
       details: out.details,
     });
   }
-  return { results, skipped };
+  return results;
 }
 
 function fmtValue(v: number, unit: string): string {
@@ -92,13 +75,13 @@ function fmtValue(v: number, unit: string): string {
   return `${v.toFixed(digits)} ${unit}`;
 }
 
-export function formatSeedResults({ results, skipped }: SeedReport, c: readonly SeedCase[] = SEED_CASES): string {
+export function formatSeedResults(results: SeedResult[], c: readonly SeedCase[] = SEED_CASES): string {
   const lines: string[] = [];
   const env = collectInfo();
   lines.push(`Quench bench seed — ${env.cpu.model}, ${env.cpu.logicalCores} cores, ISA ${env.isa.inUse}, Node ${env.node}`);
   const adapter = results.find((r) => r.backend === 'webgpu')?.env.adapter;
   if (adapter) lines.push(`WebGPU adapter: ${adapter} (f32; times are host wall-clock from submit to results read back)`);
-  const several = new Set([...results, ...skipped].map((r) => r.backend)).size > 1 || results.some((r) => r.backend === 'webgpu');
+  const several = results.some((r) => r.backend === 'webgpu');
   for (const r of results) {
     const spec = c.find((x) => x.id === r.case)!;
     const h = r.headline;
@@ -118,7 +101,6 @@ export function formatSeedResults({ results, skipped }: SeedReport, c: readonly 
     for (const check of r.checks) lines.push(`  ${check.pass ? 'pass' : 'MISS'}     ${check.name}: ${check.detail}`);
     for (const extra of spec.extraLines?.(r) ?? []) lines.push(`  ${extra}`);
   }
-  for (const sk of skipped) lines.push('', `■ ${sk.case} on ${sk.backend === 'webgpu' ? 'WebGPU' : sk.backend}: not run — ${sk.reason}`);
   if (several) lines.push('', ...sideBySide(results, c));
   const missed = results.filter((r) => !r.pass).map((r) => (several ? `${r.case} (${r.backend})` : r.case));
   lines.push('');
@@ -147,6 +129,6 @@ export async function runBenchSeed(opts: BenchSeedOptions): Promise<number> {
   const progress = makeProgress(ids.length * seedBackends(opts).length, !opts.json);
   const report = await benchSeed(opts, (label) => progress.step(label));
   progress.stop();
-  process.stdout.write(opts.json ? JSON.stringify(report.results.map((r) => r), null, 2) + '\n' : formatSeedResults(report));
+  process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatSeedResults(report));
   return 0;
 }

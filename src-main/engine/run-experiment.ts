@@ -1,23 +1,17 @@
-// One entry point from an Experiment (as stored in a project) to a RunResult:
-// picks the workload runner for its kind with the experiment's settings.
+// One entry point from an Experiment (as stored in a project) to a RunResult
+// in the engine process: the qubit workloads and raw circuits go through the
+// shared dispatch (src-shared/workloads/runners/experiment.ts) on a session
+// for the experiment's backend; the CV GAN runs on the native Fock engine.
 import type { Experiment } from '../../src-shared/project/schema';
 import type { RunResult } from '../../src-shared/results';
-import { lower } from '../../src-shared/circuit/lower';
-import { parsePauliSum, validatePauliSum } from '../../src-shared/observable/pauli';
-import { parseQasm } from '../../src-shared/qasm';
-import { countsFromSamples, type SimulationResult } from '../../src-shared/backend/backend';
 import { backendProblem } from '../../src-shared/project/param-meta';
-import type { RunEnvironment } from '../../src-shared/results';
-import { PARAM_DEFAULTS } from '../../src-shared/workloads/defaults';
+import { isSessionExperiment, runCircuitOn, runExperimentOn, type ProgressCallback } from '../../src-shared/workloads/runners/experiment';
 import { pickBackend } from '../cli/simulate';
-import { NativeSession, openSession, type SessionOptions, type WebGpuSession } from './session';
+import { NativeSession, openSession, withSession, type SessionOptions, type WebGpuSession } from './session';
 import { loadCsvDataset } from './dataset-file';
 import { benchQgan, QGAN_TRAIN_DEFAULTS, trainQgan } from './workloads/qgan';
-import { runQaoa } from './workloads/qaoa';
-import { QNN_RUN_DEFAULTS, runQnn } from './workloads/qnn';
-import { runQsvm } from './workloads/qsvm';
-import { runScale } from './workloads/scale';
-import { runVqe } from './workloads/vqe';
+
+export type { ExperimentProgress, ProgressCallback } from '../../src-shared/workloads/runners/experiment';
 
 export class ExperimentError extends Error {
   override name = 'ExperimentError';
@@ -33,14 +27,6 @@ function sessionOptions(e: Experiment): SessionOptions {
   return { backend: 'native', isa: s.backend === 'native-scalar' ? 'scalar' : 'auto', precision: s.precision, threads: s.threads, fusion: s.fusion };
 }
 
-/** One step of a running experiment: how far along, and the newest point of its main curve. */
-export interface ExperimentProgress {
-  fraction: number;
-  message?: string;
-  point?: { series: string; x: number; y: number };
-}
-export type ProgressCallback = (p: ExperimentProgress) => void;
-
 /**
  * baseDir: where relative paths in the experiment (CSV datasets) are resolved: the project file's folder.
  * onProgress: called from the runners' own per-iteration callbacks (VQE/QAOA iterations, QNN epochs,
@@ -48,77 +34,31 @@ export type ProgressCallback = (p: ExperimentProgress) => void;
  */
 export async function runExperiment(e: Experiment, baseDir = process.cwd(), onProgress?: ProgressCallback): Promise<RunResult> {
   const o = sessionOptions(e);
-  const report = (done: number, total: number, series: string, x: number, y: number, message: string) =>
-    onProgress?.({ fraction: Math.min(1, done / total), message, point: { series, x, y } });
+  if (isSessionExperiment(e)) {
+    const loadCsv = (file: string, labelColumn: string | number | undefined) => loadCsvDataset(file, { labelColumn, baseDir });
+    return withSession(o, (session) => runExperimentOn(session, e, { loadCsv, onProgress }));
+  }
   switch (e.kind) {
-    case 'vqe': {
-      const { optimizer, iterations, learningRate, ...spec } = e.params;
-      const total = iterations ?? PARAM_DEFAULTS.vqe.iterations;
-      return await runVqe(spec, { ...o, optimizer, iterations, learningRate, onIteration: (it, energy) => report(it + 1, total, 'energy', it, energy, `iteration ${it + 1}`) });
-    }
-    case 'qaoa': {
-      const { optimizer, iterations, learningRate, shots, ...spec } = e.params;
-      const total = iterations ?? PARAM_DEFAULTS.qaoa.iterations;
-      return await runQaoa(spec, { ...o, optimizer, iterations, learningRate, shots, onIteration: (it, cut) => report(it + 1, total, 'expected_cut', it, cut, `iteration ${it + 1}`) });
-    }
-    case 'qnn': {
-      const { csv, labelColumn, ...spec } = e.params;
-      const total = spec.epochs ?? QNN_RUN_DEFAULTS.epochs;
-      const onEpoch = (epoch: number, loss: number) => report(epoch + 1, total, 'loss', epoch, loss, `epoch ${epoch + 1}/${total}`);
-      return runQnn({ ...spec, data: csv ? await loadCsvDataset(csv, { labelColumn, baseDir }) : undefined }, { ...o, onEpoch });
-    }
-    case 'qsvm': {
-      const { csv, labelColumn, ...spec } = e.params;
-      return await runQsvm({ ...spec, data: csv ? await loadCsvDataset(csv, { labelColumn, baseDir }) : undefined }, o);
-    }
     case 'qgan':
       return await benchQgan(e.params, o);
     case 'qgan-train': {
       const total = (e.params.epochs ?? QGAN_TRAIN_DEFAULTS.epochs) * (e.params.stepsPerEpoch ?? QGAN_TRAIN_DEFAULTS.stepsPerEpoch);
-      return await trainQgan(e.params, { ...o, onStep: (step, _d, gLoss) => report(step + 1, total, 'g_loss', step, gLoss, `step ${step + 1}/${total}`) });
+      const report = (step: number, gLoss: number) => onProgress?.({ fraction: Math.min(1, (step + 1) / total), message: `step ${step + 1}/${total}`, point: { series: 'g_loss', x: step, y: gLoss } });
+      return await trainQgan(e.params, { ...o, onStep: (step, _d, gLoss) => report(step, gLoss) });
     }
-    case 'scale':
-      return await runScale(e.params, o);
-    case 'circuit':
-      return runCircuit(e, o);
-  }
-}
-
-async function runCircuit(e: Extract<Experiment, { kind: 'circuit' }>, o: SessionOptions): Promise<RunResult> {
-  const { circuit } = parseQasm(e.params.qasm ?? '', `experiment '${e.id}'`);
-  const observables = (e.params.observables ?? []).map((text) => {
-    const sum = parsePauliSum(text);
-    validatePauliSum(sum, circuit.numQubits);
-    return sum;
-  });
-  const request = { circuit: lower(circuit), observables, probabilities: circuit.numQubits <= 20, shots: e.params.shots, seed: e.params.seed };
-  let r: SimulationResult, env: RunEnvironment, backendId: string, timing: string | undefined;
-  if (e.settings.backend === 'webgpu') {
-    // Dawn in this (engine) process; WGSL has no f64, so the run is f32 whatever was asked, and says so in env.
-    const session = (await openSession(o)) as WebGpuSession;
-    try {
-      const out = await session.gpu.simulate(request, session.exec);
-      r = out;
-      timing = out.timing;
-      backendId = 'webgpu';
-      env = { ...session.environment(), timing: out.timing };
-    } finally {
-      session.dispose();
+    case 'circuit': {
+      if (o.backend === 'webgpu') {
+        // Dawn in this (engine) process.
+        const session = (await openSession(o)) as WebGpuSession;
+        try {
+          return await runCircuitOn(session.gpu, session.exec, session.environment(), e);
+        } finally {
+          session.dispose();
+        }
+      }
+      const backend = pickBackend(e.settings.backend === 'reference' ? 'reference' : 'native', o.isa ?? 'auto');
+      return runCircuitOn(backend, { precision: o.precision, threads: o.threads, fusion: o.fusion }, new NativeSession(o).environment(), e);
     }
-  } else {
-    const backend = pickBackend(e.settings.backend === 'reference' ? 'reference' : 'native', o.isa ?? 'auto');
-    r = await backend.simulate(request, { precision: o.precision, threads: o.threads, fusion: o.fusion });
-    backendId = backend.id;
-    env = new NativeSession(o).environment();
   }
-  return {
-    kind: 'circuit',
-    params: { qubits: circuit.numQubits, operations: circuit.ops.length },
-    metrics: { ms_simulate: r.timings.simulate, ms_compile: r.timings.compile, ms_readout: r.timings.readout, ...(r.passes !== undefined ? { passes: r.passes } : {}) },
-    quality: Object.fromEntries(observables.map((_, i) => [`expectation_${i}`, r.expectations[i]])),
-    curves: {},
-    phases: { compile: r.timings.compile, simulate: r.timings.simulate, readout: r.timings.readout },
-    details: { observables: e.params.observables ?? [], ...(r.samples ? { counts: countsFromSamples(r.samples, circuit.numQubits) } : {}), ...(timing ? { timing } : {}) },
-    env: { ...env, backend: backendId },
-  };
+  throw new ExperimentError(`experiment '${(e as Experiment).id}': unknown kind '${(e as Experiment).kind}'`);
 }

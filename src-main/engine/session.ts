@@ -1,18 +1,21 @@
-// The engine session the workload runners use: one interface, two backends.
-// NativeSession calls the addon directly (answers at once); WebGpuSession
-// runs the same requests as WGSL kernels (answers when the GPU is done). The
-// runners are written once against WorkloadSession and await every call:
-// the native path pays a microtask per call, nothing more.
-// Programs are compiled once per lowered circuit and fusion setting.
+// Sessions in the engine process (and the CLI): the WorkloadSession the
+// runners use (src-shared/workloads/session.ts), on the native addon
+// (NativeSession: answers at once, a microtask per call is all the runners'
+// awaits cost) or on Dawn's WebGPU adapter (the shared WebGpuSession).
+// Native programs are compiled once per lowered circuit and fusion setting.
 import os from 'node:os';
 import type { Backend, ExecutionOptions } from '../../src-shared/backend/backend';
+import type { GradientValue, WorkloadSession } from '../../src-shared/workloads/session';
 import type { LoweredCircuit } from '../../src-shared/circuit/lowered';
 import type { PauliSum } from '../../src-shared/observable/pauli';
 import type { RunEnvironment } from '../../src-shared/results';
 import { DEFAULT_FUSION, NativeBackend, toNativeObservable } from '../backend/native-backend';
 import { loadAddon, type NativeAddon, type NativeExecOptions, type NativeObservable, type NativeProgram } from '../native/addon';
-import { WEBGPU_DEFAULT_FUSION, type WebGpuBackend } from '../../src-shared/webgpu/webgpu-backend';
+import { WebGpuSession, type MachineInfo } from '../../src-shared/webgpu/webgpu-session';
 import { createNodeWebGpuBackend, releaseNodeGpu } from '../backend/webgpu-node';
+
+export type { GradientValue, WorkloadSession } from '../../src-shared/workloads/session';
+export { WebGpuSession };
 
 export interface SessionOptions {
   /** Where the circuits run: the native engine (default) or WGSL kernels on the WebGPU adapter. */
@@ -23,42 +26,31 @@ export interface SessionOptions {
   fusion?: number;
 }
 
-export interface GradientValue {
-  value: number;
-  gradient: Float64Array;
-}
-
-/** What the workload runners ask of a backend. Every circuit call resolves when its results are on the host. */
-export interface WorkloadSession {
-  readonly precision: 'f32' | 'f64';
-  /** Compile ahead of the first call (native programs), so compile time is its own phase. */
-  prepare(circuit: LoweredCircuit): void;
-  /** ⟨H⟩ and its gradient (adjoint). */
-  gradient(circuit: LoweredCircuit, params: Float64Array, H: PauliSum): Promise<GradientValue>;
-  /** batch × observables expectation values. */
-  runBatch(circuit: LoweredCircuit, params: Float64Array, batch: number, obs: PauliSum[]): Promise<Float64Array>;
-  /** Per-sample values and gradients (batch × numParams) of one observable. */
-  gradientBatch(circuit: LoweredCircuit, params: Float64Array, batch: number, obs: PauliSum): Promise<{ values: Float64Array; gradients: Float64Array }>;
-  /** Seeded samples (basis-state indices) of the final state. */
-  sample(circuit: LoweredCircuit, params: Float64Array, shots: number, seed: number): Promise<Float64Array>;
-  /** K[i][j] = |⟨ψ(a_i)|ψ(b_j)⟩|² (b null: a with itself, nB = nA), row-major nA × nB. */
-  fidelityKernel(circuit: LoweredCircuit, a: Float64Array, nA: number, b: Float64Array | null, nB: number): Promise<Float64Array>;
-  /** The exact ground energy of H: a classical reference, on the CPU whatever the backend. */
-  groundEnergy(H: PauliSum, numQubits: number): number;
-  /** The public Backend with these settings (what the workbench calls; QNN latency is measured through it). */
-  publicBackend(): { backend: Backend; exec: ExecutionOptions };
-  environment(): RunEnvironment;
-  dispose(): void;
-}
-
 /** A session on the backend the options name (WebGPU: Dawn's adapter in this process). */
 export async function openSession(opts: SessionOptions = {}): Promise<WorkloadSession> {
   if (opts.backend !== 'webgpu') return new NativeSession(opts);
   if (opts.precision === 'f64') throw new RangeError('the WebGPU backend computes in f32 (WGSL has no f64): choose precision f32');
-  return new WebGpuSession(await createNodeWebGpuBackend(), opts);
+  const addon = loadAddon();
+  // Lanczos in f64 on the CPU: a reference for the GPU's answer, not part of it.
+  const native = new NativeSession({ precision: 'f64' });
+  return new WebGpuSession(await createNodeWebGpuBackend(), machine(addon), {
+    fusion: opts.fusion,
+    groundEnergy: (H, n) => native.groundEnergy(H, n),
+    onDispose: releaseNodeGpu,
+  });
 }
 
-function machine(addon: NativeAddon): Pick<RunEnvironment, 'quench' | 'cpu' | 'logicalCores' | 'node' | 'platform'> {
+/** fn on a session opened for it, disposed afterwards (the GPU device too) whatever happens. */
+export async function withSession<T>(opts: SessionOptions, fn: (s: WorkloadSession) => Promise<T>): Promise<T> {
+  const session = await openSession(opts);
+  try {
+    return await fn(session);
+  } finally {
+    session.dispose();
+  }
+}
+
+function machine(addon: NativeAddon): MachineInfo {
   const info = addon.info();
   return { quench: '0.1.0', cpu: info.cpu.model, logicalCores: info.cpu.logicalCores, node: process.versions.node, platform: `${os.platform()}-${os.arch()}` };
 }
@@ -151,64 +143,5 @@ export class NativeSession implements WorkloadSession {
 
   dispose(): void {
     /* programs and observables are freed with the session's maps */
-  }
-}
-
-/**
- * The runners' requests as WGSL kernels (src-shared/webgpu) on Dawn's
- * adapter. f32 throughout (WGSL has no f64); times the runners take around
- * these calls are host wall-clock from submit until the results are mapped
- * back, so they include the readback a user waits for (env.timing says so).
- */
-export class WebGpuSession implements WorkloadSession {
-  readonly precision = 'f32' as const;
-  readonly exec: ExecutionOptions;
-  private readonly addon = loadAddon();
-
-  constructor(readonly gpu: WebGpuBackend, opts: SessionOptions = {}) {
-    this.exec = { precision: 'f32', fusion: opts.fusion ?? WEBGPU_DEFAULT_FUSION };
-  }
-
-  prepare(): void {
-    /* pipelines compile on first use and are cached by key; fusion plans per circuit */
-  }
-
-  gradient(circuit: LoweredCircuit, params: Float64Array, H: PauliSum): Promise<GradientValue> {
-    return this.gpu.gradient(circuit, params, H, this.exec);
-  }
-
-  runBatch(circuit: LoweredCircuit, params: Float64Array, batch: number, obs: PauliSum[]): Promise<Float64Array> {
-    return this.gpu.runBatch(circuit, params, batch, obs, this.exec);
-  }
-
-  gradientBatch(circuit: LoweredCircuit, params: Float64Array, batch: number, obs: PauliSum) {
-    return this.gpu.gradientBatch(circuit, params, batch, obs, this.exec);
-  }
-
-  async sample(circuit: LoweredCircuit, params: Float64Array, shots: number, seed: number): Promise<Float64Array> {
-    const r = await this.gpu.simulate({ circuit, params, shots, seed }, this.exec);
-    return r.samples ?? new Float64Array(0);
-  }
-
-  fidelityKernel(circuit: LoweredCircuit, a: Float64Array, nA: number, b: Float64Array | null, nB: number): Promise<Float64Array> {
-    return this.gpu.fidelityKernel(circuit, a, nA, b, nB, this.exec);
-  }
-
-  groundEnergy(H: PauliSum, numQubits: number): number {
-    // Lanczos in f64 on the CPU: a reference for the GPU's answer, not part of it.
-    return new NativeSession({ precision: 'f64' }).groundEnergy(H, numQubits);
-  }
-
-  publicBackend() {
-    return { backend: this.gpu as Backend, exec: this.exec };
-  }
-
-  environment(): RunEnvironment {
-    return { ...machine(this.addon), isa: 'webgpu', precision: 'f32', threads: 0, backend: 'webgpu', adapter: this.gpu.adapter, timing: 'wall-clock' };
-  }
-
-  dispose(): void {
-    this.gpu.dispose();
-    releaseNodeGpu();
   }
 }

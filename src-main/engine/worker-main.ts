@@ -1,10 +1,12 @@
 // Entry of the engine worker process (out/main/engine-worker.js), started by
 // the workbench for each job so that a crash, an out-of-memory kill or a
 // cancel (we simply kill this process) never takes the app down. It gets one
-// job message (a run or a gates benchmark), streams progress, sends the result
-// or the error, and exits. Two transports, same messages: process.send under
+// job message (a run or a gates benchmark, native or WebGPU), streams progress,
+// sends the result or the error (WebGPU without an adapter: the one line the CLI
+// prints), and exits. Two transports, same messages: process.send under
 // child_process.fork (headless), process.parentPort under Electron's utilityProcess.
-import { benchGates } from '../bench/gates';
+import { benchGates, benchGatesSteps, benchGatesWebGpu } from '../bench/gates';
+import { loadAddon } from '../native/addon';
 import { runExperiment, type ExperimentProgress } from './run-experiment';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
@@ -37,9 +39,12 @@ async function handle(msg: ToWorker): Promise<void> {
   try {
     if (msg.job === 'benchmark') {
       const o = msg.options;
-      const steps = o.precision.length * o.qubits.length * o.threads.length * 5 + 5;
+      const webgpu = o.backend === 'webgpu';
+      const opts = { ...o, json: true };
+      const steps = benchGatesSteps(opts, webgpu ? 1 : loadAddon().info().cpu.logicalCores);
       let done = 0;
-      const report = await benchGates({ ...o, json: true }, (label) => onProgress({ fraction: Math.min(1, ++done / steps), message: label }));
+      const onStep = (label: string) => onProgress({ fraction: Math.min(1, ++done / steps), message: label });
+      const report = webgpu ? await benchGatesWebGpu(opts, onStep) : await benchGates(opts, onStep);
       await send({ type: 'result', result: report });
     } else {
       await send({ type: 'result', result: await runExperiment(msg.experiment, msg.baseDir, onProgress) });

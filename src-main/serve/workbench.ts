@@ -14,10 +14,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  ApiError, type ApiEvent, type FileDialogKind, type ImportSummary, type QuenchApi, type RunOptions, type ServerInfo, type SweepRequest,
+  ApiError, type ApiEvent, type FileDialogKind, type ImportSummary, type QuenchApi, type RecordedRun, type RunOptions, type ServerInfo, type SweepRequest,
 } from '../../src-shared/api/contract';
 import {
-  Benchmark as BenchmarkSchema, BenchmarkOptions, parseProject, PROJECT_FORMAT, PROJECT_VERSION, ProjectError,
+  Benchmark as BenchmarkSchema, BenchmarkRequest, Run as RunSchema, parseProject, PROJECT_FORMAT, PROJECT_VERSION, ProjectError,
   type Benchmark, type Experiment, type GatesReport, type ParamValue, type Project, type Run, type Sweep,
 } from '../../src-shared/project/schema';
 import { gridPoints, gridSize, MAX_SWEEP_POINTS, OverrideError, withOverrides } from '../../src-shared/project/sweep';
@@ -233,6 +233,31 @@ export class Workbench implements QuenchApi {
     return { runIds };
   }
 
+  async recordRun(r: RecordedRun): Promise<{ runId: string }> {
+    const e = this.experiment(r.experimentId, 'recordRun');
+    const where = `recordRun: argument 'run'`;
+    if (e.settings.backend !== 'webgpu') throw new ApiError(`${where}: experiment '${e.id}' runs on ${e.settings.backend}; only WebGPU runs are made in the window`, 'bad-argument');
+    if (r.status === 'completed' && !r.result) throw new ApiError(`${where}: result: a completed run needs its result`, 'bad-argument');
+    const env = (r.result?.env ?? {}) as Record<string, unknown>;
+    if (r.result && (env.backend !== 'webgpu' || env.runIn !== 'window'))
+      throw new ApiError(`${where}: result.env: a window run says backend 'webgpu' and runIn 'window' (got ${JSON.stringify(env.backend)}, ${JSON.stringify(env.runIn)})`, 'bad-argument');
+    const candidate = {
+      id: newId(e.id), experimentId: e.id, startedAt: r.startedAt, durationMs: r.durationMs, status: r.status, settings: e.settings,
+      ...(r.overrides && Object.keys(r.overrides).length ? { overrides: r.overrides } : {}),
+      ...(r.status === 'completed' ? { result: r.result } : {}),
+      ...(r.error ? { error: r.error } : {}),
+    };
+    const checked = RunSchema.safeParse(candidate);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      throw new ApiError(`${where}: ${issue.path.join('.')}: ${issue.message}`, 'bad-argument');
+    }
+    const run = checked.data as Run;
+    this.addResult((proj) => proj.runs.push(structuredClone(run)), e.id);
+    this.opts.emit({ event: 'run-finished', payload: { runId: run.id, run } });
+    return { runId: run.id };
+  }
+
   async runSweep(req: SweepRequest): Promise<{ sweepId: string; runIds: string[] }> {
     const experiment = this.experiment(req.experimentId, 'runSweep');
     const n = gridSize(req.grid);
@@ -288,8 +313,9 @@ export class Workbench implements QuenchApi {
     return { deleted: before - this.project.runs.length };
   }
 
-  async runBenchmark(options: Partial<BenchmarkOptions> = {}): Promise<{ benchmarkId: string }> {
-    const parsed = BenchmarkOptions.safeParse(options);
+  async runBenchmark(options: BenchmarkRequest = {}): Promise<{ benchmarkId: string }> {
+    // Checked here too (not only by the transport's parseArgs): defaults per backend, WebGPU's limits named.
+    const parsed = BenchmarkRequest.safeParse(options);
     if (!parsed.success) throw new ApiError(`runBenchmark: argument 'options': ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`, 'bad-argument');
     const benchmarkId = newId('gates');
     this.enqueue({ runId: benchmarkId, job: { job: 'benchmark', options: parsed.data } });

@@ -1,11 +1,26 @@
 // Jobs in flight: runs (and gates benchmarks) queued or running, their
 // progress and the live points of their main curve, and cancel. Finished runs
-// go to the project store.
+// go to the project store. WebGPU experiments run where the user chose: in
+// the engine process (Dawn), or in this window on its own navigator.gpu (a
+// worker here; the finished run is handed to the back end with recordRun).
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { ApiEvent, RunOptions, SweepRequest } from '../../src-shared/api/contract';
+import type { ApiEvent, RunOptions, RunProgressEvent, SweepRequest } from '../../src-shared/api/contract';
+import type { Experiment, ParamValue } from '../../src-shared/project/schema';
+import { withOverrides } from '../../src-shared/project/sweep';
 import { useApi } from '../api/current';
+import { startWindowRun, windowProblem, type WindowRun } from '../webgpu/window-run';
 import { useProjectStore } from './project';
+
+export type WebGpuWhere = 'engine' | 'window';
+const WHERE_KEY = 'quench.webgpuWhere';
+const storedWhere = (): WebGpuWhere => {
+  try {
+    return globalThis.localStorage?.getItem(WHERE_KEY) === 'window' ? 'window' : 'engine';
+  } catch {
+    return 'engine';
+  }
+};
 
 export interface LiveRun {
   runId: string;
@@ -24,6 +39,20 @@ export const useRunsStore = defineStore('runs', () => {
   const error = ref<string | null>(null);
   /** Ids that finished before the reply that queued them arrived (fast runs). */
   const finished = new Set<string>();
+  /** Where experiments on WebGPU run (a preference of this window, not of the experiment). */
+  const webgpuWhere = ref<WebGpuWhere>(storedWhere());
+  function setWebgpuWhere(w: WebGpuWhere): void {
+    webgpuWhere.value = w;
+    try {
+      globalThis.localStorage?.setItem(WHERE_KEY, w);
+    } catch {
+      /* private mode: the choice lasts for this window only */
+    }
+  }
+  /** Window runs in flight (local ids 'window-N') and those queued behind them that were cancelled. */
+  const windowRuns = new Map<string, WindowRun>();
+  const cancelledWindowRuns = new Set<string>();
+  let windowSeq = 0;
 
   /** The newest live run of each experiment that has one (queued or running). */
   const liveByExperiment = computed(() => {
@@ -52,6 +81,8 @@ export const useRunsStore = defineStore('runs', () => {
   /** Queue runs of an experiment; selects the first. */
   const run = (experimentId: string, options?: RunOptions) =>
     guarded(async () => {
+      const e = useProjectStore().experimentById.get(experimentId);
+      if (e?.settings.backend === 'webgpu' && webgpuWhere.value === 'window') return runInWindow(e, options);
       const { runIds } = await useApi().runExperiment(experimentId, options);
       for (const id of runIds) track(id, experimentId, 'run');
       selectedRunId.value = runIds[0] ?? null;
@@ -72,7 +103,65 @@ export const useRunsStore = defineStore('runs', () => {
       return benchmarkId;
     });
 
-  const cancel = async (runId: string) => (await guarded(async () => (await useApi().cancelRun(runId)).cancelled)) ?? false;
+  /** Runs of a WebGPU experiment in this window, one after another; returns their local ids. */
+  function runInWindow(e: Experiment, options?: RunOptions): string[] {
+    const problem = windowProblem(e);
+    if (problem) throw new Error(problem);
+    const effective = withOverrides(e, options?.overrides, `experiment '${e.id}'`);
+    const ids = Array.from({ length: options?.repeats ?? 1 }, () => `window-${++windowSeq}`);
+    for (const id of ids) track(id, e.id, 'run');
+    selectedRunId.value = ids[0] ?? null;
+    void (async () => {
+      for (const id of ids) await oneWindowRun(id, effective, options?.overrides);
+    })();
+    return ids;
+  }
+
+  async function oneWindowRun(localId: string, e: Experiment, overrides: Record<string, ParamValue> | undefined): Promise<void> {
+    const project = useProjectStore();
+    const info = project.info;
+    const startedAt = new Date().toISOString();
+    const t0 = performance.now();
+    let outcome: Awaited<WindowRun['outcome']> = { status: 'cancelled' };
+    if (!cancelledWindowRuns.delete(localId)) {
+      const machine = { quench: info?.quench ?? '0.1.0', cpu: info?.cpu ?? 'unknown', logicalCores: info?.logicalCores ?? navigator.hardwareConcurrency ?? 0, node: 'none (window)', platform: info?.platform ?? navigator.platform };
+      const handle = startWindowRun(e, machine, (p) => progress({ runId: localId, ...p }));
+      windowRuns.set(localId, handle);
+      outcome = await handle.outcome;
+      windowRuns.delete(localId);
+    }
+    try {
+      const { runId } = await useApi().recordRun({
+        experimentId: e.id, startedAt, durationMs: performance.now() - t0, status: outcome.status,
+        ...(overrides && Object.keys(overrides).length ? { overrides } : {}),
+        ...(outcome.status === 'completed' ? { result: outcome.result as unknown as Record<string, unknown> } : {}),
+        ...(outcome.status === 'failed' ? { error: outcome.error } : {}),
+      });
+      if (selectedRunId.value === localId) selectedRunId.value = runId;
+    } catch (err) {
+      error.value = `the window's run of '${e.name}' could not be stored: ${(err as Error).message}`;
+    } finally {
+      delete live.value[localId];
+    }
+  }
+
+  const cancel = async (runId: string) => {
+    if (live.value[runId] && runId.startsWith('window-')) {
+      const handle = windowRuns.get(runId);
+      if (handle) handle.cancel();
+      else cancelledWindowRuns.add(runId);
+      return true;
+    }
+    return (await guarded(async () => (await useApi().cancelRun(runId)).cancelled)) ?? false;
+  };
+
+  function progress(p: RunProgressEvent): void {
+    const r = live.value[p.runId];
+    if (!r) return;
+    r.fraction = p.fraction;
+    r.message = p.message;
+    if (p.point) (r.points[p.point.series] ??= []).push([p.point.x, p.point.y]);
+  }
 
   function applyEvent(e: ApiEvent): void {
     const project = useProjectStore();
@@ -81,15 +170,9 @@ export const useRunsStore = defineStore('runs', () => {
         // runs queued by another window or tab show up live here too
         track(e.payload.runId, e.payload.experimentId, e.payload.job);
         break;
-      case 'run-progress': {
-        const p = e.payload;
-        const r = live.value[p.runId];
-        if (!r) return;
-        r.fraction = p.fraction;
-        r.message = p.message;
-        if (p.point) (r.points[p.point.series] ??= []).push([p.point.x, p.point.y]);
+      case 'run-progress':
+        progress(e.payload);
         break;
-      }
       case 'run-finished':
         finished.add(e.payload.runId);
         delete live.value[e.payload.runId];
@@ -109,5 +192,5 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  return { live, liveByExperiment, liveBenchmark, activeRun, selectedRunId, error, run, runSweep, runBenchmark, cancel, applyEvent };
+  return { live, liveByExperiment, liveBenchmark, activeRun, selectedRunId, error, webgpuWhere, setWebgpuWhere, run, runSweep, runBenchmark, cancel, applyEvent };
 });

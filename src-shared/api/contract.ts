@@ -7,7 +7,7 @@
 //   response  {id, result} | {id, error: {message, code?}}
 //   event     {event, payload}
 import { z } from 'zod';
-import { BenchmarkOptions, ParamValue, type Benchmark, type Project, type Run, type Sweep } from '../project/schema';
+import { BenchmarkRequest, ParamValue, type Benchmark, type Project, type Run, type Sweep } from '../project/schema';
 
 export interface ServerInfo {
   quench: string;
@@ -42,6 +42,22 @@ export const RunOptions = z.strictObject({
   overrides: z.record(z.string().min(1).max(64), ParamValue).optional(),
 });
 export type RunOptions = z.infer<typeof RunOptions>;
+
+/**
+ * A run made in the window (WebGPU on the window's navigator.gpu), handed to
+ * the server to be stored like the engine's runs. `result` is checked with
+ * the project's run schema on the server, so errors name the bad field.
+ */
+export const RecordedRun = z.strictObject({
+  experimentId: z.string().min(1).max(64),
+  startedAt: z.iso.datetime(),
+  durationMs: z.number().nonnegative(),
+  status: z.enum(['completed', 'failed', 'cancelled']),
+  overrides: z.record(z.string().min(1).max(64), ParamValue).optional(),
+  result: z.record(z.string(), z.unknown()).optional(),
+  error: z.string().max(100_000).optional(),
+});
+export type RecordedRun = z.infer<typeof RecordedRun>;
 
 export const SweepRequest = z.strictObject({
   experimentId: z.string().min(1).max(64),
@@ -90,14 +106,23 @@ export interface QuenchApi {
   discardRecovery(): Promise<{ discarded: boolean }>;
   /** Queue runs of the experiment (repeats, parameter overrides); progress and results arrive as events. */
   runExperiment(experimentId: string, options?: RunOptions): Promise<{ runIds: string[] }>;
+  /**
+   * Store a run the window made itself (an experiment on WebGPU run on the window's own
+   * navigator.gpu): validated like the engine's runs, appended to the project and
+   * announced with run-finished. The experiment's backend must be webgpu.
+   */
+  recordRun(run: RecordedRun): Promise<{ runId: string }>;
   /** Queue one run per point of a parameter grid, recorded as a Sweep in the project. */
   runSweep(request: SweepRequest): Promise<{ sweepId: string; runIds: string[] }>;
   /** Cancel a queued or running run or benchmark; it is stored with status 'cancelled'. false if it had already finished. */
   cancelRun(runId: string): Promise<{ cancelled: boolean }>;
   /** Remove finished runs from the project (and from the sweeps that list them). */
   deleteRuns(runIds: string[]): Promise<{ deleted: number }>;
-  /** Queue the gates benchmark (bandwidth and kernel throughput of this machine); stored in the project's history. */
-  runBenchmark(options?: Partial<BenchmarkOptions>): Promise<{ benchmarkId: string }>;
+  /**
+   * Queue the gates benchmark (kernel throughput against this machine's bandwidth) on the native
+   * kernels or on WebGPU (Dawn in the engine process, f32); stored in the project's history.
+   */
+  runBenchmark(options?: BenchmarkRequest): Promise<{ benchmarkId: string }>;
   /** Merge the runs and benchmarks of another project file (e.g. measured on another machine) into this one. */
   importResults(path: string): Promise<ImportSummary>;
   importResultsText(text: string, name: string): Promise<ImportSummary>;
@@ -182,10 +207,11 @@ export const ARG_SCHEMAS: { [M in ApiMethod]: ReadonlyArray<readonly [name: stri
   restoreRecovery: [],
   discardRecovery: [],
   runExperiment: [['experimentId', z.string().min(1).max(64)], ['options', RunOptions, true]],
+  recordRun: [['run', RecordedRun]],
   runSweep: [['request', SweepRequest]],
   cancelRun: [['runId', z.string().min(1).max(100)]],
   deleteRuns: [['runIds', z.array(z.string().min(1).max(100)).min(1).max(100_000)]],
-  runBenchmark: [['options', BenchmarkOptions.partial(), true]],
+  runBenchmark: [['options', BenchmarkRequest, true]],
   importResults: [['path', pathArg('project file')]],
   importResultsText: [textArg, nameArg],
   chooseFile: [['kind', z.enum(['open', 'save', 'import'])]],

@@ -22,6 +22,7 @@ export const BRIDGE_METHODS = [
   'restoreRecovery',
   'discardRecovery',
   'runExperiment',
+  'recordRun',
   'runSweep',
   'cancelRun',
   'deleteRuns',

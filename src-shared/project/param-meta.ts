@@ -251,7 +251,7 @@ export type BackendId = RunSettings['backend'];
 export const BACKENDS: { id: BackendId; label: string; help: string }[] = [
   { id: 'native-avx2', label: 'Native AVX2', help: 'The C++ simulator with AVX2+FMA kernels (portable kernels where the CPU lacks AVX2).' },
   { id: 'native-scalar', label: 'Native scalar', help: 'The C++ simulator with its portable kernels: the baseline for AVX2 speed-ups.' },
-  { id: 'webgpu', label: 'WebGPU', help: 'State vectors on the GPU through WebGPU (Dawn in the engine process), complex64 only: WGSL has no f64. Raw circuits for now.' },
+  { id: 'webgpu', label: 'WebGPU', help: 'State vectors on the GPU in WGSL kernels (Dawn in the engine process), complex64 only: WGSL has no f64. Every kind: qubit circuits and the CV GAN\'s Fock-space circuits.' },
   { id: 'reference', label: 'Reference (TypeScript)', help: 'The small, obviously-correct simulator every backend is checked against; raw circuits up to 24 qubits.' },
 ];
 
@@ -260,8 +260,6 @@ export const BACKENDS: { id: BackendId; label: string; help: string }[] = [
  * the same rules as the engine's (src-main/engine/run-experiment.ts, sessionOptions).
  */
 export function backendProblem(kind: ExperimentKind, backend: BackendId): string | null {
-  if (backend === 'webgpu' && (kind === 'qgan' || kind === 'qgan-train'))
-    return 'the WebGPU backend has no Fock-space (CV) kernels yet; the CV GAN runs on native-avx2 or native-scalar';
   if (backend === 'reference' && kind !== 'circuit') return 'the reference backend only runs raw circuits (kind circuit)';
   return null;
 }

@@ -77,7 +77,7 @@ export const StoredResult = z.object({
   curves: z.record(z.string(), z.array(z.number())),
   phases: z.record(z.string(), z.number().optional()),
   details: z.record(z.string(), z.unknown()),
-  env: z.object({ quench: z.string(), cpu: z.string(), logicalCores: z.number(), isa: z.string(), precision: z.string(), threads: z.number(), backend: z.string(), node: z.string(), platform: z.string(), adapter: z.string().optional() }),
+  env: z.object({ quench: z.string(), cpu: z.string(), logicalCores: z.number(), isa: z.string(), precision: z.string(), threads: z.number(), backend: z.string(), node: z.string(), platform: z.string(), adapter: z.string().optional(), timing: z.string().optional(), runIn: z.enum(['engine', 'window']).optional() }),
 });
 
 const runId = z.string().min(1).max(100);
@@ -119,8 +119,14 @@ export const Sweep = z.strictObject({
 const kernelResult = z.object({
   kind: z.string(), qubits: z.number(), precision: z.string(), threads: z.number(), targets: z.array(z.array(z.number())),
   msPerGate: z.object({ median: z.number(), min: z.number(), max: z.number() }), gbPerS: z.number(), inplaceGbPerS: z.number(), fractionOfInplace: z.number(),
+  /** WebGPU only: how the kernels and the copy were timed. */
+  timing: z.enum(['gpu-timestamps', 'wall-clock']).optional(),
 });
-/** What `quench bench gates` measures (src-main/bench/gates.ts), as stored. */
+/**
+ * What `quench bench gates` measures (src-main/bench/gates.ts), as stored. Native:
+ * inplaceGbPerS is the CPU's in-place read+write bandwidth; WebGPU (env.backend
+ * 'webgpu', with env.adapter and env.timing): the device's copy bandwidth.
+ */
 export const GatesReport = z.object({
   env: z.record(z.string(), z.unknown()),
   results: z.array(kernelResult),
@@ -129,14 +135,56 @@ export const GatesReport = z.object({
 });
 export type GatesReport = z.infer<typeof GatesReport>;
 
+export const GATES_BACKENDS = ['native', 'webgpu'] as const;
+export type GatesBackend = (typeof GATES_BACKENDS)[number];
+
+const benchmarkFields = {
+  /** native: the addon's kernels vs the CPU's in-place bandwidth; webgpu: the WGSL kernels (Dawn in the engine process) vs the device's copy bandwidth. */
+  backend: z.enum(GATES_BACKENDS),
+  qubits: z.array(int(4, 30)).min(1).max(8),
+  precision: z.array(z.enum(['f32', 'f64'])).min(1).max(2),
+  threads: z.array(int(0, 1024)).min(1).max(4),
+  repeats: int(1, 100),
+  isa: z.enum(['auto', 'avx2', 'scalar']),
+};
+
+/**
+ * A gates benchmark's options as stored. `backend` is new in version 2 files
+ * and defaults to native, so files without it read as they always did. A WebGPU
+ * benchmark is stored with precision ['f32'], threads [0] (not applicable: the
+ * device runs the kernels, as in its report) and isa 'auto'.
+ */
 export const BenchmarkOptions = z.strictObject({
-  qubits: z.array(int(4, 30)).min(1).max(8).default([16, 20, 22]),
-  precision: z.array(z.enum(['f32', 'f64'])).min(1).max(2).default(['f32', 'f64']),
-  threads: z.array(int(0, 1024)).min(1).max(4).default([1, 0]),
-  repeats: int(1, 100).default(5),
-  isa: z.enum(['auto', 'avx2', 'scalar']).default('auto'),
+  backend: benchmarkFields.backend.default('native'),
+  qubits: benchmarkFields.qubits.default([16, 20, 22]),
+  precision: benchmarkFields.precision.default(['f32', 'f64']),
+  threads: benchmarkFields.threads.default([1, 0]),
+  repeats: benchmarkFields.repeats.default(5),
+  isa: benchmarkFields.isa.default('auto'),
 });
 export type BenchmarkOptions = z.infer<typeof BenchmarkOptions>;
+
+const WEBGPU_ONLY_F32 = 'the WebGPU backend computes in f32 only (WGSL has no f64); leave precision out or pass ["f32"]';
+/**
+ * What runBenchmark takes: any of the options, defaults filled per backend
+ * (native: f32 and f64, 1 thread and all cores; webgpu: f32), and the options
+ * that mean nothing on WebGPU refused by name. Parses to BenchmarkOptions.
+ */
+export const BenchmarkRequest = z
+  .strictObject(benchmarkFields)
+  .partial()
+  .superRefine((o, ctx) => {
+    if (o.backend !== 'webgpu') return;
+    if (o.precision?.includes('f64')) ctx.addIssue({ code: 'custom', path: ['precision'], message: WEBGPU_ONLY_F32 });
+    if (o.threads && o.threads.some((t) => t !== 0)) ctx.addIssue({ code: 'custom', path: ['threads'], message: 'the WebGPU backend has no thread count (the device runs the kernels); leave threads out' });
+    if (o.isa && o.isa !== 'auto') ctx.addIssue({ code: 'custom', path: ['isa'], message: `the WebGPU backend runs WGSL, not the CPU's ${o.isa} kernels; leave isa out` });
+  })
+  .transform((o): BenchmarkOptions =>
+    o.backend === 'webgpu'
+      ? { backend: 'webgpu', qubits: o.qubits ?? [16, 20, 22], precision: ['f32'], threads: [0], repeats: o.repeats ?? 5, isa: 'auto' }
+      : BenchmarkOptions.parse(o),
+  );
+export type BenchmarkRequest = z.input<typeof BenchmarkRequest>;
 
 /** One run of the gates benchmark on some machine (this one, or imported with another machine's project). */
 export const Benchmark = z.strictObject({

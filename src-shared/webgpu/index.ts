@@ -7,3 +7,4 @@ export { fuseGates, blockMatrix, type FusedBlock } from './fusion';
 export { planState, type StatePlan } from './state';
 export { timeCopy, timeGate, stateBytes, type KernelSample } from './bench-kernels';
 export { webGpuSelfCheck, SELF_CHECK_TOLERANCE, type SelfCheckReport } from './self-check';
+export { GpuCvSimulator, cvGateMatrix, type CvTimings, type CvVjpOutputs } from './cv';

@@ -9,11 +9,11 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { parseProject, type Run } from '../../src-shared/project/schema';
-import { E2E, canvasHasInk, haveChromium, shot, waitForInk, type Tab } from './harness';
+import { E2E, SCREENSHOTS, canvasHasInk, haveChromium, shot, waitForInk, type Tab } from './harness';
 
 const VIEWS = ['experiments', 'runs', 'scaling', 'sweeps', 'compare', 'hardware'] as const;
 type View = (typeof VIEWS)[number];
-const FIXTURE_EXPERIMENTS = ['vqe-fast', 'vqe-slow', 'qgan', 'bell'];
+const FIXTURE_EXPERIMENTS = ['vqe-fast', 'vqe-slow', 'qgan', 'bell', 'gpu-vqe', 'gpu-qsvm'];
 
 /**
  * Show a view: through its navigation button where the UI has one; the first cut
@@ -253,4 +253,83 @@ describe.skipIf(!haveChromium).sequential(`the workbench in Chromium (quench ser
     expect(await panel.locator('[data-webgpu-check] tbody tr').count()).toBe(4);
     await shot(page, 'hardware-webgpu');
   }, 90_000);
+
+  it('(h) the gates benchmark on both backends from the form, native and WebGPU side by side', async () => {
+    await showView(page, 'hardware');
+    const form = page.locator('.bench-form');
+    const finished = async (since: number) => {
+      await expect.poll(() => tab.events.slice(since).some((e) => e.event === 'benchmark-finished'), { timeout: 60_000 }).toBe(true);
+      const e = tab.events.slice(since).find((x) => x.event === 'benchmark-finished')!;
+      return (e.payload as { benchmark: { status: string; error?: string } }).benchmark;
+    };
+    // tiny sizes: 10 qubits, 1 repeat (a 1-qubit gate at 10 qubits is well under a millisecond on SwiftShader)
+    await form.locator('input[name="bench-qubits"]').fill('10');
+    await form.locator('input[name="bench-repeats"]').fill('1');
+    await form.locator('input[name="bench-f64"]').uncheck();
+    await form.locator('input[name="bench-threads"]').fill('1');
+    let since = tab.events.length;
+    await form.locator('[data-action="run-benchmark"]').click();
+    const native = await finished(since);
+    expect(native.status, native.error).toBe('completed');
+
+    await form.locator('select[name="bench-backend"]').selectOption('webgpu');
+    expect(await form.locator('[data-precision-fixed]').textContent()).toBe('f32');
+    expect(await form.textContent()).toContain('WGSL has no f64');
+    since = tab.events.length;
+    await form.locator('[data-action="run-benchmark"]').click();
+    const gpu = await finished(since);
+    expect(gpu.status, gpu.error).toBe('completed');
+    // once it has run, the form names the engine's adapter
+    expect(await form.locator('select[name="bench-backend"] option[value="webgpu"]').textContent()).toMatch(/^WebGPU — \S/);
+
+    const panel = page.locator('[data-backend-comparison]');
+    const row = panel.locator('[data-row="1q@10"]');
+    await row.waitFor();
+    for (const c of ['native-ms', 'native-fraction', 'webgpu-ms', 'webgpu-fraction']) expect(await row.locator(`[data-cell="${c}"]`).textContent(), c).toMatch(/\d/);
+    expect(await panel.locator('[data-reference="native"]').textContent()).toContain('in-place read+write bandwidth');
+    expect(await panel.locator('[data-reference="webgpu"]').textContent()).toContain("device's copy bandwidth");
+    expect(await panel.locator('[data-timing]').textContent()).toMatch(/GPU timestamp queries|wall clock/);
+    const charts = panel.locator('.chart-canvas');
+    expect(await charts.count()).toBe(2);
+    for (let i = 0; i < 2; i++) await waitForInk(charts.nth(i).locator('canvas').first());
+    await panel.scrollIntoViewIfNeeded();
+    await panel.screenshot({ path: path.join(SCREENSHOTS, 'hardware-native-vs-webgpu.png'), animations: 'disabled' });
+    await shot(page, 'hardware-benchmarks');
+  }, 120_000);
+  it("(i) WebGPU in the window: a VQE and a QSVM on the window's own adapter (a worker), stored like the engine's runs", async () => {
+    await showView(page, 'experiments');
+    await experiment(page, 'gpu-vqe').locator('button.name').click();
+    const where = page.locator('#setting-where');
+    await where.waitFor();
+    await where.selectOption('window');
+    let since = tab.events.length;
+    await experiment(page, 'gpu-vqe').locator('button.run').click();
+    const vqe = await tab.runFinished('gpu-vqe', since, 120_000);
+    expect(vqe.status, vqe.error).toBe('completed');
+    expect(vqe.result!.env).toMatchObject({ backend: 'webgpu', precision: 'f32', runIn: 'window', timing: 'wall-clock' });
+    expect(vqe.result!.env.adapter).toMatch(/\S/);
+    // the exact reference comes from the TypeScript Lanczos in the worker
+    expect(Math.abs(vqe.result!.quality.energy_error)).toBeLessThan(0.5);
+    expect(vqe.result!.curves.energy!.length).toBeGreaterThan(3);
+
+    // the choice is this window's preference: the QSVM (GPU kernel + LIBSVM in the worker) goes there too
+    since = tab.events.length;
+    await experiment(page, 'gpu-qsvm').locator('button.run').click();
+    const qsvm = await tab.runFinished('gpu-qsvm', since, 120_000);
+    expect(qsvm.status, qsvm.error).toBe('completed');
+    expect(qsvm.result!.env.runIn).toBe('window');
+    expect(qsvm.result!.quality.test_accuracy).toBeGreaterThanOrEqual(0.5);
+    expect(qsvm.result!.quality.rbf_svm_accuracy).toBeGreaterThanOrEqual(0.5);
+
+    await showView(page, 'runs');
+    const row = runRow(page, vqe.id);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('completed');
+    await row.click();
+    await expect.poll(() => page.locator('main').textContent(), { timeout: 10_000 }).toMatch(/runIn\s*window/);
+    await shot(page, 'runs-webgpu-window');
+    await showView(page, 'experiments');
+    await experiment(page, 'gpu-vqe').locator('button.name').click();
+    await page.locator('#setting-where').selectOption('engine'); // leave the preference as it was
+  }, 300_000);
 });

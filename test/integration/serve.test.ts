@@ -8,10 +8,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { ApiEvent, RunFinishedEvent } from '../../src-shared/api/contract';
+import type { ApiEvent, BenchmarkFinishedEvent, RunFinishedEvent } from '../../src-shared/api/contract';
 import type { Project, Run } from '../../src-shared/project/schema';
 import { loadProject } from '../../src-main/project/store';
 import { startServer, type RunningServer } from '../../src-main/serve/server';
+import { createNodeWebGpuBackend, releaseNodeGpu } from '../../src-main/backend/webgpu-node';
+
+// The WebGPU benchmark job needs an adapter (SwiftShader where no GPU exists): skipped, and said so, without one.
+let noAdapter: string | null = null;
+try {
+  (await createNodeWebGpuBackend()).dispose();
+} catch (e) {
+  noAdapter = (e as Error).message;
+  console.warn(`serve: the WebGPU benchmark job test is skipped: ${noAdapter}`);
+} finally {
+  releaseNodeGpu();
+}
 
 const root = path.resolve(__dirname, '../..');
 let dir: string, home: string, file: string, server: RunningServer, client: Client;
@@ -262,6 +274,28 @@ describe('the working copy, results and project files', () => {
     expect((await client.call('runExperiment', 'bell', { repeats: 0 })).error?.message).toMatch(/argument 'options': repeats/);
   });
 
+  it('stores a run the window made on its own GPU (recordRun), checked like the engine\'s', async () => {
+    const project: Project = (await client.call('getProject')).result;
+    const gpuBell = { ...project.experiments.find((e) => e.id === 'bell')!, id: 'gpu-bell', name: 'Bell in the window', settings: { backend: 'webgpu', precision: 'f32', threads: 0 } };
+    expect((await client.call('updateProject', { ...project, experiments: [...project.experiments, gpuBell] })).error).toBeUndefined();
+    const env = { quench: '0.1.0', cpu: 'x', logicalCores: 2, isa: 'webgpu', precision: 'f32', threads: 0, backend: 'webgpu', node: 'none (window)', platform: 'linux', adapter: 'test adapter', timing: 'wall-clock', runIn: 'window' };
+    const result = { kind: 'circuit', params: { qubits: 2 }, metrics: { ms_simulate: 1.5 }, quality: { expectation_0: 1 }, curves: {}, phases: { simulate: 1.5 }, details: {}, env };
+    const base = { experimentId: 'gpu-bell', startedAt: new Date().toISOString(), durationMs: 12, status: 'completed', result };
+    const { runId } = (await client.call('recordRun', base)).result;
+    const done = await client.finished(runId);
+    expect(done.run).toMatchObject({ id: runId, experimentId: 'gpu-bell', status: 'completed', settings: { backend: 'webgpu' }, result: { env: { runIn: 'window', adapter: 'test adapter' } } });
+    expect(((await client.call('getProject')).result as Project).runs.find((r) => r.id === runId)?.result?.env.runIn).toBe('window');
+    const cancelled = (await client.call('recordRun', { ...base, status: 'cancelled', result: undefined })).result;
+    expect((await client.finished(cancelled.runId)).run.status).toBe('cancelled');
+    const err = async (args: unknown) => (await client.call('recordRun', args)).error?.message;
+    expect(await err({ ...base, experimentId: 'bell' })).toMatch(/experiment 'bell' runs on native-avx2; only WebGPU runs are made in the window/);
+    expect(await err({ ...base, result: undefined })).toMatch(/result: a completed run needs its result/);
+    expect(await err({ ...base, result: { ...result, env: { ...env, runIn: undefined } } })).toMatch(/result\.env: a window run says backend 'webgpu' and runIn 'window'/);
+    expect(await err({ ...base, result: { ...result, metrics: { ms_simulate: 'fast' } } })).toMatch(/recordRun: argument 'run': result\.metrics\.ms_simulate/);
+    expect(await err({ ...base, durationMs: -1 })).toMatch(/argument 'run'.*durationMs/);
+    expect(await err({ ...base, experimentId: 'nope' })).toMatch(/no experiment 'nope'/);
+  });
+
   it('runs a sweep: one run per grid point, recorded in the project', async () => {
     const bad = await client.call('runSweep', { experimentId: 'qgan', grid: { cutoff: [3, 'x'] } });
     expect(bad.error?.message).toMatch(/grid point \{"cutoff":"x"\}: params\.cutoff/);
@@ -293,8 +327,68 @@ describe('the working copy, results and project files', () => {
     const kinds = done.benchmark.result.results.map((r: { kind: string }) => r.kind);
     expect(kinds).toEqual(expect.arrayContaining(['1q', '2q', 'diagonal']));
     expect(done.benchmark.result.results[0].inplaceGbPerS).toBeGreaterThan(0);
+    expect(done.benchmark.options.backend).toBe('native');
+    // progress counted right (1 in-place reference + 4 kinds + 5 brickwork settings): it ends at 100%
+    const last = client.events.filter((e) => e.event === 'run-progress' && e.payload.runId === result.benchmarkId).at(-1);
+    expect(last?.payload).toMatchObject({ fraction: 1, message: 'brickwork fusion 5' });
     expect(loadProject(file).benchmarks.map((b) => b.id)).toContain(result.benchmarkId);
     expect((await client.call('runBenchmark', { qubits: [99] })).error?.message).toMatch(/argument 'options': qubits\.0/);
+  }, 60_000);
+
+  const benchmarkFinished = (id: string) => new Promise<any>((res) => {
+    const check = () => {
+      const e = client.events.find((x) => x.event === 'benchmark-finished' && x.payload.benchmark.id === id);
+      if (e) res((e.payload as BenchmarkFinishedEvent).benchmark);
+      else setTimeout(check, 20);
+    };
+    check();
+  });
+
+  it.skipIf(noAdapter !== null)('runs the gates benchmark on WebGPU in the engine process: the adapter, the timing, the device copy bandwidth', async () => {
+    const since = client.events.length;
+    const { result, error } = await client.call('runBenchmark', { backend: 'webgpu', qubits: [10], repeats: 1 });
+    expect(error).toBeUndefined();
+    const b = await benchmarkFinished(result.benchmarkId);
+    expect(b.status, b.error).toBe('completed');
+    expect(b.options).toEqual({ backend: 'webgpu', qubits: [10], precision: ['f32'], threads: [0], repeats: 1, isa: 'auto' });
+    expect(b.result.env).toMatchObject({ backend: 'webgpu', precision: 'f32' });
+    expect(typeof b.result.env.adapter).toBe('string');
+    expect(['gpu-timestamps', 'wall-clock']).toContain(b.result.env.timing);
+    expect(b.result.results.map((r: { kind: string }) => r.kind)).toEqual(['1q', '2q', 'diagonal', 'fused']);
+    for (const r of b.result.results) {
+      expect(r).toMatchObject({ qubits: 10, precision: 'f32', threads: 0, timing: b.result.env.timing });
+      expect(r.inplaceGbPerS).toBeGreaterThan(0); // the device's copy bandwidth
+      expect(r.fractionOfInplace).toBeCloseTo(r.gbPerS / r.inplaceGbPerS, 9);
+    }
+    // progress counted right: 1 copy + 4 kinds + 5 brickwork settings, ending at 100%
+    const progress = client.events.slice(since).filter((e) => e.event === 'run-progress' && e.payload.runId === result.benchmarkId).map((e) => e.payload as { fraction: number; message?: string });
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)).toMatchObject({ fraction: 1, message: 'brickwork fusion 5 webgpu' });
+    expect(progress.every((p, i) => i === 0 || p.fraction >= progress[i - 1].fraction)).toBe(true);
+    const saved = loadProject(file).benchmarks.find((x) => x.id === result.benchmarkId)!;
+    expect(saved.options.backend).toBe('webgpu');
+    expect(saved.result!.results[0].timing).toBe(b.result.env.timing); // kept in the file
+    // what WebGPU cannot do is refused by name before anything is queued
+    expect((await client.call('runBenchmark', { backend: 'webgpu', precision: ['f64'] })).error?.message).toMatch(/argument 'options': precision: the WebGPU backend computes in f32 only/);
+  }, 120_000);
+
+  it('fails a WebGPU benchmark on a machine without an adapter with the one line the CLI gives, and keeps serving', async () => {
+    // the engine process inherits this: no Vulkan driver, so no adapter (as test/unit/webgpu-no-adapter.test.ts)
+    const prev = process.env.VK_ICD_FILENAMES;
+    process.env.VK_ICD_FILENAMES = path.join(dir, 'no-such-vulkan-driver.json');
+    let b;
+    try {
+      const { result } = await client.call('runBenchmark', { backend: 'webgpu', qubits: [8], repeats: 1 });
+      b = await benchmarkFinished(result.benchmarkId);
+    } finally {
+      if (prev === undefined) delete process.env.VK_ICD_FILENAMES;
+      else process.env.VK_ICD_FILENAMES = prev;
+    }
+    expect(b.status).toBe('failed');
+    expect(b.error).toMatch(/^WebGPU: no adapter available/);
+    expect(b.error.trim().split('\n')).toHaveLength(1);
+    expect(loadProject(file).benchmarks.find((x) => x.id === b.id)?.status).toBe('failed');
+    expect((await client.call('info')).result.activeRunId).toBeNull();
   }, 60_000);
 
   it('imports runs and benchmarks from another project file, bringing their experiments', async () => {

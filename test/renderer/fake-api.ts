@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createPinia, setActivePinia } from 'pinia';
 import { vi } from 'vitest';
-import type { ApiEvent, ImportSummary, RunOptions, ServerInfo, SweepRequest } from '../../src-shared/api/contract';
+import type { ApiEvent, ImportSummary, RecordedRun, RunOptions, ServerInfo, SweepRequest } from '../../src-shared/api/contract';
 import { PROJECT_FORMAT, PROJECT_VERSION, parseProject, type BenchmarkOptions, type Project, type Run } from '../../src-shared/project/schema';
 import type { EventListener, QuenchClient } from '../../src-renderer/api/client';
 import { setApi } from '../../src-renderer/api/current';
@@ -68,6 +68,7 @@ export function fakeApi(initial: Project = exampleProject()) {
     restoreRecovery: vi.fn(async () => project),
     discardRecovery: vi.fn(async () => ({ discarded: true })),
     runExperiment: vi.fn(async (_id: string, options?: RunOptions) => ({ runIds: Array.from({ length: options?.repeats ?? 1 }, () => `run-${++n}`) })),
+    recordRun: vi.fn(async (r: RecordedRun) => ({ runId: `${r.experimentId}-recorded-${++n}` })),
     runSweep: vi.fn(async (_request: SweepRequest) => ({ sweepId: `sweep-${++n}`, runIds: [`run-${++n}`] })),
     cancelRun: vi.fn(async (_id: string) => ({ cancelled: true })),
     deleteRuns: vi.fn(async (ids: string[]) => {

@@ -35,11 +35,12 @@ function asRun(result: RunResult, over: Partial<Run> = {}): Run {
 let qganRun: Run, qganRun1t: Run, qsvmRun: Run, scaleRun: Run, report: GatesReport;
 let cutoffRuns: Run[];
 beforeAll(async () => {
-  qganRun = asRun(benchQgan({ batches: [1, 4, 8, 16, 32, 256], repeats: 2 }));
-  qganRun1t = asRun(benchQgan({ batches: [1, 4, 8, 16, 32, 256], repeats: 2 }, { threads: 1 }));
-  qsvmRun = asRun(runQsvm({ train: 40, test: 20 }));
-  scaleRun = asRun(runScale({ sizes: [64, 128], qubits: 4, layers: 1, features: 3 }));
-  cutoffRuns = gridPoints({ cutoff: [2, 3, 4] }).map((p) => asRun(benchQgan({ cutoff: p.cutoff as number, batches: [32], repeats: 1 }), { overrides: p, sweepId: 'sw-cutoff' }));
+  qganRun = asRun(await benchQgan({ batches: [1, 4, 8, 16, 32, 256], repeats: 2 }));
+  qganRun1t = asRun(await benchQgan({ batches: [1, 4, 8, 16, 32, 256], repeats: 2 }, { threads: 1 }));
+  qsvmRun = asRun(await runQsvm({ train: 40, test: 20 }));
+  scaleRun = asRun(await runScale({ sizes: [64, 128], qubits: 4, layers: 1, features: 3 }));
+  cutoffRuns = [];
+  for (const p of gridPoints({ cutoff: [2, 3, 4] })) cutoffRuns.push(asRun(await benchQgan({ cutoff: p.cutoff as number, batches: [32], repeats: 1 }), { overrides: p, sweepId: 'sw-cutoff' }));
   report = GatesReport.parse(await benchGates({ qubits: [10, 12], precision: ['f64'], threads: [1, 2], isa: 'auto', repeats: 2 }));
 }, 60_000);
 
@@ -296,7 +297,7 @@ describe('Compare view', () => {
 describe('Hardware view', () => {
   const bench = (over: Partial<Benchmark> = {}): Benchmark => ({
     id: 'b1', startedAt: '2026-01-02T00:00:00.000Z', durationMs: 900, status: 'completed',
-    options: { qubits: [10, 12], precision: ['f64'], threads: [1, 2], repeats: 2, isa: 'auto' }, result: report, ...over,
+    options: { backend: 'native', qubits: [10, 12], precision: ['f64'], threads: [1, 2], repeats: 2, isa: 'auto' }, result: report, ...over,
   });
 
   it("shows this machine, runs the benchmark with the form's options, follows its progress and cancels it", async () => {
@@ -316,7 +317,7 @@ describe('Hardware view', () => {
     await w.find('input[name="bench-threads"]').setValue('1');
     await w.find('.bench-form form').trigger('submit');
     await flushPromises();
-    expect(fake.api.runBenchmark).toHaveBeenCalledWith({ qubits: [12, 14], precision: ['f64'], threads: [1], repeats: 5, isa: 'auto' });
+    expect(fake.api.runBenchmark).toHaveBeenCalledWith({ backend: 'native', qubits: [12, 14], precision: ['f64'], threads: [1], repeats: 5, isa: 'auto' });
     const id = (await fake.api.runBenchmark.mock.results[0].value).benchmarkId;
     fake.emit({ event: 'run-progress', payload: { runId: id, fraction: 0.4, message: '1q 12q f64 1t' } });
     await flushPromises();
@@ -348,7 +349,148 @@ describe('Hardware view', () => {
     await w.find('select[name="bench-machine"]').setValue('Lab CPU');
     expect(w.find('table[data-table="kernels"]').findAll('tbody tr')).toHaveLength(report.results.length);
     await w.find('[data-action="export-benchmarks-csv"]').trigger('click');
-    expect((await blobs[0].text()).split('\r\n')[0]).toBe('date,machine,imported_from,kind,qubits,precision,threads,ms_per_gate_median,ms_per_gate_min,ms_per_gate_max,gb_per_s,inplace_gb_per_s,fraction_of_inplace,benchmark');
+    expect((await blobs[0].text()).split('\r\n')[0]).toBe('date,machine,imported_from,backend,adapter,timing,reference,kind,qubits,precision,threads,ms_per_gate_median,ms_per_gate_min,ms_per_gate_max,gb_per_s,inplace_gb_per_s,fraction_of_inplace,benchmark');
+  });
+
+  describe('native vs WebGPU', () => {
+    const ADAPTER = 'acme · gpu9 · Acme G9 (fake)';
+    /** A kernel result with consistent figures: 2·8·2^n bytes per gate (f32) at `ms`, against `ref` GB/s. */
+    const kernel = (kind: string, qubits: number, ms: number, ref: number, precision = 'f32', threads = 0, timing?: 'gpu-timestamps' | 'wall-clock') => {
+      const gbPerS = (2 * (precision === 'f64' ? 16 : 8) * 2 ** qubits) / (ms / 1e3) / 1e9;
+      return { kind, qubits, precision, threads, targets: [[0]], msPerGate: { median: ms, min: 0.9 * ms, max: 1.2 * ms }, gbPerS, inplaceGbPerS: ref, fractionOfInplace: gbPerS / ref, ...(timing ? { timing } : {}) };
+    };
+    const brickwork = { qubits: 10, layers: 20, gates: 290, passes: { fusion0: 290, fusion3: 50 }, msPerLayer: { fusion0: 1, fusion3: 0.5 } };
+    const cpu = { model: 'Test CPU', logicalCores: 4 };
+    const nativeBench = (over: Partial<Benchmark> = {}): Benchmark => ({
+      id: 'nat', startedAt: '2026-02-01T00:00:00.000Z', durationMs: 500, status: 'completed',
+      options: { backend: 'native', qubits: [10, 12], precision: ['f32', 'f64'], threads: [1, 0], repeats: 2, isa: 'auto' },
+      result: {
+        env: { cpu, isa: 'avx2', threads: [1, 4] }, brickwork, skipped: [],
+        results: [
+          ...['1q', '2q'].flatMap((k) => [kernel(k, 10, 0.004, 20, 'f32', 1), kernel(k, 10, 0.002, 40, 'f32', 4), kernel(k, 10, 0.008, 20, 'f64', 4)]),
+          kernel('1q', 12, 0.008, 40, 'f32', 4),
+        ],
+      },
+      ...over,
+    });
+    const webgpuBench = (over: Partial<Benchmark> = {}): Benchmark => ({
+      id: 'gpu', startedAt: '2026-02-01T00:01:00.000Z', durationMs: 4000, status: 'completed',
+      options: { backend: 'webgpu', qubits: [10, 14], precision: ['f32'], threads: [0], repeats: 1, isa: 'auto' },
+      result: {
+        env: { cpu, backend: 'webgpu', adapter: ADAPTER, timing: 'gpu-timestamps', precision: 'f32' }, brickwork, skipped: [],
+        results: [kernel('1q', 10, 0.001, 10, 'f32', 0, 'gpu-timestamps'), kernel('2q', 10, 0.004, 10, 'f32', 0, 'gpu-timestamps'), kernel('1q', 14, 0.01, 12, 'f32', 0, 'gpu-timestamps')],
+      },
+      ...over,
+    });
+
+    it('puts the newest native and WebGPU benchmarks side by side per kind and size: times, fractions of each reference, adapter, timing', async () => {
+      // an older native benchmark from another machine, imported: still in the history, not the default pair
+      const lab = nativeBench({ id: 'lab', startedAt: '2026-01-01T00:00:00.000Z', importedFrom: 'lab.quench.json', result: { ...nativeBench().result!, env: { cpu: { model: 'Lab CPU', logicalCores: 64 }, isa: 'avx2' } } });
+      setup(withResults({ benchmarks: [lab, nativeBench(), webgpuBench()] }));
+      const w = await view(HardwareView);
+      const panel = w.find('[data-backend-comparison]');
+      expect(panel.find('[data-reference="native"]').text()).toMatch(/^Test CPU · f32 · 4 threads — fraction of the CPU's in-place read\+write bandwidth .*: 40\.0 GB\/s$/);
+      const gpuRef = panel.find('[data-reference="webgpu"]').text();
+      expect(gpuRef).toContain(`${ADAPTER} · f32 — fraction of the device's copy bandwidth`);
+      expect(gpuRef).toContain('10.0–12.0 GB/s');
+      expect(panel.find('[data-timing]').text()).toBe('GPU timestamp queries');
+      expect(gpuRef).toContain('(gpu-timestamps)');
+
+      const rows = panel.findAll('table[data-table="backend-comparison"] tbody tr');
+      expect(rows.map((r) => r.attributes('data-row'))).toEqual(['1q@10', '2q@10', '1q@12', '1q@14']);
+      const cell = (row: number, name: string) => rows[row].find(`[data-cell="${name}"]`).text();
+      expect(cell(0, 'native-ms')).toMatch(/^0\.0020 \[0\.0018–0\.0024\]$/);
+      expect(cell(0, 'webgpu-ms')).toMatch(/^0\.0010 /);
+      expect(cell(0, 'speedup')).toBe('2.00×'); // native 0.002 ms ÷ WebGPU 0.001 ms
+      expect(cell(1, 'speedup')).toBe('0.50×');
+      expect(cell(0, 'native-fraction')).toBe(`${((100 * (16 * 1024)) / 0.002e-3 / 1e9 / 40).toFixed(0)}%`);
+      expect(cell(0, 'webgpu-fraction')).toBe(`${((100 * (16 * 1024)) / 0.001e-3 / 1e9 / 10).toFixed(0)}%`);
+      expect(rows[2].text()).toContain('not measured'); // 12 qubits: native only
+      expect(rows[3].find('[data-cell="native-ms"]').exists()).toBe(false);
+      expect(cell(3, 'speedup')).toBe('—');
+
+      const frames = charts(w);
+      const time = frames.find((c) => String(c.props('title')).startsWith('Time per gate'))!.props('option') as AnyOption;
+      expect(time.xAxis.data).toEqual(['1q · 10q', '2q · 10q', '1q · 12q', '1q · 14q']);
+      expect(time.yAxis.type).toBe('log');
+      expect(time.yAxis.name).toBe('µs per gate (log)'); // every value ≥ 1 in its unit: the log axis' bars grow upwards
+      const bars = time.series.filter((x: AnyOption) => x.type === 'bar');
+      expect(bars.map((x: AnyOption) => x.name)).toEqual(['native', 'WebGPU']);
+      expect(bars[0].data).toEqual([2, 2, 8, '-']);
+      expect(bars[1].data).toEqual([1, 4, '-', 10]);
+      const frac = frames.find((c) => String(c.props('title')).startsWith("Fraction of each backend's reference"))!.props('option') as AnyOption;
+      expect(frac.series.map((x: AnyOption) => x.name)).toEqual(['native: % of CPU in-place', 'WebGPU: % of device copy']);
+
+      // native 1 thread, then f64: the native side follows the pick
+      await panel.find('select[name="compare-threads"]').setValue('single');
+      expect(panel.find('[data-reference="native"]').text()).toContain('Test CPU · f32 · 1 thread —');
+      expect(panel.find('[data-row="1q@10"] [data-cell="native-ms"]').text()).toMatch(/^0\.0040 /);
+      await panel.find('select[name="compare-threads"]').setValue('all');
+      await panel.find('select[name="compare-precision"]').setValue('f64');
+      expect(panel.find('[data-row="1q@10"] [data-cell="native-ms"]').text()).toMatch(/^0\.0080 /);
+      expect(panel.find('[data-row="1q@12"]').exists()).toBe(false); // no f64 at 12 qubits, no WebGPU there either
+      // the imported benchmark from the other machine can be picked, and the panel says the machines differ
+      await panel.find('select[name="compare-native"]').setValue('lab');
+      expect(panel.find('[data-reference="native"]').text()).toContain('Lab CPU');
+      expect(panel.find('[data-reference="native"] .tag').text()).toBe('imported');
+      expect(panel.text()).toContain('These two ran on different machines (Lab CPU and Test CPU)');
+
+      // the history tags each benchmark with its backend and names the adapter and timing; its in-place chart is native only
+      const list = w.findAll('[data-benchmark]');
+      expect(list.map((li) => li.find('[data-backend]').text())).toEqual(['WebGPU', 'native', 'native']);
+      expect(list[0].text()).toContain(`${ADAPTER} · gpu-timestamps`);
+      expect(list[0].text()).toContain('10,14 qubits · f32 · 1 repeat');
+      const inplace = charts(w).find((c) => String(c.props('title')).startsWith('Fraction of in-place bandwidth'))!.props('option') as AnyOption;
+      expect(inplace.series.filter((x: AnyOption) => x.type === 'bar')).toHaveLength(2);
+      const kernels = w.find('table[data-table="kernels"]').findAll('tbody tr');
+      expect(kernels.filter((r) => r.text().includes('WebGPU'))).toHaveLength(3);
+      expect(kernels.find((r) => r.text().includes('WebGPU'))!.text()).toContain('device copy');
+      // machines: the WebGPU copy bandwidth is not this CPU's in-place peak; the adapter is named
+      const me = w.find('table[data-table="machines"] tr[data-machine="Test CPU"]');
+      expect(me.text()).toContain(`WebGPU: ${ADAPTER}`);
+      expect(me.findAll('td')[5].text()).toBe('40.0');
+      // this machine's bandwidth fact comes from the native benchmark
+      expect(w.find('.this-machine').text()).toContain('40.0 GB/s in-place read+write, 20.0 GB/s on 1 thread');
+    });
+
+    it('offers WebGPU in the form with the adapter the engine found, f32 fixed, no threads or ISA, and queues it', async () => {
+      setup(withResults({ benchmarks: [webgpuBench()] }));
+      const w = await view(HardwareView);
+      const backend = w.find('select[name="bench-backend"]');
+      expect(backend.findAll('option').map((o) => o.text())).toEqual(['native (avx2 kernels)', `WebGPU — ${ADAPTER}`]);
+      await backend.setValue('webgpu');
+      expect(w.find('[data-precision-fixed]').text()).toBe('f32');
+      expect(w.find('.bench-form').text()).toContain('fixed: WGSL has no f64');
+      expect(w.find('[data-webgpu-note]').text()).toContain("against the device's own copy bandwidth");
+      expect(w.find('input[name="bench-threads"]').exists()).toBe(false);
+      expect(w.find('select[name="bench-isa"]').exists()).toBe(false);
+      expect(w.find('input[name="bench-f64"]').exists()).toBe(false);
+      await w.find('input[name="bench-qubits"]').setValue('10');
+      await w.find('input[name="bench-repeats"]').setValue(1);
+      await w.find('.bench-form form').trigger('submit');
+      await flushPromises();
+      expect(fake.api.runBenchmark).toHaveBeenCalledWith({ backend: 'webgpu', qubits: [10], precision: ['f32'], repeats: 1 });
+      // only WebGPU so far: the comparison says what is missing
+      expect(w.find('[data-backend-comparison] [data-missing="native"]').exists()).toBe(true);
+      expect(w.find('[data-backend-comparison] [data-row="1q@10"] [data-cell="webgpu-ms"]').exists()).toBe(true);
+    });
+
+    it('names WebGPU without an adapter until one has run, and shows a failed WebGPU job with its line', async () => {
+      const failed: Benchmark = {
+        id: 'gpu-failed', startedAt: '2026-02-02T00:00:00.000Z', durationMs: 300, status: 'failed',
+        options: { backend: 'webgpu', qubits: [10], precision: ['f32'], threads: [0], repeats: 1, isa: 'auto' },
+        error: 'WebGPU: no adapter available (no GPU, no driver, and no software adapter such as SwiftShader)',
+      };
+      setup(withResults({ benchmarks: [failed] }));
+      const w = await view(HardwareView);
+      expect(w.findAll('select[name="bench-backend"] option').map((o) => o.text())).toEqual(['native (avx2 kernels)', 'WebGPU']);
+      await w.find('select[name="bench-backend"]').setValue('webgpu');
+      expect(w.find('.bench-form').text()).toContain('the adapter is named once it has run');
+      const li = w.find('[data-benchmark="gpu-failed"]');
+      expect(li.find('[data-backend]').text()).toBe('WebGPU');
+      expect(li.text()).toContain('WebGPU: no adapter available');
+      expect(w.find('[data-backend-comparison]').text()).toContain('Run the gates benchmark once with each backend');
+    });
   });
 
   it('imports results from a file the browser reads (serve mode), reloads the project and shows the counts', async () => {

@@ -7,7 +7,7 @@ import { benchQgan, trainQgan } from '../../src-main/engine/workloads/qgan';
 import { runQnn } from '../../src-main/engine/workloads/qnn';
 import { runQsvm } from '../../src-main/engine/workloads/qsvm';
 import { runScale } from '../../src-main/engine/workloads/scale';
-import { benchmarkRows, fractionByKind, machines, parseIntList } from '../../src-shared/analysis/benchmarks';
+import { backendComparison, benchmarkBackend, benchmarkRows, defaultComparisonPair, engineAdapter, fractionByKind, machines, parseIntList } from '../../src-shared/analysis/benchmarks';
 import { backendGroups, comparisonCsvRows, comparisonJson, configDiff, metricDeltas, overlaidCurves, quantumVsClassical, runLabels } from '../../src-shared/analysis/compare';
 import {
   convertTime, formatMetric, formatSeconds, headlineQualityMetric, headlineSpeedMetric, isRate, metricDirection, metricTimeUnit, verdict,
@@ -106,8 +106,8 @@ describe('seed references', () => {
 
 describe('batch scaling', () => {
   let run: Run;
-  beforeAll(() => {
-    run = asRun(benchQgan({ batches: [1, 4, 32, 256], repeats: 3 }));
+  beforeAll(async () => {
+    run = asRun(await benchQgan({ batches: [1, 4, 32, 256], repeats: 3 }));
   });
 
   it("reads a qgan run's batch table (the seed report's table, measured)", () => {
@@ -127,8 +127,8 @@ describe('batch scaling', () => {
     expect(batchSeriesFromRun({ ...run, result: { ...run.result!, details: {} } }, 'x')).toBeNull();
   });
 
-  it("reads a scale run's sample-count scaling", () => {
-    const r = asRun(runScale({ sizes: [64, 128], qubits: 4, layers: 1, features: 3 }));
+  it("reads a scale run's sample-count scaling", async () => {
+    const r = asRun(await runScale({ sizes: [64, 128], qubits: 4, layers: 1, features: 3 }));
     const s = sampleScalingFromRun(r, 'scale')!;
     expect(s.qnn.map((p) => p.n)).toEqual([64, 128]);
     expect(s.qsvm.map((p) => p.n)).toEqual([64, 128]);
@@ -152,9 +152,10 @@ describe('a cutoff × layers sweep over the seed generator', () => {
   const grid = { cutoff: [2, 3, 4], layers: [1, 2] };
   let sweep: Sweep;
   let byId: Map<string, Run>;
-  beforeAll(() => {
+  beforeAll(async () => {
     const points = gridPoints(grid);
-    const runs = points.map((p) => asRun(benchQgan({ ...(p as { cutoff: number; layers: number }), batches: [32], repeats: 2 }), { experimentId: 'qgan', overrides: p, sweepId: 'sweep-1' }));
+    const runs: Run[] = [];
+    for (const p of points) runs.push(asRun(await benchQgan({ ...(p as { cutoff: number; layers: number }), batches: [32], repeats: 2 }), { experimentId: 'qgan', overrides: p, sweepId: 'sweep-1' }));
     sweep = { id: 'sweep-1', experimentId: 'qgan', name: 'cutoff × layers', createdAt: '2026-01-01T00:00:00.000Z', grid, runIds: runs.map((r) => r.id) };
     byId = new Map(runs.map((r) => [r.id, r]));
   });
@@ -216,8 +217,9 @@ describe('a cutoff × layers sweep over the seed generator', () => {
     expect(sweepsOver([sweep], isBatchParam)).toEqual([]);
   });
 
-  it('turns a batch sweep into time per sample, dividing per-step times by the batch', () => {
-    const runs = [4, 16].map((b) => asRun(trainQgan({ epochs: 1, stepsPerEpoch: 2, batch: b }), { experimentId: 'qgan-train', overrides: { batch: b } }));
+  it('turns a batch sweep into time per sample, dividing per-step times by the batch', async () => {
+    const runs: Run[] = [];
+    for (const b of [4, 16]) runs.push(asRun(await trainQgan({ epochs: 1, stepsPerEpoch: 2, batch: b }), { experimentId: 'qgan-train', overrides: { batch: b } }));
     const s: Sweep = { id: 's2', experimentId: 'qgan-train', name: 'batch', createdAt: '2026-01-01T00:00:00.000Z', grid: { batch: [4, 16] }, runIds: runs.map((r) => r.id) };
     const m = new Map(runs.map((r) => [r.id, r]));
     expect(batchMetricsOf(runs)).toEqual(['ms_per_step']);
@@ -291,8 +293,8 @@ describe('a Comparison', () => {
     const spec = { epochs: 2, train: 60, test: 30, latencySamples: 10, inferenceBatch: 64 };
     qnnA = asRun(await runQnn(spec, { threads: 1 }), { experimentId: 'qnn' });
     qnnB = asRun(await runQnn(spec, { threads: 2, precision: 'f32' }), { experimentId: 'qnn', settings: { backend: 'native-avx2', precision: 'f32', threads: 2 }, overrides: { layers: 3 } });
-    qsvm = asRun(runQsvm({ train: 40, test: 20 }), { experimentId: 'qsvm' });
-    gan = asRun(trainQgan({ epochs: 1, stepsPerEpoch: 2, batch: 4 }), { experimentId: 'qgan-train' });
+    qsvm = asRun(await runQsvm({ train: 40, test: 20 }), { experimentId: 'qsvm' });
+    gan = asRun(await trainQgan({ epochs: 1, stepsPerEpoch: 2, batch: 4 }), { experimentId: 'qgan-train' });
   }, 60_000);
 
   it('diffs configuration: settings, parameters with overrides, environment', () => {
@@ -370,10 +372,10 @@ describe('benchmark history', () => {
     report = GatesReport.parse(await benchGates({ qubits: [10, 12], precision: ['f64', 'f32'], threads: [1, 2], isa: 'auto', repeats: 2 }));
   }, 60_000);
   const bench = (id: string, at: string, importedFrom?: string): Benchmark => ({
-    id, startedAt: at, durationMs: 10, status: 'completed', options: { qubits: [10, 12], precision: ['f64', 'f32'], threads: [1, 2], repeats: 2, isa: 'auto' }, result: report, ...(importedFrom ? { importedFrom } : {}),
+    id, startedAt: at, durationMs: 10, status: 'completed', options: { backend: 'native', qubits: [10, 12], precision: ['f64', 'f32'], threads: [1, 2], repeats: 2, isa: 'auto' }, result: report, ...(importedFrom ? { importedFrom } : {}),
   });
 
-  it('flattens kernels into rows and groups machines, imported ones included', () => {
+  it('flattens kernels into rows and groups machines, imported ones included', async () => {
     const here = bench('b1', '2026-01-02T00:00:00.000Z');
     const other: Benchmark = { ...bench('b2', '2026-01-01T00:00:00.000Z', 'lab.quench.json'), result: { ...report, env: { ...report.env, cpu: { model: 'Other CPU', logicalCores: 64 } } } };
     const rows = benchmarkRows([here, other]);
@@ -383,7 +385,7 @@ describe('benchmark history', () => {
     expect(rows.at(-1)).toMatchObject({ machine: 'Other CPU', imported: 'lab.quench.json' });
     for (const r of rows) expect(r.fractionOfInplace).toBeCloseTo(r.gbPerS / r.inplaceGbPerS, 9);
 
-    const ms = machines([here, other], [asRun(benchQgan({ batches: [1], repeats: 1 }), { importedFrom: 'lab.quench.json' })]);
+    const ms = machines([here, other], [asRun(await benchQgan({ batches: [1], repeats: 1 }), { importedFrom: 'lab.quench.json' })]);
     expect(ms.map((m) => m.machine)).toEqual([model, 'Other CPU']);
     expect(ms[0].runs).toBe(1);
     expect(ms[0].importedFrom).toEqual(['lab.quench.json']); // the run was imported, the benchmark measured here
@@ -398,6 +400,49 @@ describe('benchmark history', () => {
     const r = report.results.find((x) => x.kind === '1q' && x.qubits === 12 && x.threads === 1 && x.precision === 'f64')!;
     expect(f['1q'].fraction).toBe(r.fractionOfInplace);
     expect(Object.values(fractionByKind(report, 'f32', 'all')).every((v) => v.threads === Math.max(...report.results.map((x) => x.threads)))).toBe(true);
+  });
+
+  it('puts native and WebGPU side by side per kind and size, each against its own reference', () => {
+    const native = bench('n1', '2026-01-02T00:00:00.000Z');
+    // a WebGPU report in the shape benchGatesWebGpu gives: f32, threads 0, the device copy bandwidth as the reference
+    const gpuResults = report.results.filter((r) => r.precision === 'f32' && r.threads === 1 && r.qubits === 12 && r.kind !== 'fused')
+      .map((r) => ({ ...r, threads: 0, msPerGate: { median: 2 * r.msPerGate.median, min: r.msPerGate.min, max: 3 * r.msPerGate.max }, gbPerS: r.gbPerS / 2, inplaceGbPerS: 7, fractionOfInplace: r.gbPerS / 2 / 7, timing: 'wall-clock' as const }));
+    gpuResults.push({ ...gpuResults[0], qubits: 14 });
+    const gpu: Benchmark = {
+      id: 'g1', startedAt: '2026-01-03T00:00:00.000Z', durationMs: 10, status: 'completed', options: { backend: 'webgpu', qubits: [12, 14], precision: ['f32'], threads: [0], repeats: 1, isa: 'auto' },
+      result: { ...report, env: { ...report.env, backend: 'webgpu', adapter: 'soft · gpu', timing: 'wall-clock' }, results: gpuResults },
+    };
+    expect([benchmarkBackend(native), benchmarkBackend(gpu)]).toEqual(['native', 'webgpu']);
+    // an options object without backend (as hand-written data may have) still reads the report's env
+    expect(benchmarkBackend({ ...gpu, options: { ...gpu.options, backend: undefined as never } })).toBe('webgpu');
+
+    const rows = backendComparison(native, gpu, { precision: 'f32', threads: 'all' });
+    expect(rows.map((r) => `${r.kind}@${r.qubits}`)).toEqual(['1q@10', '2q@10', 'diagonal@10', 'fused@10', '1q@12', '2q@12', 'diagonal@12', 'fused@12', '1q@14']);
+    const r12 = rows.find((r) => r.kind === '2q' && r.qubits === 12)!;
+    const nat = report.results.find((r) => r.kind === '2q' && r.qubits === 12 && r.precision === 'f32' && r.threads === 2)!;
+    expect(r12.native).toMatchObject({ msMedian: nat.msPerGate.median, referenceGbPerS: nat.inplaceGbPerS, fraction: nat.fractionOfInplace, precision: 'f32', threads: 2 });
+    expect(r12.webgpu).toMatchObject({ referenceGbPerS: 7, threads: 0 });
+    const single = report.results.find((r) => r.kind === '2q' && r.qubits === 12 && r.precision === 'f32' && r.threads === 1)!;
+    expect(r12.speedup).toBeCloseTo(nat.msPerGate.median / (2 * single.msPerGate.median), 12);
+    expect(rows.find((r) => r.qubits === 10)!.webgpu).toBeNull();
+    expect(rows.at(-1)).toMatchObject({ native: null, speedup: null });
+    expect(backendComparison(native, gpu, { precision: 'f64', threads: 'single' }).find((r) => r.kind === '1q' && r.qubits === 10)!.native).toMatchObject({ precision: 'f64', threads: 1 });
+    expect(backendComparison(null, null, { precision: 'f32', threads: 'all' })).toEqual([]);
+
+    // the default pair: newest WebGPU and the newest native on its machine; the engine's adapter from what ran here
+    const elsewhere: Benchmark = { ...bench('n2', '2026-01-04T00:00:00.000Z', 'lab.quench.json'), result: { ...report, env: { ...report.env, cpu: { model: 'Other CPU' } } } };
+    expect(defaultComparisonPair([native, gpu, elsewhere])).toEqual({ native, webgpu: gpu });
+    expect(defaultComparisonPair([elsewhere])).toEqual({ native: elsewhere, webgpu: null });
+    expect(engineAdapter([native, gpu], [])).toBe('soft · gpu');
+    expect(engineAdapter([{ ...gpu, importedFrom: 'x.quench.json' }], [])).toBeNull();
+
+    // rows and machines: the WebGPU reference is not counted as in-place bandwidth
+    const flat = benchmarkRows([gpu]);
+    expect(flat[0]).toMatchObject({ backend: 'webgpu', adapter: 'soft · gpu', timing: 'wall-clock', inplaceGbPerS: 7 });
+    const [m] = machines([native, gpu], []);
+    expect(m.adapters).toEqual(['soft · gpu']);
+    expect(m.peakInplaceGbPerS).toBe(Math.max(...report.results.map((r) => r.inplaceGbPerS)));
+    expect(machines([gpu], [])[0]).toMatchObject({ peakInplaceGbPerS: null, bestFraction: {} });
   });
 
   it('reads the form’s number lists with messages that name the bad entry', () => {

@@ -110,7 +110,8 @@ describe('checks beyond the schema', () => {
     expect(messages({ kind: 'qgan', params: { modes: 2, latent: 5 } })).toEqual(['params.latent latent: at most 2 × modes = 4 (one latent value per quadrature)']);
     expect(messages({ kind: 'qnn', params: { dataset: 'iris' } })[0]).toMatch(/binary/);
     expect(messages({ kind: 'vqe', settings: { backend: 'reference' }, params: {} })).toEqual(['settings.backend backend: the reference backend only runs raw circuits (kind circuit)']);
-    expect(messages({ kind: 'vqe', settings: { backend: 'webgpu' }, params: {} })[0]).toMatch(/^settings\.backend backend: the WebGPU backend/);
+    expect(messages({ kind: 'qgan', settings: { backend: 'webgpu', precision: 'f32' }, params: {} })).toEqual([]);
+    expect(messages({ kind: 'vqe', settings: { backend: 'webgpu', precision: 'f32' }, params: {} })).toEqual([]);
   });
 
   it('gives QASM errors with line and column, and checks observables against the qubit count', () => {

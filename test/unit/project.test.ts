@@ -35,6 +35,30 @@ describe('project files', () => {
     expect(() => parseProject('[]')).toThrow(/JSON object/);
   });
 
+  it('reads benchmarks written before the backend field as native, and keeps a WebGPU one with its adapter and timing', () => {
+    const p = JSON.parse(fs.readFileSync(example, 'utf8'));
+    const kernel = { kind: '1q', qubits: 10, precision: 'f32', threads: 0, targets: [[0]], msPerGate: { median: 0.4, min: 0.3, max: 0.5 }, gbPerS: 0.04, inplaceGbPerS: 11.5, fractionOfInplace: 0.0035 };
+    const report = { env: { cpu: { model: 'X' } }, results: [kernel], brickwork: { qubits: 10, layers: 20, gates: 290, passes: { fusion0: 290 }, msPerLayer: { fusion0: 1.3 } }, skipped: [] };
+    p.benchmarks = [
+      // as version-2 files have them: no backend
+      { id: 'old', startedAt: '2026-01-01T00:00:00.000Z', durationMs: 5, status: 'completed', options: { qubits: [16], precision: ['f64'], threads: [1], repeats: 3, isa: 'auto' }, result: report },
+      {
+        id: 'gpu', startedAt: '2026-01-02T00:00:00.000Z', durationMs: 5, status: 'completed', options: { backend: 'webgpu', qubits: [10], precision: ['f32'], threads: [0], repeats: 1, isa: 'auto' },
+        result: { ...report, env: { cpu: { model: 'X' }, backend: 'webgpu', adapter: 'google · swiftshader', timing: 'wall-clock' }, results: [{ ...kernel, timing: 'wall-clock' }] },
+      },
+    ];
+    const parsed = parseProject(JSON.stringify(p));
+    expect(parsed.benchmarks[0].options).toEqual({ backend: 'native', qubits: [16], precision: ['f64'], threads: [1], repeats: 3, isa: 'auto' });
+    expect(parsed.benchmarks[1].options.backend).toBe('webgpu');
+    expect(parsed.benchmarks[1].result!.results[0].timing).toBe('wall-clock');
+    expect(parsed.benchmarks[1].result!.env.adapter).toBe('google · swiftshader');
+    expect(parseProject(serializeProject(parsed))).toEqual(parsed);
+    // version 1 files still migrate (no benchmarks then)
+    expect(parseProject(JSON.stringify({ ...p, version: 1, sweeps: undefined, benchmarks: undefined })).benchmarks).toEqual([]);
+    p.benchmarks[1].options.backend = 'cuda';
+    expect(() => parseProject(JSON.stringify(p), 'x.quench.json')).toThrow(/x\.quench\.json: benchmarks\[1\]\.options\.backend/);
+  });
+
   it('saves atomically and leaves no temp files', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quench-'));
     const file = path.join(dir, 'p.quench.json');

@@ -74,13 +74,12 @@ describe.skipIf(unavailable !== null)('quench --backend webgpu', () => {
     expect(report.brickwork.qubits).toBe(6);
     expect(report.brickwork.passes.fusion3).toBeLessThan(report.brickwork.passes.fusion0);
   }, 120_000);
-  it('bench seed runs the cases on native and WebGPU side by side, naming the adapter and what WebGPU cannot run', async () => {
-    const r = await quench('bench', 'seed', '--quick', '--case', 'qsvm,qgan', '--backend', 'native,webgpu');
+  it('bench seed runs the cases on native and WebGPU side by side, naming the adapter', async () => {
+    const r = await quench('bench', 'seed', '--quick', '--case', 'qsvm', '--backend', 'native,webgpu');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/WebGPU adapter: \S.*\(f32; times are host wall-clock/);
     expect(r.stdout).toMatch(/■ qsvm on native-avx2 — /);
     expect(r.stdout).toMatch(/■ qsvm on WebGPU — /);
-    expect(r.stdout).toMatch(/■ qgan on WebGPU: not run — the WebGPU backend has no Fock-space \(CV\) kernels/);
     expect(r.stdout).toMatch(/Side by side[\s\S]*qsvm\s+\d[\d.]* s.*\d[\d.]* s.*WebGPU takes [\d.]+× the native time/);
     const json = await quench('bench', 'seed', '--quick', '--case', 'qsvm', '--backend', 'webgpu', '--json');
     const [gpu] = JSON.parse(json.stdout);

@@ -21,6 +21,13 @@ describe('API arguments', () => {
 
   it('parses arguments, fills defaults and names the bad one with its path', () => {
     expect(parseArgs('runBenchmark', [{ qubits: [12] }]).args[0]).toMatchObject({ qubits: [12], precision: ['f32', 'f64'], repeats: 5 }); // defaults filled
+    // the gates benchmark's backend: native by default; WebGPU gets its own defaults and refuses what it has not
+    expect(parseArgs('runBenchmark', [{ qubits: [12] }]).args[0]).toMatchObject({ backend: 'native', threads: [1, 0], isa: 'auto' });
+    expect(parseArgs('runBenchmark', [{ backend: 'webgpu', qubits: [10], repeats: 1 }]).args[0]).toEqual({ backend: 'webgpu', qubits: [10], precision: ['f32'], threads: [0], repeats: 1, isa: 'auto' });
+    expect(() => parseArgs('runBenchmark', [{ backend: 'webgpu', precision: ['f32', 'f64'] }])).toThrow(/argument 'options': precision: the WebGPU backend computes in f32 only \(WGSL has no f64\)/);
+    expect(() => parseArgs('runBenchmark', [{ backend: 'webgpu', threads: [4] }])).toThrow(/argument 'options': threads: the WebGPU backend has no thread count/);
+    expect(() => parseArgs('runBenchmark', [{ backend: 'webgpu', isa: 'avx2' }])).toThrow(/argument 'options': isa: the WebGPU backend runs WGSL, not the CPU's avx2 kernels/);
+    expect(() => parseArgs('runBenchmark', [{ backend: 'cuda' }])).toThrow(/argument 'options': backend: /);
     expect(() => parseArgs('runSweep', [{ experimentId: 'qgan', grid: { cutoff: [] } }])).toThrow(/argument 'request': grid\.cutoff: /);
     expect(() => parseArgs('runExperiment', ['vqe', { repeats: 1000 }])).toThrow(/argument 'options': repeats/);
     expect(() => parseArgs('runExperiment', ['vqe', { repeat: 2 }])).toThrow(/argument 'options': .*repeat/);

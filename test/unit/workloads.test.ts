@@ -44,13 +44,13 @@ describe('graphs and max cut', () => {
 });
 
 describe('QAOA', () => {
-  it('native ⟨C⟩ and its gradient match the reference backend', () => {
+  it('native ⟨C⟩ and its gradient match the reference backend', async () => {
     const g = randomRegularGraph(8, 3, new Rng(4));
     const circuit = qaoaCircuit(g, 2);
     const x = qaoaInitialParams(2);
     const C = qaoaCost(g);
     const session = new NativeSession({ threads: 1 });
-    const native = session.gradient(circuit, x, C);
+    const native = await session.gradient(circuit, x, C);
     const ref = new ReferenceState(8).run(circuit, x).expectation(C);
     expect(native.value).toBeCloseTo(ref, 10);
     // ⟨C⟩ equals Σ p(z)·cut(z)
@@ -59,8 +59,8 @@ describe('QAOA', () => {
     expect(probs.reduce((acc, p, z) => acc + p * cuts[z], 0)).toBeCloseTo(ref, 10);
   });
 
-  it('optimises to a good cut on a small graph', () => {
-    const r = runQaoa({ nodes: 10, p: 2 }, { threads: 1, iterations: 60 });
+  it('optimises to a good cut on a small graph', async () => {
+    const r = await runQaoa({ nodes: 10, p: 2 }, { threads: 1, iterations: 60 });
     expect(r.quality.approximation_ratio_expected).toBeGreaterThan(0.75);
     expect(r.quality.approximation_ratio_best_sampled).toBeGreaterThanOrEqual(0.9);
     expect(r.details.edges).toHaveLength(15);
@@ -68,8 +68,8 @@ describe('QAOA', () => {
 });
 
 describe('VQE', () => {
-  it('reaches the exact ground energy of a small Heisenberg chain', () => {
-    const r = runVqe({ qubits: 4, layers: 3 }, { threads: 1, iterations: 500 });
+  it('reaches the exact ground energy of a small Heisenberg chain', async () => {
+    const r = await runVqe({ qubits: 4, layers: 3 }, { threads: 1, iterations: 500 });
     expect(r.quality.exact_energy).toBeCloseTo(-6.4641016, 6); // 4-site open XXX chain, H = Σ XX+YY+ZZ
     expect(Math.abs(r.quality.energy_error)).toBeLessThan(1e-3);
     expect(r.curves.energy.length).toBe(r.metrics.iterations);
@@ -111,16 +111,16 @@ describe('QSVM', () => {
       }
   });
 
-  it('classifies with the quantum kernel', () => {
-    const r = runQsvm({ train: 150, test: 50, features: 4 }, { threads: 1 });
+  it('classifies with the quantum kernel', async () => {
+    const r = await runQsvm({ train: 150, test: 50, features: 4 }, { threads: 1 });
     expect(r.quality.test_accuracy).toBeGreaterThan(0.8);
     expect(r.quality.kernel_target_alignment).toBeGreaterThan(0);
   });
 });
 
 describe('CV quantum GAN', () => {
-  it('has exact generator gradients and falling per-sample time is measured', () => {
-    const r = benchQgan({ batches: [1, 16], repeats: 2 }, { threads: 1 });
+  it('has exact generator gradients and falling per-sample time is measured', async () => {
+    const r = await benchQgan({ batches: [1, 16], repeats: 2 }, { threads: 1 });
     expect(r.quality.gradient_max_rel_error).toBeLessThan(1e-5);
     expect(r.quality.truncation_loss).toBeGreaterThanOrEqual(0);
     expect(r.quality.truncation_loss).toBeLessThan(0.2);
@@ -128,8 +128,8 @@ describe('CV quantum GAN', () => {
     expect((r.details.table as unknown[]).length).toBe(2);
   });
 
-  it('trains generator and discriminator with finite losses', () => {
-    const r = trainQgan({ epochs: 2, stepsPerEpoch: 5 }, { threads: 1 });
+  it('trains generator and discriminator with finite losses', async () => {
+    const r = await trainQgan({ epochs: 2, stepsPerEpoch: 5 }, { threads: 1 });
     expect(r.curves.d_loss).toHaveLength(10);
     expect(r.curves.g_loss.every(Number.isFinite)).toBe(true);
     expect(r.quality.linear_interpolation_r2).toBeGreaterThanOrEqual(0);

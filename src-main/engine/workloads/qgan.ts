@@ -4,14 +4,18 @@
 // Gaussian mixture. Generator gradients are exact: the discriminator's and
 // decoder's backward passes give ∂L/∂⟨x⟩, and the core's vector–Jacobian
 // product turns that into ∂L/∂weights through the Fock-space gates.
+// With backend 'webgpu' the Fock-space part (forward and VJP) runs on the GPU
+// (src-shared/webgpu/cv, complex64); decoder and discriminator stay on the CPU.
 import { Mlp } from '../../../src-shared/ml/baselines';
 import { makeGaussianMixture2D } from '../../../src-shared/ml/datasets';
 import { gradientFlow, linearFitR2 } from '../../../src-shared/ml/metrics';
 import { Adam } from '../../../src-shared/ml/optimizers';
 import { Rng } from '../../../src-shared/random';
-import type { RunResult } from '../../../src-shared/results';
+import type { RunEnvironment, RunResult } from '../../../src-shared/results';
+import { GpuCvSimulator } from '../../../src-shared/webgpu/cv/simulator';
 import { PARAM_DEFAULTS } from '../../../src-shared/workloads/defaults';
-import { loadFockAddon, type CvCircuit, type CvOptions } from '../../native/fock';
+import { createNodeWebGpuBackend, releaseNodeGpu } from '../../backend/webgpu-node';
+import { loadFockAddon, type CvCircuit, type CvOptions, type CvOutputs } from '../../native/fock';
 import { NativeSession, type SessionOptions } from '../session';
 import { now, spread } from '../timing';
 
@@ -27,6 +31,39 @@ export interface QganSpec {
 
 const { batches: DEFAULT_BATCHES, repeats: DEFAULT_REPEATS, ...GENERATOR_DEFAULTS } = PARAM_DEFAULTS.qgan;
 export const QGAN_DEFAULTS: QganSpec = GENERATOR_DEFAULTS;
+
+/** Runner options: the session's, and where the generator's Fock-space circuit runs (default native). */
+export type QganRunOptions = SessionOptions & { backend?: 'native' | 'webgpu' };
+
+/** The Fock-space simulator on Dawn's WebGPU adapter, for one run. */
+interface CvGpu {
+  sim: GpuCvSimulator;
+  adapter: string;
+  close(): void;
+}
+
+async function openCvGpu(): Promise<CvGpu> {
+  const backend = await createNodeWebGpuBackend();
+  const close = () => {
+    sim?.destroy();
+    backend.dispose();
+    releaseNodeGpu();
+  };
+  let sim: GpuCvSimulator | null = null;
+  try {
+    sim = new GpuCvSimulator(backend.ctx);
+  } catch (e) {
+    close();
+    throw e;
+  }
+  return { sim, adapter: backend.adapter, close };
+}
+
+/** The run's environment: the native session's, or the GPU's (f32 whatever was asked: WGSL has no f64). */
+function runEnvironment(session: NativeSession, gpu: CvGpu | null): RunEnvironment {
+  const env = session.environment();
+  return gpu ? { ...env, isa: 'webgpu', precision: 'f32', threads: 0, backend: 'webgpu', adapter: gpu.adapter, timing: 'wall-clock' } : env;
+}
 
 /** The generator: quantum circuit + decoder, with parameters and scratch. */
 export class QganGenerator {
@@ -70,8 +107,30 @@ export class QganGenerator {
     const t0 = now();
     const q = this.quantum(latent, batch);
     const t1 = now();
+    return this.decode(q, batch, t1 - t0, t1);
+  }
+
+  /** As generate, with the quantum part on the GPU: its time is wall-clock from the call until the results are back on the host. */
+  async generateOn(gpu: GpuCvSimulator, latent: Float64Array, batch: number) {
+    const t0 = now();
+    const q = await gpu.run(this.circuit, this.paramRows(latent, batch), batch, { normalize: this.exec.normalize });
+    const t1 = now();
+    return this.decode(q, batch, t1 - t0, t1);
+  }
+
+  /** ∂L/∂params per sample (batch × numParams) for the upstream dL/d⟨x⟩ (native core). */
+  vjp(rows: Float64Array, batch: number, dx: Float64Array) {
+    return this.addon.cvVjpBatch(this.circuit, rows, batch, dx, null, null, this.exec);
+  }
+
+  /** As vjp, on the GPU. */
+  vjpOn(gpu: GpuCvSimulator, rows: Float64Array, batch: number, dx: Float64Array) {
+    return gpu.vjp(this.circuit, rows, batch, dx, null, null, { normalize: this.exec.normalize });
+  }
+
+  private decode(q: CvOutputs, batch: number, quantumMs: number, t1: number) {
     const out = this.decoder.forward(q.x, batch);
-    return { samples: out, quantum: q, quantumMs: t1 - t0, decoderMs: now() - t1 };
+    return { samples: out, quantum: q, quantumMs, decoderMs: now() - t1 };
   }
 }
 
@@ -143,10 +202,20 @@ export interface QganTrainSpec extends QganSpec {
 export const QGAN_TRAIN_DEFAULTS: QganTrainSpec = { ...PARAM_DEFAULTS['qgan-train'] };
 
 /** Seed report's training loop: per step one discriminator and one generator update. */
-export function trainQgan(spec: Partial<QganTrainSpec> = {}, opts: SessionOptions & { onStep?: (step: number, dLoss: number, gLoss: number) => void } = {}): RunResult {
+export async function trainQgan(spec: Partial<QganTrainSpec> = {}, opts: QganRunOptions & { onStep?: (step: number, dLoss: number, gLoss: number) => void } = {}): Promise<RunResult> {
   const s: QganTrainSpec = { ...QGAN_TRAIN_DEFAULTS, ...spec };
   const session = new NativeSession(opts);
+  const gpu = opts.backend === 'webgpu' ? await openCvGpu() : null;
+  try {
+    return await trainWith(s, session, gpu, opts.onStep);
+  } finally {
+    gpu?.close();
+  }
+}
+
+async function trainWith(s: QganTrainSpec, session: NativeSession, gpu: CvGpu | null, onStep?: (step: number, dLoss: number, gLoss: number) => void): Promise<RunResult> {
   const exec: CvOptions = { isa: session.exec.isa, threads: session.exec.threads };
+  const sim = gpu?.sim ?? null;
   const t0 = now();
   const gen = new QganGenerator(s, exec);
   const disc = new Mlp({ sizes: [2, 16, 1], activations: ['leakyRelu', 'identity'], seed: s.seed + 1 });
@@ -160,7 +229,8 @@ export function trainQgan(spec: Partial<QganTrainSpec> = {}, opts: SessionOption
   for (let epoch = 0; epoch < s.epochs; epoch++)
     for (let k = 0; k < s.stepsPerEpoch; k++, step++) {
       // ---- discriminator step: real → 1, fake → 0
-      const fake = gen.generate(gen.sampleLatent(B, rng), B);
+      const zFake = gen.sampleLatent(B, rng);
+      const fake = sim ? await gen.generateOn(sim, zFake, B) : gen.generate(zFake, B);
       phases.quantum += fake.quantumMs;
       phases.decoder += fake.decoderMs;
       const c0 = now();
@@ -180,7 +250,7 @@ export function trainQgan(spec: Partial<QganTrainSpec> = {}, opts: SessionOption
 
       // ---- generator step: non-saturating loss −log D(G(z))
       const z = gen.sampleLatent(B, rng);
-      const g = gen.generate(z, B);
+      const g = sim ? await gen.generateOn(sim, z, B) : gen.generate(z, B);
       phases.quantum += g.quantumMs;
       phases.decoder += g.decoderMs;
       const c1 = now();
@@ -196,7 +266,8 @@ export function trainQgan(spec: Partial<QganTrainSpec> = {}, opts: SessionOption
       const dec = gen.decoder.backward(dSamples); // ∂L/∂decoder params, ∂L/∂⟨x⟩
       phases.classical += now() - c1;
       const q0 = now();
-      const vjp = gen.addon.cvVjpBatch(gen.circuit, gen.paramRows(z, B), B, dec.gradInput, null, null, exec);
+      const vjpRows = gen.paramRows(z, B);
+      const vjp = sim ? await gen.vjpOn(sim, vjpRows, B, dec.gradInput) : gen.vjp(vjpRows, B, dec.gradInput);
       phases.quantum += now() - q0;
       const c2 = now();
       const gw = new Float64Array(gen.numWeights);
@@ -206,12 +277,12 @@ export function trainQgan(spec: Partial<QganTrainSpec> = {}, opts: SessionOption
       phases.classical += now() - c2;
       dLosses.push(dLoss);
       gLosses.push(gLoss);
-      opts.onStep?.(step, dLoss, gLoss);
+      onStep?.(step, dLoss, gLoss);
     }
   const totalS = (now() - t0) / 1000;
   // quality of the trained generator on a fresh batch
   const zEval = gen.sampleLatent(512, rng);
-  const ev = gen.generate(zEval, 512);
+  const ev = sim ? await gen.generateOn(sim, zEval, 512) : gen.generate(zEval, 512);
   let truncation = 0;
   for (const v of ev.quantum.norm) truncation += (1 - v) / ev.quantum.norm.length;
   const classical = trainClassicalGan(s);
@@ -231,8 +302,8 @@ export function trainQgan(spec: Partial<QganTrainSpec> = {}, opts: SessionOption
     },
     curves: { d_loss: dLosses, g_loss: gLosses },
     phases,
-    details: {},
-    env: session.environment(),
+    details: gpu ? { timing: 'wall-clock' } : {},
+    env: runEnvironment(session, gpu),
   };
 }
 
@@ -242,10 +313,20 @@ export interface QganBenchSpec extends QganSpec {
 }
 
 /** The seed report's batch-scaling table for Quench, plus quality metrics and a gradient check. */
-export function benchQgan(spec: Partial<QganBenchSpec> = {}, opts: SessionOptions = {}): RunResult {
+export async function benchQgan(spec: Partial<QganBenchSpec> = {}, opts: QganRunOptions = {}): Promise<RunResult> {
   const s: QganBenchSpec = { ...QGAN_DEFAULTS, batches: [...DEFAULT_BATCHES], repeats: DEFAULT_REPEATS, ...spec };
   const session = new NativeSession(opts);
+  const gpu = opts.backend === 'webgpu' ? await openCvGpu() : null;
+  try {
+    return await benchWith(s, session, gpu);
+  } finally {
+    gpu?.close();
+  }
+}
+
+async function benchWith(s: QganBenchSpec, session: NativeSession, gpu: CvGpu | null): Promise<RunResult> {
   const exec: CvOptions = { isa: session.exec.isa, threads: session.exec.threads };
+  const sim = gpu?.sim ?? null;
   const gen = new QganGenerator(s, exec);
   const rng = new Rng(s.seed);
   const table: { batch: number; s_total: number; ms_per_sample: number; us_per_sample: number; us_min: number; us_max: number; samples_per_s: number; quantum_us: number; decoder_us: number }[] = [];
@@ -253,10 +334,12 @@ export function benchQgan(spec: Partial<QganBenchSpec> = {}, opts: SessionOption
     const z = gen.sampleLatent(B, rng);
     const reps = B >= 1024 ? Math.max(3, Math.floor(s.repeats / 2)) : s.repeats;
     const per: number[] = [], q: number[] = [], d: number[] = [];
-    gen.generate(z, B); // warm-up
+    // Warm-up (GPU: pipelines compile, buffers enter the pool).
+    if (sim) await gen.generateOn(sim, z, B);
+    else gen.generate(z, B);
     for (let r = 0; r < reps; r++) {
       const t0 = now();
-      const g = gen.generate(z, B);
+      const g = sim ? await gen.generateOn(sim, z, B) : gen.generate(z, B);
       per.push(((now() - t0) * 1000) / B);
       q.push((g.quantumMs * 1000) / B);
       d.push((g.decoderMs * 1000) / B);
@@ -267,15 +350,16 @@ export function benchQgan(spec: Partial<QganBenchSpec> = {}, opts: SessionOption
   // quality: truncation loss, linear-interpolation R², gradient flow, VJP vs finite differences
   const N = 256;
   const z = gen.sampleLatent(N, rng);
-  const ev = gen.generate(z, N);
+  const ev = sim ? await gen.generateOn(sim, z, N) : gen.generate(z, N);
   let truncation = 0;
   for (const v of ev.quantum.norm) truncation += (1 - v) / N;
   const dx = Float64Array.from({ length: N * s.modes }, () => rng.next() * 2 - 1);
-  const vjp = gen.addon.cvVjpBatch(gen.circuit, gen.paramRows(z, N), N, dx, null, null, exec);
+  const vjpRows = gen.paramRows(z, N);
+  const vjp = sim ? await gen.vjpOn(sim, vjpRows, N, dx) : gen.vjp(vjpRows, N, dx);
   const P = gen.circuit.numParams;
   const perSample: Float64Array[] = [];
   for (let b = 0; b < N; b++) perSample.push(vjp.gradients.subarray(b * P + s.latent, (b + 1) * P));
-  const gradCheck = finiteDifferenceCheck(gen, exec, rng);
+  const gradCheck = await finiteDifferenceCheck(gen, exec, rng, sim);
   const b32 = table.find((r) => r.batch === 32) ?? table[table.length - 1];
   return {
     kind: 'qgan',
@@ -295,17 +379,21 @@ export function benchQgan(spec: Partial<QganBenchSpec> = {}, opts: SessionOption
     },
     curves: {},
     phases: { quantum: b32.quantum_us, decoder: b32.decoder_us },
-    details: { table },
-    env: session.environment(),
+    details: gpu ? { table, timing: 'wall-clock' } : { table },
+    env: runEnvironment(session, gpu),
   };
 }
 
-/** Max relative error of the VJP against central finite differences on a few weights. */
-function finiteDifferenceCheck(gen: QganGenerator, exec: CvOptions, rng: Rng): number {
+/**
+ * Max relative error of the VJP (native, or the GPU's) against central finite
+ * differences on a few weights; the differences are of the native f64 forward
+ * run, so a GPU's f32 error shows in full.
+ */
+async function finiteDifferenceCheck(gen: QganGenerator, exec: CvOptions, rng: Rng, gpu: GpuCvSimulator | null): Promise<number> {
   const B = 4, P = gen.circuit.numParams, M = gen.spec.modes;
   const rows = gen.paramRows(gen.sampleLatent(B, rng), B);
   const dx = Float64Array.from({ length: B * M }, () => rng.next() * 2 - 1);
-  const vjp = gen.addon.cvVjpBatch(gen.circuit, rows, B, dx, null, null, exec);
+  const vjp = gpu ? await gen.vjpOn(gpu, rows, B, dx) : gen.vjp(rows, B, dx);
   const loss = (r: Float64Array) => gen.addon.cvRunBatch(gen.circuit, r, B, exec).x.reduce((acc, v, i) => acc + v * dx[i], 0);
   let worst = 0;
   const h = 1e-6;
