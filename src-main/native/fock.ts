@@ -1,32 +1,9 @@
 // The Fock-space (CV) part of the addon's JS surface (native/binding/fock.cc).
+import type { CvCircuit, CvGateKind, CvOutputs } from '../../src-shared/circuit/cv';
 import { loadAddon, type NativeAddon, type NativeExecOptions } from './addon';
 
-export type CvGateKind = 'Displacement' | 'Squeezing' | 'Rotation' | 'Beamsplitter' | 'Kerr';
-/** θ = slot < 0 ? value : scale·params[slot] + value. */
-export interface CvAngle {
-  slot?: number;
-  scale?: number;
-  value?: number;
-}
-export interface CvGate {
-  kind: CvGateKind;
-  mode0: number;
-  mode1?: number;
-  a?: CvAngle | number;
-  b?: CvAngle | number;
-}
-export interface CvCircuit {
-  modes: number;
-  cutoff: number;
-  numParams: number;
-  gates: CvGate[];
-}
-/** x, n: batch × modes; norm: batch (‖ψ‖² = 1 − truncation loss). */
-export interface CvOutputs {
-  x: Float64Array;
-  n: Float64Array;
-  norm: Float64Array;
-}
+export type { CvAngle, CvCircuit, CvGate, CvGateKind, CvOutputs } from '../../src-shared/circuit/cv';
+
 export interface CvOptions extends NativeExecOptions {
   /** Divide ⟨x⟩, ⟨n⟩ by ‖ψ‖² (default: un-normalised truncated state). */
   normalize?: boolean;

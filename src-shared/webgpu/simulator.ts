@@ -276,6 +276,17 @@ export class GpuRun {
   }
 
   /**
+   * A reduction's workgroup: no wider than the items each workgroup has
+   * (small states in big batches: many short rows), so idle invocations do
+   * not wait at every barrier — they cost a software adapter as much as busy ones.
+   */
+  private narrow(wg: number, itemsPerWorkgroup: number): number {
+    let w = 1;
+    while (w < itemsPerWorkgroup && w < wg) w *= 2;
+    return w;
+  }
+
+  /**
    * Queues Re⟨ψ|P|ψ⟩ for every group's strings in each of the first `rows`
    * rows. Returns where the sums land: value(group, slot, row) after submit.
    */
@@ -283,8 +294,9 @@ export class GpuRun {
     if (groups.length === 0) return () => 0;
     const n = this.n;
     const rowLen = 2 ** n;
-    const wg = this.sim.workgroupSize('pauli-reduce');
-    const segs = this.segments(rowLen, wg);
+    const wide = this.sim.workgroupSize('pauli-reduce');
+    const segs = this.segments(rowLen, wide);
+    const wg = this.narrow(wide, Math.ceil(rowLen / segs));
     const base = this.partialSlots;
     const program = kernels.pauliReduce(this.shape(), wg);
     groups.forEach((g, gi) => {
@@ -303,7 +315,7 @@ export class GpuRun {
   private queueSum(base: number, segs: number, outputs: number): number {
     const out = this.outputSlots;
     this.record({ count: outputs, a: segs, c: base, d: out }, {}, 0);
-    this.dispatch(kernels.sum(this.shape(), this.sim.workgroupSize('sum')), outputs, { kind: 'reduce' });
+    this.dispatch(kernels.sum(this.shape(), this.narrow(this.sim.workgroupSize('sum'), segs)), outputs, { kind: 'reduce' });
     this.outputSlots += outputs;
     return out;
   }
@@ -343,7 +355,6 @@ export class GpuRun {
     const n = this.n;
     const k = targets.length, c = controls.length;
     const cmask = controls.reduce((m, q) => m | (1 << q), 0) >>> 0;
-    const wg = this.sim.workgroupSize('generator-reduce', diagonal ? 1 : k);
     if (this.genSlots.length === 0) {
       this.genRows = rows;
       this.genSegs = this.segments(2 ** (n - 1), 64);
@@ -351,6 +362,7 @@ export class GpuRun {
     } else if (rows !== this.genRows) throw new RangeError(`WebGPU: generator reductions of one run must share a row count (${this.genRows}, got ${rows})`);
     const segs = this.genSegs;
     let positions: number[], count: number, words: Float32Array;
+    const wg = () => this.narrow(this.sim.workgroupSize('generator-reduce', diagonal ? 1 : k), Math.ceil(count / segs));
     if (diagonal) {
       positions = [...controls].sort((a, b) => a - b);
       count = 2 ** (n - c);
@@ -367,7 +379,7 @@ export class GpuRun {
     new Float32Array(rec.m.buffer).set(words);
     this.genSlots.push(slot);
     this.partialSlots = this.genBase + (slot + 1) * per;
-    this.dispatch(kernels.generatorReduce(k, diagonal, positions.length, this.shape(), wg), per, { kind: 'reduce' });
+    this.dispatch(kernels.generatorReduce(k, diagonal, positions.length, this.shape(), wg()), per, { kind: 'reduce' });
     return slot;
   }
 

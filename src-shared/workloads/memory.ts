@@ -441,6 +441,8 @@ export function estimateMemory(e: Experiment, ctx: MemoryContext = {}): MemoryEs
   }
   let peak = phases[0];
   for (const p of phases) if (total(p.parts) > total(peak.parts)) peak = p;
+  if (e.settings.backend === 'webgpu')
+    notes.push(`on WebGPU the states live in the GPU's memory (${(8 * amplitudes).toLocaleString('en-US')} bytes per state in f32; batches are split to the adapter's buffer limits); this estimate is the host's side`);
   return { peakBytes: total(peak.parts), phase: peak.name, parts: peak.parts.filter((p) => p.bytes > 0), stateAmplitudes: amplitudes, notes, limits };
 }
 

@@ -1,34 +1,11 @@
-// CV (Fock-space) circuits as the native addon hands them out
-// (src-main/native/fock.ts has the same shapes): declared here so the GPU
-// simulator needs nothing from src-main and also runs in the renderer.
+// CV (Fock-space) circuits for the GPU simulator: the shapes of
+// src-shared/circuit/cv.ts (the same the native addon hands out), their
+// limits and validation, with nothing from src-main so this also runs in the renderer.
 // Conventions, limits and error wording follow native/include/quench/fock.h.
 
-export type CvGateKind = 'Displacement' | 'Squeezing' | 'Rotation' | 'Beamsplitter' | 'Kerr';
-/** θ = slot < 0 ? value : scale·params[slot] + value. */
-export interface CvAngle {
-  slot?: number;
-  scale?: number;
-  value?: number;
-}
-export interface CvGate {
-  kind: CvGateKind;
-  mode0: number;
-  mode1?: number;
-  a?: CvAngle | number;
-  b?: CvAngle | number;
-}
-export interface CvCircuit {
-  modes: number;
-  cutoff: number;
-  numParams: number;
-  gates: CvGate[];
-}
-/** x, n: batch × modes; norm: batch (‖ψ‖² = 1 − truncation loss). */
-export interface CvOutputs {
-  x: Float64Array;
-  n: Float64Array;
-  norm: Float64Array;
-}
+import type { CvAngle, CvCircuit, CvGate, CvGateKind, CvOutputs } from '../../circuit/cv';
+
+export type { CvAngle, CvCircuit, CvGate, CvGateKind, CvOutputs };
 
 /** Same limits as the native core (kMaxModes, kMinCutoff, kMaxCutoff). */
 export const CV_MAX_MODES = 8;
