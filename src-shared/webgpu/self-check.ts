@@ -1,29 +1,39 @@
 // WebGPU against the reference, where it runs: seeded random circuits (every
 // gate form: dense k ≤ 3, controlled, diagonal, parameterised) simulated on the
-// GPU and by the TypeScript reference, probabilities and Pauli expectations
-// compared at f32 tolerance. The workbench runs it on the window's own
+// GPU and by the TypeScript reference — probabilities, Pauli expectations and
+// a batch of parameter rows at f32 tolerance, adjoint gradients against
+// central differences of the reference — the conformance suite's checks. The workbench runs it on the window's own
 // navigator.gpu (Hardware view), so a user sees that this adapter gives right
 // answers before trusting its timings.
 import type { Backend } from '../backend/backend';
-import { ReferenceState } from '../backend/reference';
+import { ReferenceState, referenceGradient } from '../backend/reference';
 import { randomLoweredCircuit } from '../circuit/random-circuits';
 import type { PauliSum } from '../observable/pauli';
 import { Rng } from '../random';
 
 /** f32 state vectors: the conformance suite's tolerance for probabilities and expectations. */
 export const SELF_CHECK_TOLERANCE = 1e-5;
+/** Adjoint gradients in f32 against finite differences of the f64 reference (the conformance suite's). */
+export const SELF_CHECK_GRADIENT_TOLERANCE = 1e-4;
+/** Parameter rows in the batched check. */
+const BATCH_ROWS = 3;
 
 export interface SelfCheckCase {
   qubits: number;
   gates: number;
   maxProbabilityError: number;
   maxExpectationError: number;
+  /** runBatch of BATCH_ROWS parameter rows, every observable, against the reference per row. */
+  maxBatchError: number;
+  maxGradientError: number;
   ms: number;
 }
 export interface SelfCheckReport {
   cases: SelfCheckCase[];
   maxError: number;
   tolerance: number;
+  maxGradientError: number;
+  gradientTolerance: number;
   pass: boolean;
 }
 
@@ -50,13 +60,27 @@ export async function webGpuSelfCheck(backend: Backend, sizes: number[] = [2, 5,
     const want = ref.probabilities();
     const t0 = performance.now();
     const got = await backend.simulate({ circuit, params, observables, probabilities: true }, { precision: 'f32' });
-    const ms = performance.now() - t0;
     let dp = 0;
     for (let i = 0; i < want.length; i++) dp = Math.max(dp, Math.abs(want[i] - got.probabilities![i]));
     let de = 0;
     observables.forEach((o, i) => (de = Math.max(de, Math.abs(ref.expectation(o) - got.expectations[i]))));
-    cases.push({ qubits: n, gates: circuit.gates.length, maxProbabilityError: dp, maxExpectationError: de, ms });
+    const rows = Float64Array.from({ length: BATCH_ROWS * numParams }, () => rng.next() * 4 - 2);
+    const batch = await backend.runBatch(circuit, rows, BATCH_ROWS, observables, { precision: 'f32' });
+    let db = 0;
+    for (let r = 0; r < BATCH_ROWS; r++) {
+      const s = new ReferenceState(n).run(circuit, rows.subarray(r * numParams, (r + 1) * numParams));
+      observables.forEach((o, i) => (db = Math.max(db, Math.abs(s.expectation(o) - batch[r * observables.length + i]))));
+    }
+    const g = await backend.gradient(circuit, params, observables[observables.length - 1], { precision: 'f32' });
+    const fd = referenceGradient(circuit, params, observables[observables.length - 1]);
+    let dg = 0;
+    for (let i = 0; i < numParams; i++) dg = Math.max(dg, Math.abs(g.gradient[i] - fd[i]));
+    cases.push({ qubits: n, gates: circuit.gates.length, maxProbabilityError: dp, maxExpectationError: de, maxBatchError: db, maxGradientError: dg, ms: performance.now() - t0 });
   }
-  const maxError = Math.max(...cases.map((c) => Math.max(c.maxProbabilityError, c.maxExpectationError)));
-  return { cases, maxError, tolerance: SELF_CHECK_TOLERANCE, pass: maxError <= SELF_CHECK_TOLERANCE };
+  const maxError = Math.max(...cases.map((c) => Math.max(c.maxProbabilityError, c.maxExpectationError, c.maxBatchError)));
+  const maxGradientError = Math.max(...cases.map((c) => c.maxGradientError));
+  return {
+    cases, maxError, tolerance: SELF_CHECK_TOLERANCE, maxGradientError, gradientTolerance: SELF_CHECK_GRADIENT_TOLERANCE,
+    pass: maxError <= SELF_CHECK_TOLERANCE && maxGradientError <= SELF_CHECK_GRADIENT_TOLERANCE,
+  };
 }

@@ -112,6 +112,8 @@ describe.skipIf(unavailable !== null)('experiments on the WebGPU backend', () =>
       const report = await webGpuSelfCheck(gpu);
       expect(report.cases.map((c) => c.qubits)).toEqual([2, 5, 8, 12]);
       expect(report.maxError).toBeLessThan(SELF_CHECK_TOLERANCE);
+      expect(report.maxGradientError).toBeLessThan(report.gradientTolerance);
+      for (const c of report.cases) expect(Number.isFinite(c.maxBatchError) && c.maxBatchError < SELF_CHECK_TOLERANCE).toBe(true);
       expect(report.pass).toBe(true);
     } finally {
       gpu.dispose();
