@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Project, Run } from '../../src-shared/project/schema';
 import { runExperiment } from '../engine/run-experiment';
-import { now } from '../engine/timing';
+import { now } from '../../src-shared/workloads/timing';
 import { loadProject, saveProjectAtomic } from '../project/store';
 import { UsageError } from './errors';
 

@@ -4,7 +4,6 @@
 // awaits cost) or on Dawn's WebGPU adapter (the shared WebGpuSession).
 // Native programs are compiled once per lowered circuit and fusion setting.
 import os from 'node:os';
-import type { Backend, ExecutionOptions } from '../../src-shared/backend/backend';
 import type { GradientValue, WorkloadSession } from '../../src-shared/workloads/session';
 import type { LoweredCircuit } from '../../src-shared/circuit/lowered';
 import type { PauliSum } from '../../src-shared/observable/pauli';
@@ -101,13 +100,6 @@ export class NativeSession implements WorkloadSession {
 
   async gradientBatch(circuit: LoweredCircuit, params: Float64Array, batch: number, obs: PauliSum) {
     return this.addon.gradientBatch(this.program(circuit), params, batch, this.observable(obs), this.exec);
-  }
-
-  /** The final state's probabilities. */
-  probabilities(circuit: LoweredCircuit, params: Float64Array): Float64Array {
-    const s = new this.addon.State(circuit.numQubits, this.exec.precision);
-    s.run(this.program(circuit), params, this.exec);
-    return s.probabilities(this.exec);
   }
 
   async sample(circuit: LoweredCircuit, params: Float64Array, shots: number, seed: number): Promise<Float64Array> {

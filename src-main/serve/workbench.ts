@@ -23,7 +23,7 @@ import {
 import { gridPoints, gridSize, MAX_SWEEP_POINTS, OverrideError, withOverrides } from '../../src-shared/project/sweep';
 import type { RunResult } from '../../src-shared/results';
 import { collectInfo } from '../cli/info';
-import { now } from '../engine/timing';
+import { now } from '../../src-shared/workloads/timing';
 import type { SpawnWorker, ToWorker } from '../engine/worker-protocol';
 import { addRecent, clearRecovery, quenchHome, readRecent, readRecovery, writeRecovery, type Recovery } from '../project/home';
 import { loadProject, saveProjectAtomic } from '../project/store';

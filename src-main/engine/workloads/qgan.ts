@@ -17,7 +17,7 @@ import { PARAM_DEFAULTS } from '../../../src-shared/workloads/defaults';
 import { createNodeWebGpuBackend, releaseNodeGpu } from '../../backend/webgpu-node';
 import { loadFockAddon, type CvCircuit, type CvOptions, type CvOutputs } from '../../native/fock';
 import { NativeSession, type SessionOptions } from '../session';
-import { now, spread } from '../timing';
+import { now, spread } from '../../../src-shared/workloads/timing';
 
 export interface QganSpec {
   modes: number;
