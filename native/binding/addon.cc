@@ -3,8 +3,11 @@
 // typed arrays. The JS-facing types are described in src-main/native/addon.ts.
 #include <napi.h>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 
 #include "convert.h"
@@ -71,15 +74,20 @@ std::vector<double> params_for(Napi::Env env, const quench::Program& p, const Na
 // ---- State --------------------------------------------------------------------------
 class State : public Napi::ObjectWrap<State> {
  public:
+  static Napi::FunctionReference constructor;
   static Napi::Function Init(Napi::Env env) {
-    return DefineClass(env, "State",
+    Napi::Function f = DefineClass(env, "State",
                        {InstanceAccessor<&State::NumQubits>("numQubits"), InstanceAccessor<&State::PrecisionName>("precision"),
                         InstanceAccessor<&State::Bytes>("bytes"), InstanceMethod<&State::Reset>("reset"),
                         InstanceMethod<&State::SetAmplitudes>("setAmplitudes"), InstanceMethod<&State::Amplitudes>("amplitudes"),
                         InstanceMethod<&State::Run>("run"), InstanceMethod<&State::RunAsync>("runAsync"),
                         InstanceMethod<&State::Apply>("apply"), InstanceMethod<&State::NormSquared>("normSquared"),
                         InstanceMethod<&State::Expectation>("expectation"), InstanceMethod<&State::Probabilities>("probabilities"),
-                        InstanceMethod<&State::Marginal>("marginal"), InstanceMethod<&State::Sample>("sample")});
+                        InstanceMethod<&State::Marginal>("marginal"), InstanceMethod<&State::Sample>("sample"),
+                        InstanceMethod<&State::Collapse>("collapse"), InstanceMethod<&State::CopyFrom>("copyFrom"),
+                        InstanceMethod<&State::Dispose>("dispose")});
+    constructor = Napi::Persistent(f);
+    return f;
   }
   // new State(numQubits, precision?)
   explicit State(const Napi::CallbackInfo& info) : Napi::ObjectWrap<State>(info) {
@@ -88,18 +96,30 @@ class State : public Napi::ObjectWrap<State> {
     if (n < 1) throw_range(env, "numQubits must be at least 1");
     quench::Precision p = to_precision(env, info[1]);
     state_ = guarded(env, [&] { return quench::State::create(n, p); });
+    nq_ = n;
   }
 
  private:
   quench::State& use(Napi::Env env) {
+    if (!state_) throw to_js_error(env, quench::Error::Kind::Range, "this state was disposed");
     if (busy_) throw to_js_error(env, quench::Error::Kind::Range, "this state is in use by a running operation (await it first)");
     return *state_;
   }
-  size_t dim() const { return size_t(1) << state_->num_qubits(); }
+  const quench::State& peek(Napi::Env env) {
+    if (!state_) throw to_js_error(env, quench::Error::Kind::Range, "this state was disposed");
+    return *state_;
+  }
+  size_t dim() const { return size_t(1) << nq_; }
 
-  Napi::Value NumQubits(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), state_->num_qubits()); }
-  Napi::Value PrecisionName(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), quench::to_string(state_->precision())); }
-  Napi::Value Bytes(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), double(state_->bytes())); }
+  Napi::Value NumQubits(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), peek(info.Env()).num_qubits()); }
+  Napi::Value PrecisionName(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), quench::to_string(peek(info.Env()).precision())); }
+  Napi::Value Bytes(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), double(peek(info.Env()).bytes())); }
+  // dispose(): frees the amplitudes now (branches of a dynamic circuit must not wait for the GC).
+  Napi::Value Dispose(const Napi::CallbackInfo& info) {
+    use(info.Env());
+    state_.reset();
+    return info.Env().Undefined();
+  }
 
   Napi::Value Reset(const Napi::CallbackInfo& info) {
     use(info.Env()).reset();
@@ -149,7 +169,7 @@ class State : public Napi::ObjectWrap<State> {
   Napi::Value Apply(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     quench::Circuit c;
-    c.num_qubits = state_->num_qubits();
+    c.num_qubits = nq_;
     c.gates.push_back(to_gate(env, info[0], "gate"));
     std::vector<double> params = info[1].IsUndefined() ? std::vector<double>() : to_doubles(env, info[1], "params");
     c.num_params = unsigned(params.size());
@@ -166,7 +186,7 @@ class State : public Napi::ObjectWrap<State> {
   }
   Napi::Value Expectation(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    quench::PauliSum obs = to_observable(env, info[0], state_->num_qubits(), "observable");
+    quench::PauliSum obs = to_observable(env, info[0], nq_, "observable");
     quench::ExecOptions opts = to_exec_options(env, info[1]);
     quench::State& s = use(env);
     return Napi::Number::New(env, guarded(env, [&] { return s.expectation(obs, opts); }));
@@ -184,7 +204,7 @@ class State : public Napi::ObjectWrap<State> {
     if (qubits.size() > 30) throw_range(env, "marginal over at most 30 qubits");
     std::vector<bool> seen(64, false);
     for (unsigned q : qubits) {
-      if (q >= state_->num_qubits()) throw_range(env, "qubits: " + std::to_string(q) + " is out of range for a " + std::to_string(state_->num_qubits()) + "-qubit state");
+      if (q >= nq_) throw_range(env, "qubits: " + std::to_string(q) + " is out of range for a " + std::to_string(nq_) + "-qubit state");
       if (seen[q]) throw_range(env, "qubits: " + std::to_string(q) + " is listed twice");
       seen[q] = true;
     }
@@ -207,16 +227,56 @@ class State : public Napi::ObjectWrap<State> {
     for (size_t i = 0; i < outcomes.size(); i++) out[i] = double(outcomes[i]);
     return out;
   }
+  // collapse(qubit, outcome, options?) → the outcome's probability before; the state is projected and renormalised.
+  Napi::Value Collapse(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    unsigned q = to_uint(env, info[0], "qubit", 63);
+    if (q >= nq_) throw_range(env, "qubit: " + std::to_string(q) + " is out of range for a " + std::to_string(nq_) + "-qubit state");
+    unsigned outcome = to_uint(env, info[1], "outcome", 1);
+    quench::ExecOptions opts = to_exec_options(env, info[2]);
+    quench::State& s = use(env);
+    double p = guarded(env, [&] { return s.collapse(q, outcome, opts); });
+    return Napi::Number::New(env, p);
+  }
+  // copyFrom(other): the amplitudes of another State with the same qubits and precision.
+  Napi::Value CopyFrom(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsObject() || !info[0].As<Napi::Object>().InstanceOf(constructor.Value())) throw_type(env, "copyFrom: expected a State");
+    State* other = Napi::ObjectWrap<State>::Unwrap(info[0].As<Napi::Object>());
+    other->use(env);
+    use(env);
+    if (other->state_->num_qubits() != state_->num_qubits() || other->state_->precision() != state_->precision())
+      throw_range(env, "copyFrom: the states differ (" + std::to_string(other->state_->num_qubits()) + " vs " + std::to_string(state_->num_qubits()) + " qubits, " +
+                           quench::to_string(other->state_->precision()) + " vs " + quench::to_string(state_->precision()) + ")");
+    other->use(env);
+    quench::State& s = use(env);
+    guarded(env, [&] { s.copy_from(*other->state_); });
+    return env.Undefined();
+  }
   void check_fits(Napi::Env env, const quench::Program& p) {
-    if (quench::num_qubits(p) != state_->num_qubits())
-      throw_range(env, "the program is for " + std::to_string(quench::num_qubits(p)) + " qubits, the state has " + std::to_string(state_->num_qubits()));
+    if (quench::num_qubits(p) != nq_)
+      throw_range(env, "the program is for " + std::to_string(quench::num_qubits(p)) + " qubits, the state has " + std::to_string(nq_));
   }
 
   std::unique_ptr<quench::State> state_;
+  unsigned nq_ = 0;
   bool busy_ = false;
 };
+Napi::FunctionReference State::constructor;
 
 // ---- free functions ----------------------------------------------------------------------
+// exitProcess(code): ends the process now, without running static destructors.
+// For processes that loaded Dawn: SwiftShader's worker threads live until the
+// Vulkan instance is destroyed, which Node's Dawn leaves to garbage collection;
+// exit() would destroy the libraries' statics under those running threads.
+// Node's stdout/stderr writes to files, pipes and terminals are synchronous on
+// POSIX, so everything printed has reached the kernel when this is called.
+Napi::Value ExitProcess(const Napi::CallbackInfo& info) {
+  int code = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 0;
+  std::fflush(nullptr);
+  _exit(code);
+}
+
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   quench::CpuInfo cpu = quench::cpu_info();
@@ -463,6 +523,7 @@ Napi::Value MeasureBandwidth(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, Info));
+  exports.Set("exitProcess", Napi::Function::New(env, ExitProcess));
   InitFock(env, exports);
   exports.Set("State", State::Init(env));
   exports.Set("Program", Program::Init(env));

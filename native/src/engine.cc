@@ -233,14 +233,14 @@ void validate(const Circuit& circuit) {
             const double di = G[2 * (r * D + c) + 1] + G[2 * (c * D + r) + 1];
             herm += dr * dr + di * di;
           }
-        if (std::sqrt(herm) > 1e-6)
+        if (!(std::sqrt(herm) <= 1e-6))  // (NaN when the products overflow: refused too)
           fail(Error::Kind::Type, gi,
                "generator is not Hermitian (\u2016G \u2212 G\u2020\u2016 = " + num(std::sqrt(herm)) + ")");
         std::vector<double> G3(2 * D * D, 0.0);
         mul(G, G, G2);
         mul(G2, G, G3);
         for (std::size_t i = 0; i < 2 * D * D; ++i) cube += (G3[i] - G[i]) * (G3[i] - G[i]);
-        if (std::sqrt(cube) > 1e-6)
+        if (!(std::sqrt(cube) <= 1e-6))
           fail(Error::Kind::Type, gi,
                "generator does not satisfy G\u00b3 = G (\u2016G\u00b3 \u2212 G\u2016 = " +
                    num(std::sqrt(cube)) + ")");
@@ -274,7 +274,7 @@ void validate(const Circuit& circuit) {
           }
       }
       dev = std::sqrt(dev);
-      if (dev > 1e-6)
+      if (!(dev <= 1e-6))  // (NaN when U^dagger U overflows, e.g. an entry of 1e300: refused too)
         fail(Error::Kind::Type, gi,
              "matrix is not unitary (\u2016U\u2020U \u2212 I\u2016 = " + num(dev) + ")");
     }
@@ -328,6 +328,7 @@ void check_params(const Program& p, const double* params) {
   for (unsigned i = 0; i < p.num_params; ++i)
     if (!std::isfinite(params[i]))
       throw Error(Error::Kind::Type, "params[" + std::to_string(i) + "] is not finite");
+  check_angles(p, params, 1);
 }
 
 template <typename FP>
@@ -368,6 +369,9 @@ class StateImpl final : public State {
     if (gate.slot >= 0 && !params)
       throw Error(Error::Kind::Type, "params is null but the gate is parameterised");
     std::shared_ptr<const Program> p = compile_uncached(c, 0);
+    if (gate.slot >= 0 && !std::isfinite(params[gate.slot]))
+      throw Error(Error::Kind::Type, "params[" + std::to_string(gate.slot) + "] is not finite");
+    check_angles(*p, params, 1);
     const KernelTable<FP>& kt = table_for<FP>(opts);
     Progress progress(opts, 1);
     progress.check();
@@ -409,6 +413,38 @@ class StateImpl final : public State {
     check_memory(shots * 32, std::to_string(shots) + " shots");
     table_for<FP>(opts);
     return sample_outcomes<FP>(s_.data(), s_.n, shots, seed, par(opts));
+  }
+  double collapse(unsigned qubit, unsigned outcome, const ExecOptions& opts) override {
+    if (qubit >= s_.n)
+      throw Error(Error::Kind::Range, "collapse: qubit " + std::to_string(qubit) +
+                                          " out of range for a " + std::to_string(s_.n) +
+                                          "-qubit state");
+    if (outcome > 1) throw Error(Error::Kind::Range, "collapse: outcome must be 0 or 1");
+    double m[2];
+    marginal(std::vector<unsigned>{qubit}, m, opts);
+    const double p = m[outcome];
+    if (!(p > 0))
+      throw Error(Error::Kind::Range, "collapse: outcome " + std::to_string(outcome) + " of qubit " +
+                                          std::to_string(qubit) + " has probability 0");
+    // The scale stays in double: for a tiny p, 1/sqrt(p) overflows a float
+    // while the renormalised amplitudes do not.
+    const double scale = 1.0 / std::sqrt(p);
+    const std::uint64_t b = bit(qubit), want = outcome ? b : 0;
+    FP* a = s_.data();
+    par(opts).run(s_.dim(), [&](std::uint64_t lo, std::uint64_t hi, unsigned) {
+      for (std::uint64_t i = lo; i < hi; ++i) {
+        const double f = (i & b) == want ? scale : 0.0;
+        a[2 * i] = static_cast<FP>(static_cast<double>(a[2 * i]) * f);
+        a[2 * i + 1] = static_cast<FP>(static_cast<double>(a[2 * i + 1]) * f);
+      }
+    });
+    return p;
+  }
+  void copy_from(const State& other) override {
+    const auto* o = dynamic_cast<const StateImpl<FP>*>(&other);
+    if (!o || o->s_.n != s_.n)
+      throw Error(Error::Kind::Range, "copy_from: the states differ in qubits or precision");
+    s_.copy_from(o->s_, par(ExecOptions{}));
   }
 
  private:
@@ -458,6 +494,7 @@ void check_batch_params(const Program& p, const double* params, std::size_t batc
   for (std::size_t i = 0; i < batch * p.num_params; ++i)
     if (!std::isfinite(params[i]))
       throw Error(Error::Kind::Type, "params[" + std::to_string(i) + "] is not finite");
+  check_angles(p, params, batch);
 }
 }  // namespace
 

@@ -25,8 +25,13 @@ struct OpenBlock {
   std::uint64_t mask = 0;
   std::vector<std::size_t> members;
   bool diagonal = true;
-  bool open = true;
+  bool open = false;
 };
+// Frees a vector's storage (clear() keeps the capacity).
+template <typename T>
+void release(std::vector<T>& v) {
+  std::vector<T>().swap(v);
+}
 }  // namespace
 
 std::vector<FusedBlock> fuse(const std::vector<Gate>& gates, unsigned max_fused) {
@@ -39,16 +44,22 @@ std::vector<FusedBlock> fuse(const std::vector<Gate>& gates, unsigned max_fused)
     out.push_back(std::move(b));
   };
   if (max_fused <= 1) {
+    out.reserve(gates.size());
     for (std::size_t i = 0; i < gates.size(); ++i) emit_gate(i);
     return out;
   }
+  // Open blocks are pairwise disjoint (so they commute) and at most 64 are
+  // open at once; their slots are recycled. A gate merges the blocks it
+  // touches into the one with the most members, in place (small into large:
+  // each member is copied O(log n) times in all, and a long run of gates on
+  // the same qubits appends to one vector), so fusion is O(n log n) time and
+  // O(n) memory in the gate count.
   std::vector<OpenBlock> blocks;
+  std::vector<int> free_slots;
   int owner[64];
   std::fill(owner, owner + 64, -1);
   auto close = [&](int id) {
     OpenBlock& b = blocks[id];
-    if (!b.open) return;
-    b.open = false;
     for (unsigned q = 0; q < 64; ++q)
       if ((b.mask >> q) & 1u) owner[q] = -1;
     FusedBlock f;
@@ -56,11 +67,15 @@ std::vector<FusedBlock> fuse(const std::vector<Gate>& gates, unsigned max_fused)
     f.members = std::move(b.members);
     f.diagonal = b.diagonal;
     out.push_back(std::move(f));
+    release(b.members);
+    b.open = false;
+    free_slots.push_back(id);
   };
+  std::vector<int> owners;
   for (std::size_t i = 0; i < gates.size(); ++i) {
     const Gate& g = gates[i];
     const std::uint64_t S = gate_mask(g);
-    std::vector<int> owners;
+    owners.clear();
     for (unsigned q = 0; q < 64; ++q)
       if (((S >> q) & 1u) && owner[q] >= 0 &&
           std::find(owners.begin(), owners.end(), owner[q]) == owners.end())
@@ -81,47 +96,79 @@ std::vector<FusedBlock> fuse(const std::vector<Gate>& gates, unsigned max_fused)
       close(*it);
       owners.erase(it);
     }
-    OpenBlock nb;
-    nb.mask = S;
-    nb.diagonal = g.diagonal;
-    std::sort(owners.begin(), owners.end());
-    for (int id : owners) {
-      OpenBlock& b = blocks[id];
-      nb.mask |= b.mask;
-      nb.diagonal = nb.diagonal && b.diagonal;
-      nb.members.insert(nb.members.end(), b.members.begin(), b.members.end());
-      b.members.clear();
-      b.open = false;
+    int target;
+    if (owners.empty()) {
+      if (!free_slots.empty()) {
+        target = free_slots.back();
+        free_slots.pop_back();
+      } else {
+        target = static_cast<int>(blocks.size());
+        blocks.emplace_back();
+      }
+      OpenBlock& nb = blocks[target];
+      nb.mask = 0;
+      nb.diagonal = true;
+      nb.open = true;
+    } else {
+      // The owner with the most members absorbs the others (their members
+      // commute with its own: disjoint qubits; each keeps its own order).
+      target = *std::max_element(owners.begin(), owners.end(), [&](int a, int b) {
+        return blocks[a].members.size() < blocks[b].members.size();
+      });
+      OpenBlock& t = blocks[target];
+      for (int id : owners) {
+        if (id == target) continue;
+        OpenBlock& b = blocks[id];
+        t.mask |= b.mask;
+        t.diagonal = t.diagonal && b.diagonal;
+        t.members.insert(t.members.end(), b.members.begin(), b.members.end());
+        release(b.members);
+        b.open = false;
+        free_slots.push_back(id);
+      }
     }
-    nb.members.push_back(i);
-    blocks.push_back(std::move(nb));
-    const int id = static_cast<int>(blocks.size() - 1);
+    OpenBlock& t = blocks[target];
+    t.mask |= S;
+    t.diagonal = t.diagonal && g.diagonal;
+    t.members.push_back(i);
     for (unsigned q = 0; q < 64; ++q)
-      if ((blocks[id].mask >> q) & 1u) owner[q] = id;
+      if ((t.mask >> q) & 1u) owner[q] = target;
   }
+  // Close what is still open (they commute) in a fixed order: by first member.
+  std::vector<int> open;
   for (std::size_t id = 0; id < blocks.size(); ++id)
-    if (blocks[id].open) close(static_cast<int>(id));
+    if (blocks[id].open) open.push_back(static_cast<int>(id));
+  std::sort(open.begin(), open.end(), [&](int a, int b) {
+    return blocks[a].members.front() < blocks[b].members.front();
+  });
+  for (int id : open) close(id);
   return out;
 }
 
 void block_matrix(const std::vector<Gate>& gates, const FusedBlock& block,
                   const std::vector<const double*>& mats, std::vector<double>& out) {
-  const unsigned K = static_cast<unsigned>(block.qubits.size());
+  block_matrix(gates, block.qubits, block.members, block.diagonal, mats, out);
+}
+
+void block_matrix(const std::vector<Gate>& gates, const std::vector<unsigned>& qubits,
+                  const std::vector<std::size_t>& members, bool diagonal,
+                  const std::vector<const double*>& mats, std::vector<double>& out) {
+  const unsigned K = static_cast<unsigned>(qubits.size());
   const std::size_t D = std::size_t(1) << K;
   const KernelTable<double>& kt = scalar_kernels_f64();
   const For serial(1);
   auto positions = [&](const std::vector<unsigned>& qs, unsigned* pos) {
     for (std::size_t j = 0; j < qs.size(); ++j)
       pos[j] = static_cast<unsigned>(
-          std::lower_bound(block.qubits.begin(), block.qubits.end(), qs[j]) - block.qubits.begin());
+          std::lower_bound(qubits.begin(), qubits.end(), qs[j]) - qubits.begin());
   };
   unsigned tp[64], cp[64];
-  if (block.diagonal) {
+  if (diagonal) {
     // The product of diagonals = the diagonals applied to the all-ones vector.
     out.assign(2 * D, 0.0);
     for (std::size_t j = 0; j < D; ++j) out[2 * j] = 1.0;
-    for (std::size_t m = 0; m < block.members.size(); ++m) {
-      const Gate& g = gates[block.members[m]];
+    for (std::size_t m = 0; m < members.size(); ++m) {
+      const Gate& g = gates[members[m]];
       positions(g.qubits, tp);
       positions(g.controls, cp);
       kt.diagonal(out.data(), K, tp, static_cast<unsigned>(g.qubits.size()), cp,
@@ -132,8 +179,8 @@ void block_matrix(const std::vector<Gate>& gates, const FusedBlock& block,
   // Dense: apply every member to each column (column-major), then transpose.
   std::vector<double> cols(2 * D * D, 0.0);
   for (std::size_t c = 0; c < D; ++c) cols[2 * (c * D + c)] = 1.0;
-  for (std::size_t m = 0; m < block.members.size(); ++m) {
-    const Gate& g = gates[block.members[m]];
+  for (std::size_t m = 0; m < members.size(); ++m) {
+    const Gate& g = gates[members[m]];
     positions(g.qubits, tp);
     positions(g.controls, cp);
     const unsigned k = static_cast<unsigned>(g.qubits.size());

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <list>
 #include <mutex>
@@ -69,11 +70,7 @@ const double* bind_op(const Program& p, const Op& op, const double* params,
     gate_matrix(p, op.members[m], params, mats[m]);
     ptrs[m] = mats[m].data();
   }
-  FusedBlock b;
-  b.qubits = op.qubits;
-  b.members = op.members;
-  b.diagonal = op.diagonal;
-  block_matrix(p.gates, b, ptrs, scratch);
+  block_matrix(p.gates, op.qubits, op.members, op.diagonal, ptrs, scratch);
   return scratch.data();
 }
 
@@ -682,7 +679,6 @@ std::shared_ptr<const Program> build(const Circuit& circuit, unsigned max_fused)
   p->ops.reserve(blocks.size());
   for (FusedBlock& b : blocks) {
     Op op;
-    op.members = b.members;
     if (b.members.size() == 1) {
       const Gate& g = p->gates[b.members[0]];
       op.lone = true;
@@ -702,8 +698,18 @@ std::shared_ptr<const Program> build(const Circuit& circuit, unsigned max_fused)
         block_matrix(p->gates, b, mats, op.matrix);
       }
     }
+    op.members = std::move(b.members);  // moved, not copied: one member list alive per block
     if (op.fixed) op.matrix_f32.assign(op.matrix.begin(), op.matrix.end());
     p->ops.push_back(std::move(op));
+  }
+  p->phase_bound.assign(p->gates.size(), 0.0);
+  for (std::size_t i = 0; i < p->gates.size(); ++i) {
+    const Gate& g = p->gates[i];
+    if (g.slot < 0) continue;
+    double m = g.diagonal ? 0.0 : 1.0;  // dense: ‖G‖ <= 1 (G^3 = G, Hermitian)
+    if (g.diagonal)
+      for (double l : g.generator) m = std::max(m, std::fabs(l));
+    p->phase_bound[i] = m;
   }
   p->dindex.resize(p->gates.size());
   for (std::size_t i = 0; i < p->gates.size(); ++i) index_diagonal(p->gates[i], p->dindex[i]);
@@ -711,6 +717,28 @@ std::shared_ptr<const Program> build(const Circuit& circuit, unsigned max_fused)
   return p;
 }
 }  // namespace
+
+void check_angles(const Program& p, const double* params, std::size_t rows) {
+  if (p.num_params == 0 || rows == 0) return;
+  for (std::size_t gi = 0; gi < p.gates.size(); ++gi) {
+    const Gate& g = p.gates[gi];
+    if (g.slot < 0) continue;
+    const double bound = p.phase_bound[gi];
+    for (std::size_t r = 0; r < rows; ++r) {
+      const double th = gate_angle(g, params + r * p.num_params);
+      // (2x headroom: parameter shift evaluates θ ± π/(2ω) too)
+      if (!std::isfinite(th) || !std::isfinite(2 * th * bound)) {
+        char buf[160];
+        if (std::isfinite(th))
+          std::snprintf(buf, sizeof buf, "angle %.6g times its generator's largest eigenvalue %.6g", th, bound);
+        else
+          std::snprintf(buf, sizeof buf, "angle scale*params[%d] + offset", g.slot);
+        throw Error(Error::Kind::Range, "gate " + std::to_string(gi) + ": " + buf + " is not finite" +
+                                            (rows > 1 ? " (row " + std::to_string(r) + ")" : std::string()));
+      }
+    }
+  }
+}
 
 std::string cache_key(const Circuit& c, unsigned max_fused) {
   std::string k;

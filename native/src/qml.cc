@@ -85,6 +85,7 @@ void check_params_rows(const Program& p, const double* params, std::size_t rows,
     if (!std::isfinite(params[i]))
       throw Error(Error::Kind::Type, std::string(what) + "[" + std::to_string(i) + "] is not finite (row " +
                                          std::to_string(i / p.num_params) + ")");
+  check_angles(p, params, rows);
 }
 
 void check_qubits(const Program& p, const char* fn) {

@@ -1,10 +1,10 @@
 // The native backends (`native-avx2`, `native-scalar`): the Backend contract
 // over the N-API addon. Programs are compiled once per lowered circuit and
 // fusion setting (the core also caches by structure across circuits).
-import type { Backend, BackendId, ExecutionOptions, GradientResult, SimulationRequest, SimulationResult } from '../../src-shared/backend/backend';
+import type { Backend, BackendId, BranchState, ExecutionOptions, GradientResult, SimulationRequest, SimulationResult } from '../../src-shared/backend/backend';
 import type { LoweredCircuit } from '../../src-shared/circuit/lowered';
 import { pauliTermMasks, type PauliSum } from '../../src-shared/observable/pauli';
-import { loadAddon, type NativeAddon, type NativeCancelToken, type NativeExecOptions, type NativeObservable, type NativeProgram } from '../native/addon';
+import { loadAddon, type NativeAddon, type NativeCancelToken, type NativeExecOptions, type NativeObservable, type NativeProgram, type NativeState } from '../native/addon';
 
 /** Default largest fused block, chosen by measurement (see README, "Fusion"). */
 export const DEFAULT_FUSION = 2;
@@ -71,6 +71,29 @@ export class NativeBackend implements Backend {
       passes: program.stats().passes,
     };
     return result;
+  }
+
+  async createState(numQubits: number, options: ExecutionOptions = {}): Promise<BranchState> {
+    const precision = options.precision ?? 'f64';
+    const fusion = options.fusion ?? DEFAULT_FUSION;
+    const { opts } = this.nativeOptions({ ...options, signal: undefined });
+    const read = { isa: opts.isa, threads: opts.threads };
+    const wrap = (s: NativeState): BranchState => ({
+      numQubits,
+      apply: (circuit) => s.runAsync(this.program(circuit, fusion), new Float64Array(0), opts),
+      probabilityOfOne: async (q) => s.marginal([q], read)[1],
+      collapse: async (q, outcome) => void s.collapse(q, outcome, read),
+      clone: async () => {
+        const c = new this.addon.State(numQubits, precision);
+        c.copyFrom(s);
+        return wrap(c);
+      },
+      probabilities: async () => s.probabilities(read),
+      expectations: async (obs) => obs.map((o) => s.expectation(toNativeObservable(o), read)),
+      sample: async (shots, seed) => s.sample(shots, seed, read),
+      dispose: () => s.dispose(),
+    });
+    return wrap(new this.addon.State(numQubits, precision));
   }
 
   async gradient(circuit: LoweredCircuit, params: ArrayLike<number>, observable: PauliSum, options: ExecutionOptions = {}): Promise<GradientResult> {

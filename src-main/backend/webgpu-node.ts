@@ -6,7 +6,18 @@
 // implementation): when VK_ICD_FILENAMES is unset and Debian's chromium
 // ships the ICD, point the Vulkan loader at it (Mesa's lavapipe lacks a
 // feature Dawn needs). Dawn dlopens libvulkan.so.1; where the system has no
-// Vulkan loader, the copy chromium ships beside SwiftShader is loaded first.
+// Vulkan loader, the copy chromium ships beside SwiftShader is loaded first;
+// where there is none at all, Dawn is not loaded (it would only print its own
+// warning) and the reason is given in Quench's words.
+//
+// Teardown: SwiftShader runs worker threads of a process-wide scheduler that
+// lives until the Vulkan instance is destroyed, and Node's Dawn destroys the
+// instance only when V8 collects its objects — at best during the process's
+// own teardown, concurrently with the libraries' static destructors (an abort
+// in std::system_error, now and then). Forcing that collection earlier hangs
+// in Dawn's event polling. So a process that loaded Dawn ends through
+// exitProcess(): devices destroyed and their work settled (closeNodeGpu),
+// output flushed, then _exit — no destructor runs under a live thread.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -14,9 +25,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WebGpuBackend, type WebGpuBackendOptions } from '../../src-shared/webgpu/webgpu-backend';
 import { WebGpuUnavailableError } from '../../src-shared/webgpu/context';
-import { packageRoot } from '../native/addon';
+import { loadAddon, packageRoot } from '../native/addon';
 
-const SWIFTSHADER_DIR = '/usr/lib/chromium';
+/** Where Debian's chromium keeps SwiftShader and its Vulkan loader (QUENCH_SWIFTSHADER_DIR points elsewhere). */
+const SWIFTSHADER_DIR = process.env.QUENCH_SWIFTSHADER_DIR ?? '/usr/lib/chromium';
 const SWIFTSHADER_ICD = path.join(SWIFTSHADER_DIR, 'vk_swiftshader_icd.json');
 const RTLD_NODELETE = 0x1000; // glibc: keep the library mapped after Node's dlclose
 
@@ -27,11 +39,17 @@ interface DawnModule {
 
 let gpuPromise: Promise<GPU> | null = null;
 let heldGpu: GPU | null = null;
+/** Whether Dawn was ever loaded in this process (its threads may be running). */
+let dawnLoaded = false;
+/** Backends made here and not disposed yet (closeNodeGpu disposes them). */
+const open = new Set<WebGpuBackend>();
+/** Disposals in progress (a device's destruction settles asynchronously). */
+const closing = new Set<Promise<void>>();
 
 /** What was done to find a Vulkan implementation (for `quench info` and error lines). */
 export const vulkanSetup: { icd: string | null; loader: string | null } = { icd: null, loader: null };
 
-function systemHasVulkanLoader(): boolean {
+export function systemHasVulkanLoader(): boolean {
   try {
     return fs.readFileSync('/etc/ld.so.cache').includes('libvulkan.so.1');
   } catch {
@@ -41,6 +59,7 @@ function systemHasVulkanLoader(): boolean {
 
 function prepareVulkan(): void {
   if (process.platform !== 'linux') return;
+  vulkanSetup.loader = systemHasVulkanLoader() ? 'system' : null;
   if (process.env.VK_ICD_FILENAMES === undefined && process.env.VK_DRIVER_FILES === undefined && fs.existsSync(SWIFTSHADER_ICD)) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
     vulkanSetup.icd = SWIFTSHADER_ICD;
@@ -56,6 +75,10 @@ function prepareVulkan(): void {
     }
     vulkanSetup.loader = bundled;
   }
+  if (vulkanSetup.loader === null)
+    throw new WebGpuUnavailableError(
+      "WebGPU: no Vulkan loader (libvulkan.so.1) on this machine: install a GPU driver with Vulkan support, or Debian's chromium for its SwiftShader software adapter",
+    );
 }
 
 async function loadDawn(): Promise<DawnModule> {
@@ -78,9 +101,12 @@ export function nodeGpu(): Promise<GPU> {
   gpuPromise ??= (async () => {
     prepareVulkan();
     const dawn = await loadDawn();
+    dawnLoaded = true;
     heldGpu = dawn.create([]);
     return heldGpu;
   })();
+  // A failed start (no loader, no Dawn) is tried again next time, not cached.
+  gpuPromise.catch(() => (gpuPromise = null));
   return gpuPromise;
 }
 
@@ -88,7 +114,17 @@ export function nodeGpu(): Promise<GPU> {
 export async function createNodeWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
   const gpu = await nodeGpu();
   try {
-    return await WebGpuBackend.create(gpu, options);
+    const backend = await WebGpuBackend.create(gpu, options);
+    const dispose = backend.dispose.bind(backend);
+    open.add(backend);
+    backend.dispose = () => {
+      open.delete(backend);
+      const done = dispose();
+      closing.add(done);
+      void done.finally(() => closing.delete(done));
+      return done;
+    };
+    return backend;
   } catch (e) {
     if (e instanceof WebGpuUnavailableError && vulkanSetup.icd === null && process.platform === 'linux')
       throw new WebGpuUnavailableError(`${e.message}; no Vulkan driver found (install a GPU driver, or Debian's chromium for its SwiftShader software adapter)`);
@@ -105,6 +141,37 @@ export function releaseNodeGpu(): void {
   gpuPromise = null;
 }
 
+/**
+ * Before the process exits: disposes every backend still open, waits until
+ * their devices are destroyed (nothing of Dawn's in flight), and drops the GPU.
+ */
+export async function closeNodeGpu(): Promise<void> {
+  for (const b of [...open]) void b.dispose();
+  await Promise.all([...closing]);
+  releaseNodeGpu();
+}
+
+/**
+ * Ends the process with `code`. Where Dawn was loaded: closeNodeGpu(), then
+ * _exit through the addon (see the file comment); elsewhere a normal exit.
+ */
+export async function exitProcess(code: number): Promise<never> {
+  if (dawnLoaded) {
+    await closeNodeGpu();
+    try {
+      loadAddon().exitProcess(code);
+    } catch {
+      /* no addon: fall back to a normal exit */
+    }
+  }
+  process.exit(code);
+}
+
+/** Whether Dawn has been loaded in this process. */
+export function dawnWasLoaded(): boolean {
+  return dawnLoaded;
+}
+
 /** For `quench info`: the adapter WebGPU would use here, or why there is none. */
 export async function webGpuInfo(): Promise<
   { available: true; adapter: string; timing: string; limits: Record<string, number>; vulkan: typeof vulkanSetup } | { available: false; reason: string }
@@ -114,7 +181,7 @@ export async function webGpuInfo(): Promise<
     try {
       return { available: true, adapter: backend.adapter, timing: backend.timing, limits: { ...backend.ctx.limits }, vulkan: { ...vulkanSetup } };
     } finally {
-      backend.dispose();
+      await backend.dispose();
     }
   } catch (e) {
     return { available: false, reason: (e as Error).message };

@@ -9,6 +9,10 @@ import { runProjectFile } from './run';
 import { runServe } from './serve';
 import { UsageError } from './errors';
 import { WebGpuUnavailableError } from '../../src-shared/webgpu/context';
+import { closeNodeGpu } from '../backend/webgpu-node';
+import { DynamicCircuitError } from '../../src-shared/backend/dynamic-runner';
+import { ProjectError } from '../../src-shared/project/schema';
+import { QasmError } from '../../src-shared/qasm';
 
 declare const __QUENCH_VERSION__: string | undefined;
 const version = typeof __QUENCH_VERSION__ === 'string' ? __QUENCH_VERSION__ : '0.1.0';
@@ -125,18 +129,26 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (e) {
-    const err = e as { code?: string; exitCode?: number; message?: string };
-    if (err.code?.startsWith('commander.')) return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : err.exitCode ?? 2;
-    if (e instanceof UsageError) {
-      process.stderr.write(`quench: ${e.message}\n`);
-      return 2;
-    }
-    if (e instanceof WebGpuUnavailableError) {
-      // No adapter here: one line, its own exit code, so scripts can tell it from a failure.
-      process.stderr.write(`quench: ${e.message}\n`);
-      return 3;
-    }
-    process.stderr.write(`quench: ${err.message ?? String(e)}\n`);
-    return 1;
+    return reportError(e);
+  } finally {
+    // Dawn's threads must stop before the process exits (see webgpu-node.ts).
+    await closeNodeGpu();
   }
+}
+
+function reportError(e: unknown): number {
+  const err = e as { code?: string; exitCode?: number; message?: string };
+  if (err.code?.startsWith('commander.')) return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : err.exitCode ?? 2;
+  // A bad request — the command line, or an input file that does not parse or cannot be run as asked: exit 2.
+  if (e instanceof UsageError || e instanceof QasmError || e instanceof ProjectError || e instanceof DynamicCircuitError) {
+    process.stderr.write(`quench: ${e.message}\n`);
+    return 2;
+  }
+  if (e instanceof WebGpuUnavailableError) {
+    // No adapter here: one line, its own exit code, so scripts can tell it from a failure.
+    process.stderr.write(`quench: ${e.message}\n`);
+    return 3;
+  }
+  process.stderr.write(`quench: ${err.message ?? String(e)}\n`);
+  return 1;
 }

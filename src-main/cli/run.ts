@@ -1,10 +1,14 @@
 // `quench run FILE`: run a project's experiments headless and store the runs
 // in the file (atomically, after each run, so an interrupted batch keeps
-// what finished).
+// what finished). Each run is appended under the file's lock to the file as
+// it is then, so a workbench or another `quench run` on the same file loses
+// nothing and is not overwritten.
 import path from 'node:path';
 import type { Project, Run } from '../../src-shared/project/schema';
 import { runExperiment } from '../engine/run-experiment';
 import { now } from '../../src-shared/workloads/timing';
+import { withFileLock } from '../project/lock';
+import { newId } from '../project/results';
 import { loadProject, saveProjectAtomic } from '../project/store';
 import { UsageError } from './errors';
 
@@ -15,7 +19,7 @@ export interface RunOptions {
 }
 
 export async function runProjectFile(file: string, opts: RunOptions): Promise<number> {
-  let project: Project = loadProject(file);
+  const project: Project = loadProject(file);
   const wanted = opts.experiment ?? project.experiments.map((e) => e.id);
   for (const id of wanted)
     if (!project.experiments.some((e) => e.id === id)) throw new UsageError(`${file} has no experiment '${id}' (it has: ${project.experiments.map((e) => e.id).join(', ')})`);
@@ -28,21 +32,40 @@ export async function runProjectFile(file: string, opts: RunOptions): Promise<nu
     let run: Run;
     try {
       const result = await runExperiment(experiment, path.dirname(path.resolve(file)));
-      run = { id: `${id}-${Date.now().toString(36)}`, experimentId: id, startedAt, durationMs: now() - t0, status: 'completed', settings: experiment.settings, result: result as Run['result'] };
+      run = { id: newId(id), experimentId: id, startedAt, durationMs: now() - t0, status: 'completed', settings: experiment.settings, result: result as Run['result'] };
     } catch (e) {
       failures++;
-      run = { id: `${id}-${Date.now().toString(36)}`, experimentId: id, startedAt, durationMs: now() - t0, status: 'failed', settings: experiment.settings, error: (e as Error).message };
+      run = { id: newId(id), experimentId: id, startedAt, durationMs: now() - t0, status: 'failed', settings: experiment.settings, error: (e as Error).message };
     }
     runs.push(run);
     if (!opts.json) process.stderr.write(`${run.status === 'completed' ? '✓' : '✗'} ${id} (${(run.durationMs / 1000).toFixed(2)} s)${run.error ? `: ${run.error}` : ''}\n`);
     if (opts.save !== false) {
-      // re-read so edits made meanwhile (e.g. by the workbench) are kept
-      project = loadProject(file);
-      project.runs.push(run);
-      saveProjectAtomic(file, project);
+      try {
+        await appendRun(file, run, experiment, `quench run ${path.basename(file)} --experiment ${id}`);
+      } catch (e) {
+        // the run is not lost: it is printed for the user to keep
+        failures++;
+        process.stderr.write(`quench: could not store the run of '${id}' in ${file}: ${(e as Error).message}\n`);
+        if (!opts.json) process.stdout.write(JSON.stringify(run) + '\n');
+      }
     }
   }
   if (opts.json) process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
   else for (const r of runs.filter((r) => r.result)) process.stdout.write(`${r.experimentId}: ${Object.entries(r.result!.metrics).slice(0, 4).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ')}\n`);
   return failures ? 1 : 0;
+}
+
+/** Under the file's lock: read the file as it is now (edits and runs made meanwhile, e.g. by the workbench, are kept), append, write. */
+async function appendRun(file: string, run: Run, experiment: Project['experiments'][number], command: string): Promise<void> {
+  await withFileLock(
+    file,
+    () => {
+      const current = loadProject(file);
+      // the experiment was removed meanwhile: the run brings it back as it ran (a run needs its experiment)
+      if (!current.experiments.some((e) => e.id === run.experimentId)) current.experiments.push(experiment);
+      current.runs.push(run);
+      saveProjectAtomic(file, current);
+    },
+    { command },
+  );
 }

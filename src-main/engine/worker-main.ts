@@ -9,6 +9,7 @@ import { benchGates, benchGatesSteps, benchGatesWebGpu } from '../bench/gates';
 import { loadAddon } from '../native/addon';
 import { runExperiment, type ExperimentProgress } from './run-experiment';
 import type { FromWorker, ToWorker } from './worker-protocol';
+import { exitProcess } from '../backend/webgpu-node';
 
 // The runners are synchronous and report every iteration (VQE: ~2000/s);
 // the UI needs a live curve, not every point, so send at most ~20 a second.
@@ -52,7 +53,8 @@ async function handle(msg: ToWorker): Promise<void> {
   } catch (e) {
     await send({ type: 'error', message: (e as Error).message ?? String(e) });
   }
-  process.exit(0); // the result is written; do not wait for stray handles
+  // The result is written: end now, without waiting for stray handles (through _exit where Dawn was loaded).
+  await exitProcess(0);
 }
 
 if (parentPort) parentPort.on('message', (e) => void handle(e.data as ToWorker));

@@ -60,6 +60,12 @@ export interface NativeState {
   probabilities(options?: NativeExecOptions): Float64Array;
   marginal(qubits: number[], options?: NativeExecOptions): Float64Array;
   sample(shots: number, seed?: number, options?: NativeExecOptions): Float64Array;
+  /** Projects `qubit` onto |outcome⟩ and renormalises; returns the probability the outcome had. */
+  collapse(qubit: number, outcome: 0 | 1, options?: NativeExecOptions): number;
+  /** Copies the amplitudes of a state with the same qubits and precision. */
+  copyFrom(other: NativeState): void;
+  /** Frees the amplitudes now; any later use throws. */
+  dispose(): void;
 }
 
 export interface NativeCancelToken {
@@ -99,6 +105,8 @@ export interface NativeGroundEnergyResult {
 
 export interface NativeAddon {
   info(): NativeInfo;
+  /** Ends the process with `code` without running static destructors (see webgpu-node.ts, exitProcess). */
+  exitProcess(code: number): never;
   State: new (numQubits: number, precision?: NativePrecision) => NativeState;
   Program: new (circuit: NativeCircuit, maxFusedQubits?: number) => NativeProgram;
   CancelToken: new () => NativeCancelToken;

@@ -34,6 +34,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * The largest WebSocket message a client may send. The biggest requests carry a
+ * whole project (updateProject, saveProject) or a project file's text
+ * (openProjectText, importResultsText); project files with their results are a
+ * few MiB in practice, and a larger one is opened by path (openProject,
+ * importResults), which has no such limit. 64 MiB leaves room for that while
+ * keeping one client from making the server buffer (and then parse) hundreds of
+ * MiB per connection; a message over it closes that connection with 1009.
+ */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
 const COOKIE = 'quench_token';
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
@@ -63,12 +74,16 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
   const token = crypto.randomBytes(24).toString('base64url');
   let port = 0;
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 * 1024 });
+  const log = opts.log ?? (() => {});
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  // With noServer there is no listening socket of its own to fail; listened to so that nothing it emits can end the process.
+  wss.on('error', (e) => log(`quench serve: WebSocket server: ${e.message}`));
   const broadcast = (e: ApiEvent) => {
     const text = JSON.stringify(e);
     for (const c of wss.clients) if (c.readyState === c.OPEN) c.send(text);
   };
   const workbench = new Workbench({ projectFile: opts.projectFile, workerPath, emit: broadcast, log: opts.log, mode: 'serve', home: opts.home });
+  let closing = false;
 
   const authorized = (req: http.IncomingMessage, url: URL) => sameSecret(url.searchParams.get('token') ?? undefined, token) || sameSecret(cookieToken(req), token);
 
@@ -106,7 +121,13 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
     });
   });
 
+  // Malformed HTTP requests ('clientError') keep Node's default handling: it answers 400/408/431 when nothing of a
+  // response has been sent yet, destroys the socket, and keeps the error from reaching the process.
+
   server.on('upgrade', (req, socket, head) => {
+    // Node hands the upgrade socket over without its own error listener: a client that resets now would otherwise end the process.
+    socket.on('error', (e) => log(`quench serve: a WebSocket connection failed: ${e.message}`));
+    if (closing) return socket.destroy();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     // A browser page from another site must not drive the API, even with a token it guessed or stole.
     const origin = req.headers.origin;
@@ -115,14 +136,19 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws, workbench));
+    wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws, workbench, log));
   });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   port = (server.address() as AddressInfo).port;
+  // Once listening, an error (e.g. EMFILE when accepting) fails that connection only; the workbench keeps serving.
+  server.on('error', (e) => log(`quench serve: ${e.message}`));
 
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
@@ -130,6 +156,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
     token,
     workbench,
     async close() {
+      closing = true;
       await workbench.close();
       for (const c of wss.clients) c.terminate();
       await new Promise<void>((r) => wss.close(() => r()));
@@ -139,7 +166,10 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
   };
 }
 
-function serveClient(ws: WebSocket, workbench: Workbench): void {
+function serveClient(ws: WebSocket, workbench: Workbench, log: (line: string) => void): void {
+  // A protocol error (invalid UTF-8, an unmasked or reserved frame, a message over MAX_MESSAGE_BYTES) is emitted here;
+  // with a listener, ws closes this connection with the matching status code (1007, 1002, 1009) and the rest carry on.
+  ws.on('error', (e: Error & { code?: string }) => log(`quench serve: closed a WebSocket client: ${e.message}${e.code ? ` (${e.code})` : ''}`));
   ws.on('message', (data, isBinary) => {
     let id: RequestId | null = null;
     const reply = (r: ApiResponse | { id: null; error: { message: string; code: string } }) => {

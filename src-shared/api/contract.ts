@@ -7,7 +7,7 @@
 //   response  {id, result} | {id, error: {message, code?}}
 //   event     {event, payload}
 import { z } from 'zod';
-import { BenchmarkRequest, ParamValue, type Benchmark, type Project, type Run, type Sweep } from '../project/schema';
+import { BenchmarkRequest, paramRecord, ParamValue, protoKeyMessage, protoKeyPath, type Benchmark, type Project, type Run, type Sweep } from '../project/schema';
 
 export interface ServerInfo {
   quench: string;
@@ -39,7 +39,7 @@ export interface ServerInfo {
 /** How to run an experiment once it is asked to: repetitions and parameter overrides (not stored in the experiment). */
 export const RunOptions = z.strictObject({
   repeats: z.number().int().min(1).max(100).optional(),
-  overrides: z.record(z.string().min(1).max(64), ParamValue).optional(),
+  overrides: paramRecord(ParamValue).optional(),
 });
 export type RunOptions = z.infer<typeof RunOptions>;
 
@@ -53,7 +53,7 @@ export const RecordedRun = z.strictObject({
   startedAt: z.iso.datetime(),
   durationMs: z.number().nonnegative(),
   status: z.enum(['completed', 'failed', 'cancelled']),
-  overrides: z.record(z.string().min(1).max(64), ParamValue).optional(),
+  overrides: paramRecord(ParamValue).optional(),
   result: z.record(z.string(), z.unknown()).optional(),
   error: z.string().max(100_000).optional(),
 });
@@ -62,7 +62,7 @@ export type RecordedRun = z.infer<typeof RecordedRun>;
 export const SweepRequest = z.strictObject({
   experimentId: z.string().min(1).max(64),
   name: z.string().min(1).max(200).optional(),
-  grid: z.record(z.string().min(1).max(64), z.array(ParamValue).min(1).max(100)),
+  grid: paramRecord(z.array(ParamValue).min(1).max(100)),
 });
 export type SweepRequest = z.infer<typeof SweepRequest>;
 
@@ -154,7 +154,8 @@ export interface BenchmarkFinishedEvent {
 }
 /** The working copy changed under the UI (another window opened or saved a project). */
 export interface ProjectChangedEvent {
-  reason: 'opened' | 'saved' | 'updated' | 'imported' | 'runs-deleted';
+  /** 'merged': results another process (the CLI, another workbench) wrote to the same file were taken in. */
+  reason: 'opened' | 'saved' | 'updated' | 'imported' | 'runs-deleted' | 'merged';
 }
 export type ApiEvent =
   | { event: 'run-queued'; payload: RunQueuedEvent }
@@ -241,6 +242,9 @@ export function parseArgs(method: string, args: unknown[]): { method: ApiMethod;
   const parsed = params.map(([name, schema, optional], i) => {
     if (args[i] === undefined && optional) return undefined;
     if (args[i] === undefined) throw new ApiError(`${method}: argument '${name}' is missing`, 'bad-argument');
+    // zod drops an own '__proto__' key (JSON.parse makes one) without an issue: refuse it here, by name, instead.
+    const proto = protoKeyPath(args[i]);
+    if (proto) throw new ApiError(`${method}: argument '${name}': ${protoKeyMessage(proto)}`, 'bad-argument');
     const r = schema.safeParse(args[i]);
     if (!r.success) {
       const issue = r.error.issues[0];

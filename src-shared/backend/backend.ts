@@ -52,8 +52,30 @@ export interface GradientResult {
   gradient: Float64Array;
 }
 
+/**
+ * A state vector the caller drives step by step: what dynamic circuits
+ * (mid-circuit measurement, reset, `if`) run on. Every backend offers one.
+ */
+export interface BranchState {
+  readonly numQubits: number;
+  apply(circuit: LoweredCircuit): Promise<void>;
+  /** Probability that `qubit` reads 1. */
+  probabilityOfOne(qubit: number): Promise<number>;
+  /** Projects `qubit` onto |outcome⟩ (which has `probability` > 0) and renormalises. */
+  collapse(qubit: number, outcome: 0 | 1, probability: number): Promise<void>;
+  /** An independent copy (a branch of the simulation). */
+  clone(): Promise<BranchState>;
+  probabilities(): Promise<Float64Array>;
+  expectations(observables: PauliSum[]): Promise<number[]>;
+  /** `shots` basis-state indices, seeded. */
+  sample(shots: number, seed: number): Promise<Float64Array>;
+  dispose(): void;
+}
+
 export interface Backend {
   readonly id: BackendId;
+  /** |0…0⟩ on `numQubits` qubits, to be driven step by step. */
+  createState(numQubits: number, options?: ExecutionOptions): Promise<BranchState>;
   simulate(request: SimulationRequest, options?: ExecutionOptions): Promise<SimulationResult>;
   /** Value and gradient of ⟨observable⟩ with respect to every parameter slot. */
   gradient(circuit: LoweredCircuit, params: ArrayLike<number>, observable: PauliSum, options?: ExecutionOptions): Promise<GradientResult>;

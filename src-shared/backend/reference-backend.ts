@@ -2,7 +2,7 @@
 // central finite differences (it is the yardstick, not a workhorse).
 import type { LoweredCircuit } from '../circuit/lowered';
 import type { PauliSum } from '../observable/pauli';
-import type { Backend, ExecutionOptions, GradientResult, SimulationRequest, SimulationResult } from './backend';
+import type { Backend, BranchState, ExecutionOptions, GradientResult, SimulationRequest, SimulationResult } from './backend';
 import { ReferenceState, referenceGradient } from './reference';
 import { sampleFromProbabilities } from './sampling';
 
@@ -26,6 +26,10 @@ export class ReferenceBackend implements Backend {
     return result;
   }
 
+  async createState(numQubits: number): Promise<BranchState> {
+    return referenceBranch(new ReferenceState(numQubits));
+  }
+
   async gradient(circuit: LoweredCircuit, params: ArrayLike<number>, observable: PauliSum): Promise<GradientResult> {
     const value = new ReferenceState(circuit.numQubits).run(circuit, params).expectation(observable);
     return { value, gradient: referenceGradient(circuit, params, observable) };
@@ -40,4 +44,18 @@ export class ReferenceBackend implements Backend {
     }
     return out;
   }
+}
+
+function referenceBranch(s: ReferenceState): BranchState {
+  return {
+    numQubits: s.numQubits,
+    apply: async (circuit) => void s.run(circuit),
+    probabilityOfOne: async (q) => s.marginal([q])[1],
+    collapse: async (q, outcome, p) => s.collapse(q, outcome, p),
+    clone: async () => referenceBranch(s.clone()),
+    probabilities: async () => s.probabilities(),
+    expectations: async (obs) => obs.map((o) => s.expectation(o)),
+    sample: async (shots, seed) => sampleFromProbabilities(s.probabilities(), shots, seed),
+    dispose: () => {},
+  };
 }

@@ -28,6 +28,23 @@ export class ReferenceState {
     return p;
   }
 
+  /** Projects `qubit` onto |outcome⟩ and renormalises by 1/√probability. */
+  collapse(qubit: number, outcome: 0 | 1, probability: number): void {
+    const a = this.amplitudes;
+    const scale = 1 / Math.sqrt(probability);
+    for (let i = 0; i < 1 << this.numQubits; i++) {
+      const f = ((i >> qubit) & 1) === outcome ? scale : 0;
+      a[2 * i] *= f;
+      a[2 * i + 1] *= f;
+    }
+  }
+
+  clone(): ReferenceState {
+    const c = new ReferenceState(this.numQubits);
+    c.amplitudes.set(this.amplitudes);
+    return c;
+  }
+
   /** Probabilities of `qubits` (bit j of the result index ↔ qubits[j]). */
   marginal(qubits: number[]): Float64Array {
     const full = this.probabilities();

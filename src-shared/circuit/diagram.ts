@@ -4,7 +4,8 @@
 // multi-qubit gate as one box over its wires, parameter labels under the
 // gate's name. A long circuit shows its first columns and says how many more
 // there are; a wide one keeps the first wires and bundles the rest into one.
-import type { Angle, Circuit, GateName } from './circuit';
+import type { Angle, Circuit, GateName, Operation } from './circuit';
+import type { ClassicalRegister, Instruction } from './dynamic';
 import type { CvGateSpec } from '../workloads/experiment-circuit';
 
 /** How an operation's targets are drawn. */
@@ -141,21 +142,42 @@ const LABELS: Partial<Record<GateName, string>> = {
   cy: 'Y', ch: 'H', crx: 'RX', cry: 'RY', crz: 'RZ', cp: 'P', cu1: 'U1', cu3: 'U3',
 };
 
+function gateDiagramOp(op: Operation, paramNames?: string[]): DiagramOp {
+  const k = CONTROLS[op.gate] ?? 0;
+  const controls = op.qubits.slice(0, k), targets = op.qubits.slice(k);
+  const params = op.params?.map((a) => formatAngle(a, paramNames)).join(', ');
+  let style: OpStyle = 'box';
+  if (op.gate === 'cx' || op.gate === 'ccx') style = 'not';
+  else if (op.gate === 'cz') style = 'dot';
+  else if (op.gate === 'swap' || op.gate === 'cswap') style = 'swap';
+  const label = LABELS[op.gate] ?? op.gate.toUpperCase();
+  return { label, name: op.gate, param: params || undefined, targets, controls, style };
+}
+
 /** A circuit's operations for the diagram; `measured` qubits get a meter at the end. */
 export function circuitDiagramOps(c: Circuit, measured: readonly number[] = []): DiagramOp[] {
-  const out: DiagramOp[] = c.ops.map((op) => {
-    const k = CONTROLS[op.gate] ?? 0;
-    const controls = op.qubits.slice(0, k), targets = op.qubits.slice(k);
-    const params = op.params?.map((a) => formatAngle(a, c.paramNames)).join(', ');
-    let style: OpStyle = 'box';
-    if (op.gate === 'cx' || op.gate === 'ccx') style = 'not';
-    else if (op.gate === 'cz') style = 'dot';
-    else if (op.gate === 'swap' || op.gate === 'cswap') style = 'swap';
-    const label = LABELS[op.gate] ?? op.gate.toUpperCase();
-    return { label, name: op.gate, param: params || undefined, targets, controls, style };
-  });
+  const out: DiagramOp[] = c.ops.map((op) => gateDiagramOp(op, c.paramNames));
   for (const q of unique([...measured])) out.push({ label: 'M', name: 'measure', targets: [q], controls: [], style: 'measure' });
   return out;
+}
+
+/**
+ * Every instruction of a program where it happens: gates, measurements (a
+ * meter with the bit it writes), resets (|0⟩), and the condition of an `if`
+ * under what it guards.
+ */
+export function instructionDiagramOps(instructions: readonly Instruction[], registers: readonly ClassicalRegister[]): DiagramOp[] {
+  const bitName = (b: number) => {
+    const r = registers.find((x) => b >= x.offset && b < x.offset + x.size);
+    return r ? `${r.name}[${b - r.offset}]` : `c${b}`;
+  };
+  return instructions.map((ins) => {
+    const cond = ins.condition ? `if ${ins.condition.register.name}=${ins.condition.value}` : undefined;
+    const withCond = (op: DiagramOp): DiagramOp => (cond ? { ...op, param: op.param ? `${op.param} ${cond}` : cond } : op);
+    if (ins.kind === 'gate') return withCond(gateDiagramOp(ins.op));
+    if (ins.kind === 'reset') return withCond({ label: '|0⟩', name: 'reset', targets: [ins.qubit], controls: [], style: 'box' });
+    return withCond({ label: 'M', name: 'measure', param: bitName(ins.clbit), targets: [ins.qubit], controls: [], style: 'measure' });
+  });
 }
 
 /** The diagram of a circuit in one call. */

@@ -80,6 +80,59 @@ export const StoredResult = z.object({
   env: z.object({ quench: z.string(), cpu: z.string(), logicalCores: z.number(), isa: z.string(), precision: z.string(), threads: z.number(), backend: z.string(), node: z.string(), platform: z.string(), adapter: z.string().optional(), timing: z.string().optional(), runIn: z.enum(['engine', 'window']).optional() }),
 });
 
+/**
+ * Names that no parameter has and that JavaScript objects treat specially. JSON.parse makes
+ * '__proto__' an ordinary own key, but zod's records drop it without a word and spreading or
+ * assigning it can replace an object's prototype; 'constructor' and 'prototype' would shadow
+ * Object's own. Refused by name wherever parameter names are keys (overrides, sweep grids).
+ */
+export const RESERVED_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+/** Parameter name → value (overrides, sweep grids): a reserved name is refused by name ('__proto__' by protoKeyPath, as zod drops it). */
+export function paramRecord<V extends z.ZodType>(value: V) {
+  return z.record(z.string().min(1).max(64), value).superRefine((rec, ctx) => {
+    for (const k of Object.keys(rec)) if (RESERVED_KEYS.includes(k)) ctx.addIssue({ code: 'custom', path: [k], message: `'${k}' is not a parameter of any experiment` });
+  });
+}
+
+/**
+ * Where `value` (parsed JSON) holds an own '__proto__' key, as a path ('runs[2].overrides'), or
+ * null. Needed because zod skips that key instead of reporting it, so it would vanish silently.
+ * Iterative: a deeply nested document must not overflow the stack.
+ */
+export function protoKeyPath(value: unknown): (string | number)[] | null {
+  // Each entry links to its parent, so the path is only spelled out for the key found.
+  type Entry = { v: object; key: string | number; up: Entry | null };
+  const stack: Entry[] = typeof value === 'object' && value !== null ? [{ v: value, key: '', up: null }] : [];
+  while (stack.length) {
+    const e = stack.pop()!;
+    const v = e.v as Record<string, unknown>;
+    if (!Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, '__proto__')) {
+      const path: (string | number)[] = [];
+      for (let x: Entry | null = e; x && x.up; x = x.up) path.unshift(x.key);
+      return path;
+    }
+    const keys = Array.isArray(v) ? v.keys() : Object.keys(v).values();
+    for (const k of keys) {
+      const x = v[k as string];
+      if (typeof x === 'object' && x !== null) stack.push({ v: x, key: k, up: e });
+    }
+  }
+  return null;
+}
+
+/** 'runs[2].overrides' from ['runs', 2, 'overrides']. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+}
+
+/** The message for an own '__proto__' key found at `path`: parameter containers say so. */
+export function protoKeyMessage(path: readonly PropertyKey[]): string {
+  const where = formatPath(path);
+  const container = path.at(-1);
+  const isParams = container === 'params' || container === 'overrides' || container === 'grid';
+  return `${where ? `${where}: ` : ''}'__proto__' is not ${isParams ? 'a parameter of any experiment' : 'allowed as a key'}; remove that key`;
+}
+
 const runId = z.string().min(1).max(100);
 const runStatus = z.enum(['completed', 'failed', 'cancelled']);
 /** A sweep's grid value, or a parameter override: the JSON scalars and number lists workload parameters take. */
@@ -94,7 +147,7 @@ export const Run = z.strictObject({
   status: runStatus,
   settings: RunSettings,
   /** Parameters this run used instead of the experiment's (a sweep's grid point, a batch-size override). */
-  overrides: z.record(z.string(), ParamValue).optional(),
+  overrides: paramRecord(ParamValue).optional(),
   /** The sweep this run is a point of. */
   sweepId: z.string().min(1).max(100).optional(),
   /** 1-based index when the run was one of several repetitions queued together. */
@@ -112,7 +165,7 @@ export const Sweep = z.strictObject({
   name: z.string().min(1).max(200),
   createdAt: z.iso.datetime(),
   /** parameter name → the values to try, in order (the parameters of the experiment's kind). */
-  grid: z.record(z.string().min(1).max(64), z.array(ParamValue).min(1).max(100)),
+  grid: paramRecord(z.array(ParamValue).min(1).max(100)),
   runIds: z.array(runId).max(10_000),
 });
 
@@ -241,11 +294,14 @@ const MIGRATIONS: Record<number, (p: Record<string, unknown>) => Record<string, 
 export function parseProject(text: string, source = 'project'): Project {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    // A UTF-8 byte-order mark (some Windows editors write one) is not part of the JSON.
+    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     throw new ProjectError(`${source}: not valid JSON (${(e as Error).message})`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ProjectError(`${source}: a project file is a JSON object`);
+  const proto = protoKeyPath(raw);
+  if (proto) throw new ProjectError(`${source}: ${protoKeyMessage(proto)}`);
   let obj = raw as Record<string, unknown>;
   if (obj.format !== PROJECT_FORMAT) throw new ProjectError(`${source}: format must be '${PROJECT_FORMAT}' (got ${JSON.stringify(obj.format)})`);
   if (typeof obj.version !== 'number' || !Number.isInteger(obj.version) || obj.version < 1) throw new ProjectError(`${source}: version must be a positive integer`);
@@ -254,7 +310,7 @@ export function parseProject(text: string, source = 'project'): Project {
   const parsed = Project.safeParse(obj);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    const path = formatPath(issue.path);
     const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problem(s))` : '';
     throw new ProjectError(`${source}: ${path || '(root)'}: ${issue.message}${more}`);
   }

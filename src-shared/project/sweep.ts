@@ -2,7 +2,7 @@
 // experiment's (one grid point of a sweep, a batch size tried once). The
 // result is checked with the experiment schema, so a bad value is named
 // exactly as it would be in the project file.
-import { Experiment, type ParamValue, type Sweep } from './schema';
+import { Experiment, formatPath, WORKLOAD_PARAMS, type ParamValue, type Sweep } from './schema';
 
 export class OverrideError extends Error {
   override name = 'OverrideError';
@@ -14,12 +14,17 @@ export const MAX_SWEEP_POINTS = 1000;
 /** The experiment with `overrides` merged into its parameters, validated; the error names the bad parameter. */
 export function withOverrides(e: Experiment, overrides: Record<string, ParamValue> | undefined, source = `experiment '${e.id}'`): Experiment {
   if (!overrides || Object.keys(overrides).length === 0) return e;
+  // Every key by name first, so the message names the experiment and its parameters; '__proto__' (an own key
+  // when it came through JSON.parse) and 'constructor' are refused like any other name no parameter has.
+  const known = Object.keys(WORKLOAD_PARAMS[e.kind].shape);
+  for (const k of Object.keys(overrides))
+    if (!Object.prototype.hasOwnProperty.call(WORKLOAD_PARAMS[e.kind].shape, k))
+      throw new OverrideError(`${source}: '${k}' is not a parameter of experiment '${e.id}' (${e.kind}; its parameters: ${known.join(', ')})`);
   const candidate = { ...e, params: { ...(e.params as Record<string, unknown>), ...overrides } };
   const r = Experiment.safeParse(candidate);
   if (!r.success) {
     const issue = r.error.issues[0];
-    const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-    throw new OverrideError(`${source}: ${where}: ${issue.message}`);
+    throw new OverrideError(`${source}: ${formatPath(issue.path)}: ${issue.message}`);
   }
   return r.data;
 }

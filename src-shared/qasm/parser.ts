@@ -4,6 +4,7 @@
 // gates. Every failure is a QasmError with file:line:column.
 
 import { type Circuit, type GateName, type Operation, GATE_SPECS } from '../circuit/circuit';
+import { isDynamic, type Condition, type Instruction } from '../circuit/dynamic';
 import { Lexer, QasmError, type Token, describeToken } from './lexer';
 
 export { QasmError } from './lexer';
@@ -16,15 +17,33 @@ export interface QasmRegister {
 }
 
 export interface QasmProgram {
+  /** Every gate in order (conditional ones too); the whole program when `dynamic` is false. */
   circuit: Circuit;
   qubitRegisters: QasmRegister[];
   classicalRegisters: QasmRegister[];
+  numClbits: number;
   /** `measure` statements in order, as flat qubit / clbit indices. Not part of circuit.ops. */
   measurements: { qubit: number; clbit: number }[];
+  /** Every instruction in order: gates (with their `if` condition), measurements and resets. */
+  instructions: Instruction[];
+  /**
+   * True when the program needs more than one final state: a reset, an `if`,
+   * or a measurement that a later instruction depends on. Such a program is
+   * not `circuit` followed by measurements: run it with planDynamic().
+   */
+  dynamic: boolean;
 }
 
+/** Default limit on the operations a program expands to (user gates nest, so a small file can expand exponentially). */
+export const MAX_QASM_OPERATIONS = 1_000_000;
+/**
+ * Largest |angle| accepted (radians). A double near 1e8 is exact to ~1.5e-8 rad; beyond,
+ * the rotation an angle stands for is lost to rounding, so such a value is a mistake, not a circuit.
+ */
+export const MAX_QASM_ANGLE = 1e8;
+
 export interface ParseQasmOptions {
-  /** Refuse programs that expand to more ops than this (guards against exponential gate nesting). */
+  /** Refuse programs that expand to more ops than this (default MAX_QASM_OPERATIONS). */
   maxOps?: number;
   /** Refuse more qubits (or clbits) than this in total. */
   maxQubits?: number;
@@ -127,6 +146,13 @@ export const QASM_RESERVED_WORDS: ReadonlySet<string> = new Set([
   'U', 'CX', ...FUNCTIONS.keys(),
 ]);
 
+function checkAngle(v: number, what: () => string): string | null {
+  if (!Number.isFinite(v)) return `${what()} evaluates to ${v}`;
+  if (Math.abs(v) > MAX_QASM_ANGLE)
+    return `${what()} is ${v}: angles beyond ±${MAX_QASM_ANGLE} rad cannot be represented precisely (reduce it modulo 2π)`;
+  return null;
+}
+
 const MAX_EXPR_DEPTH = 200;
 const MAX_GATE_DEPTH = 500;
 
@@ -152,6 +178,9 @@ class Parser {
   private numClbits = 0;
   private readonly ops: Operation[] = [];
   private readonly measurements: { qubit: number; clbit: number }[] = [];
+  private readonly instructions: Instruction[] = [];
+  /** The condition of the `if` statement being parsed, attached to what it guards. */
+  private condition: Condition | undefined;
   private readonly maxOps: number;
   private readonly maxQubits: number;
   /** Token texts since recording started (to recognise canonical extra-gate definitions). */
@@ -163,7 +192,7 @@ class Parser {
     options: ParseQasmOptions,
   ) {
     this.lx = new Lexer(src, file);
-    this.maxOps = options.maxOps ?? 5_000_000;
+    this.maxOps = options.maxOps ?? MAX_QASM_OPERATIONS;
     this.maxQubits = options.maxQubits ?? 1 << 20;
     this.tok = this.lx.next();
   }
@@ -213,11 +242,15 @@ class Parser {
   parse(): QasmProgram {
     this.header();
     while (this.tok.kind !== 'eof') this.statement();
+    if (this.numQubits === 0) throw this.errorAt(this.tok, "the program declares no qubits: add a quantum register, e.g. 'qreg q[2];'");
     return {
       circuit: { numQubits: this.numQubits, numParams: 0, ops: this.ops },
       qubitRegisters: [...this.qregs.values()],
       classicalRegisters: [...this.cregs.values()],
+      numClbits: this.numClbits,
       measurements: this.measurements,
+      instructions: this.instructions,
+      dynamic: isDynamic(this.instructions),
     };
   }
 
@@ -245,8 +278,8 @@ class Parser {
       case 'opaque': return this.gateDecl(true);
       case 'barrier': return this.barrier();
       case 'measure': return this.measure();
-      case 'reset': throw this.errorAt(t, 'reset is not supported');
-      case 'if': throw this.errorAt(t, 'classically controlled operations (if) are not supported');
+      case 'reset': return this.reset();
+      case 'if': return this.conditional();
       case 'OPENQASM': throw this.errorAt(t, "'OPENQASM' header may appear only once, at the start of the file");
       default: return this.application();
     }
@@ -573,7 +606,8 @@ class Parser {
     const exprs = this.paramList(nameTok, arity.params, null);
     const params = exprs.map((e) => evalExpr(e, []));
     for (let i = 0; i < params.length; i++) {
-      if (!Number.isFinite(params[i])) throw this.errorAt(nameTok, `parameter ${i + 1} of gate '${nameTok.text}' evaluates to ${params[i]}`);
+      const bad = checkAngle(params[i], () => `parameter ${i + 1} of gate '${nameTok.text}'`);
+      if (bad) throw this.errorAt(nameTok, bad);
     }
     const argStart = this.tok;
     const args = this.argList(true);
@@ -581,9 +615,7 @@ class Parser {
     this.checkQubitCount(nameTok, arity.qubits, args.length, argStart);
 
     const n = this.broadcastSize(args, nameTok);
-    if (this.ops.length + n * (gate.kind === 'user' ? gate.def.size : 1) > this.maxOps) {
-      throw this.errorAt(nameTok, `program expands to more than ${this.maxOps} operations`);
-    }
+    if (this.ops.length + n * (gate.kind === 'user' ? gate.def.size : 1) > this.maxOps) throw this.tooManyOps(nameTok);
     for (let k = 0; k < n; k++) {
       const qubits = args.map((a) => a.reg.offset + (a.index ?? k));
       for (let i = 1; i < qubits.length; i++) {
@@ -601,17 +633,22 @@ class Parser {
   }
 
   private emit(gate: GateName, qubits: number[], params: number[], at: Token): void {
-    if (this.ops.length >= this.maxOps) throw this.errorAt(at, `program expands to more than ${this.maxOps} operations`);
-    this.ops.push(params.length ? { gate, qubits, params } : { gate, qubits });
+    if (this.ops.length >= this.maxOps) throw this.tooManyOps(at);
+    const op: Operation = params.length ? { gate, qubits, params } : { gate, qubits };
+    this.ops.push(op);
+    this.instructions.push(this.condition ? { kind: 'gate', op, condition: this.condition } : { kind: 'gate', op });
+  }
+
+  private tooManyOps(at: Token): QasmError {
+    return this.errorAt(at, `program expands to more than ${this.maxOps.toLocaleString('en-US')} operations (nested gate definitions multiply); Quench simulates at most that many per circuit`);
   }
 
   private expand(def: GateDef, params: number[], qubits: number[], at: Token): void {
     for (const op of def.body) {
       const p = op.params.map((e) => evalExpr(e, params));
       for (let i = 0; i < p.length; i++) {
-        if (!Number.isFinite(p[i])) {
-          throw this.errorAt(at, `in gate '${def.name}': parameter ${i + 1} of an inner gate evaluates to ${p[i]}`);
-        }
+        const bad = checkAngle(p[i], () => `in gate '${def.name}': parameter ${i + 1} of an inner gate`);
+        if (bad) throw this.errorAt(at, bad);
       }
       const q = op.qubits.map((i) => qubits[i]);
       if (typeof op.target === 'string') this.emit(op.target, q, p, at);
@@ -635,13 +672,63 @@ class Parser {
       throw this.errorAt(kw, "measure: use either two registers ('measure q -> c') or two single bits ('measure q[0] -> c[0]')");
     }
     if (q.index !== null && c.index !== null) {
-      this.measurements.push({ qubit: q.reg.offset + q.index, clbit: c.reg.offset + c.index });
+      this.addMeasurement(q.reg.offset + q.index, c.reg.offset + c.index, kw);
       return;
     }
     if (q.reg.size !== c.reg.size) {
       throw this.errorAt(c.tok, `measure: register '${q.reg.name}' has size ${q.reg.size} but '${c.reg.name}' has size ${c.reg.size}`);
     }
-    for (let k = 0; k < q.reg.size; k++) this.measurements.push({ qubit: q.reg.offset + k, clbit: c.reg.offset + k });
+    for (let k = 0; k < q.reg.size; k++) this.addMeasurement(q.reg.offset + k, c.reg.offset + k, kw);
+  }
+
+  private addMeasurement(qubit: number, clbit: number, at: Token): void {
+    if (this.instructions.length >= this.maxOps) throw this.tooManyOps(at);
+    this.measurements.push({ qubit, clbit });
+    this.instructions.push(this.condition ? { kind: 'measure', qubit, clbit, condition: this.condition } : { kind: 'measure', qubit, clbit });
+  }
+
+  /** `reset q[0];` or `reset q;` (every qubit of the register). */
+  private reset(): void {
+    const kw = this.advance();
+    const q = this.arg(true);
+    this.expectPunct(';', 'after reset');
+    const qubits = q.index !== null ? [q.reg.offset + q.index] : Array.from({ length: q.reg.size }, (_, k) => q.reg.offset + k);
+    for (const qubit of qubits) {
+      if (this.instructions.length >= this.maxOps) throw this.tooManyOps(kw);
+      this.instructions.push(this.condition ? { kind: 'reset', qubit, condition: this.condition } : { kind: 'reset', qubit });
+    }
+  }
+
+  /** `if (creg == n) qop;` — qop is a gate application, a measurement or a reset. */
+  private conditional(): void {
+    this.advance();
+    this.expectPunct('(', "after 'if'");
+    const nameTok = this.expectIdent('a classical register name');
+    const reg = this.cregs.get(nameTok.text);
+    if (!reg) {
+      if (this.qregs.has(nameTok.text)) throw this.errorAt(nameTok, `'${nameTok.text}' is a quantum register; 'if' compares a classical register with an integer`);
+      throw this.errorAt(nameTok, `undeclared classical register '${nameTok.text}'`);
+    }
+    if (this.isPunct('[')) throw this.errorAt(this.tok, `'if' compares a whole classical register (OpenQASM 2.0 has no single-bit conditions): write 'if (${reg.name} == n)'`);
+    this.expectPunct('==', `after the register in 'if'`);
+    const valueTok = this.tok;
+    if (valueTok.kind !== 'int') throw this.errorAt(valueTok, `expected a non-negative integer to compare '${reg.name}' with, found ${describeToken(valueTok)}`);
+    this.advance();
+    const value = BigInt(valueTok.text);
+    if (value >= 1n << BigInt(reg.size)) throw this.errorAt(valueTok, `${valueTok.text} does not fit in the ${plural(reg.size, 'bit')} of register '${reg.name}', so the condition could never hold`);
+    this.expectPunct(')', "to close the condition of 'if'");
+    const t = this.tok;
+    if (t.kind !== 'ident') throw this.errorAt(t, `expected an operation after 'if (...)', found ${describeToken(t)}`);
+    if (t.text === 'if' || t.text === 'barrier' || t.text === 'qreg' || t.text === 'creg' || t.text === 'gate' || t.text === 'opaque' || t.text === 'include' || t.text === 'OPENQASM')
+      throw this.errorAt(t, `'${t.text}' cannot be conditioned: 'if' guards a gate, a measurement or a reset`);
+    this.condition = { register: { name: reg.name, size: reg.size, offset: reg.offset }, value };
+    try {
+      if (t.text === 'measure') this.measure();
+      else if (t.text === 'reset') this.reset();
+      else this.application();
+    } finally {
+      this.condition = undefined;
+    }
   }
 }
 
@@ -669,7 +756,9 @@ function canonicalText(name: GateName): string {
  * Qubits of several qregs are numbered consecutively in declaration order.
  */
 export function parseQasm(source: string, fileName = '<input>', options: ParseQasmOptions = {}): QasmProgram {
-  const parser = new Parser(String(source), fileName, options);
+  // A UTF-8 byte-order mark (editors on Windows write one) is not part of the program.
+  const text = String(source);
+  const parser = new Parser(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, fileName, options);
   try {
     return parser.parse();
   } catch (e) {

@@ -74,16 +74,21 @@ export class GpuContext {
   private uncaptured: string[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private destroyed = false;
+  /** Settles when the device is lost (after destroy(): once the implementation has processed it). */
+  private readonly lostSettled: Promise<void>;
 
   private constructor(readonly device: GPUDevice, adapter: AdapterDescription) {
     this.adapter = adapter;
     const l = device.limits as unknown as Record<string, number>;
     this.limits = Object.fromEntries(LIMIT_NAMES.map((k) => [k, Number(l[k])])) as unknown as SimLimits;
     this.timing = device.features.has('timestamp-query') ? 'gpu-timestamps' : 'wall-clock';
-    void device.lost.then((info) => {
-      if (this.destroyed && info.reason === 'destroyed') return;
-      this.lostMessage = `WebGPU device lost (${info.reason || 'unknown reason'}): ${info.message || 'no message'}`;
-    });
+    this.lostSettled = device.lost.then(
+      (info) => {
+        if (this.destroyed && info.reason === 'destroyed') return;
+        this.lostMessage = `WebGPU device lost (${info.reason || 'unknown reason'}): ${info.message || 'no message'}`;
+      },
+      () => undefined,
+    );
     // Errors outside any scope (there should be none): kept and reported by the next run.
     device.onuncapturederror = (ev: GPUUncapturedErrorEvent) => {
       this.uncaptured.push(ev.error.message);
@@ -158,10 +163,20 @@ export class GpuContext {
     return result as T;
   }
 
-  destroy(): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    this.device.destroy();
+  /**
+   * Destroys the device. The returned promise settles once the implementation
+   * has processed it (the device's `lost` promise), so no work of this device
+   * is in flight any more — what Node's Dawn needs before the process exits.
+   * Bounded: never waits more than about two seconds.
+   */
+  destroy(): Promise<void> {
+    if (!this.destroyed) {
+      this.destroyed = true;
+      this.device.destroy();
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const bound = new Promise<void>((r) => (timer = setTimeout(r, 2000)));
+    return Promise.race([this.lostSettled, bound]).finally(() => clearTimeout(timer));
   }
 }
 

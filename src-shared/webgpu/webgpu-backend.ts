@@ -5,14 +5,14 @@
 //
 // Precision: WGSL has no f64, so every result is computed in f32 and says
 // so (precision: 'f32'); a request for f64 is run and reported as f32.
-import type { Backend, ExecutionOptions, GradientResult, SimulationRequest, SimulationResult } from '../backend/backend';
+import type { Backend, BranchState, ExecutionOptions, GradientResult, SimulationRequest, SimulationResult } from '../backend/backend';
 import { sampleFromProbabilities } from '../backend/sampling';
 import { boundMatrix, isParameterised, type LoweredCircuit, type LoweredGate } from '../circuit/lowered';
 import { pauliTermMasks, validatePauliSum, type PauliSum } from '../observable/pauli';
 import { GpuContext, type GpuContextOptions, type TimingSource } from './context';
 import { blockMatrix, fuseGates, type FusedBlock } from './fusion';
 import { MAX_DENSE_QUBITS } from './kernels';
-import { GpuSimulator, groupTerms, type GateOp, type GpuRun, type RunTimings } from './simulator';
+import { GpuSimulator, groupTerms, type GateOp, type GpuRun, type GpuState, type RunTimings } from './simulator';
 import { BYTES_PER_AMPLITUDE, MAX_INDEX_BITS, maxChunkBytes, maxChunks } from './state';
 
 /** Default largest fused block (qubits) on the GPU; see bench/RESULTS.md (WebGPU). */
@@ -69,9 +69,10 @@ export class WebGpuBackend implements Backend {
     return Math.min(MAX_INDEX_BITS - Math.ceil(Math.log2(rows)), Math.floor(Math.log2(bytes / BYTES_PER_AMPLITUDE / rows)));
   }
 
-  dispose(): void {
+  /** Frees the backend's buffers and (when it owns it) its device; settles once the device is gone. */
+  dispose(): Promise<void> {
     this.sim.destroy();
-    if (this.ownsContext) this.ctx.destroy();
+    return this.ownsContext ? this.ctx.destroy() : Promise.resolve();
   }
 
   // ---- structure -----------------------------------------------------------
@@ -218,6 +219,102 @@ export class WebGpuBackend implements Backend {
     } finally {
       this.sim.releaseState(state);
     }
+  }
+
+  /**
+   * A state for dynamic circuits: each step is one submitted run on the same
+   * buffers; a measurement's projection is a (non-unitary) diagonal gate, a
+   * branch a buffer copy. f32, like every WebGPU result.
+   */
+  async createState(numQubits: number, options: ExecutionOptions = {}): Promise<BranchState> {
+    if (!Number.isInteger(numQubits) || numQubits < 1) throw new RangeError(`WebGPU: number of qubits must be a positive integer, got ${numQubits}`);
+    if (numQubits > MAX_READBACK_QUBITS)
+      throw new RangeError(`WebGPU: dynamic circuits read probabilities back; ${numQubits} qubits is too many (at most ${MAX_READBACK_QUBITS})`);
+    const fusion = options.fusion ?? WEBGPU_DEFAULT_FUSION;
+    const step = async <T>(state: GpuState, label: string, record: (run: GpuRun) => () => T): Promise<T> => {
+      if (this.ctx.lost) throw new Error(this.ctx.lost);
+      return this.ctx.run(label, async () => {
+        const run = this.sim.begin(state);
+        const read = record(run);
+        await run.submit();
+        return read();
+      });
+    };
+    const pauliSums = async (state: GpuState, observables: PauliSum[]): Promise<number[]> => {
+      const terms = this.termMasks(observables);
+      const out = observables.map(() => 0);
+      if (terms.masks.length === 0) {
+        // Only constant terms (or none): no reduction to queue.
+        observables.forEach((o, j) => o.terms.forEach((t) => (out[j] += t.coeff)));
+        return out;
+      }
+      const value = await step(state, 'WebGPU expectation', (run) => {
+        run.readout();
+        const at = run.queuePauliSums(terms.groups);
+        return () => at;
+      });
+      terms.where.forEach((w, i) => (out[terms.owner[i].obs] += terms.owner[i].coeff * value(w.group, w.slot, 0)));
+      return out;
+    };
+    const probabilities = (state: GpuState) =>
+      step(state, 'WebGPU probabilities', (run) => {
+        run.readout();
+        run.queueProbabilities();
+        return () => Float64Array.from(run.probabilities());
+      });
+    const wrap = (state: GpuState): BranchState => ({
+      numQubits,
+      apply: async (circuit) => {
+        this.check(circuit, [], [], options);
+        const ops = this.blocks(circuit, fusion, false).map((b) => this.blockOp(circuit, b, [[]]));
+        await step(state, 'WebGPU dynamic circuit', (run) => {
+          for (const op of ops) run.gate(op);
+          return () => undefined;
+        });
+      },
+      probabilityOfOne: async (q) => {
+        const [z] = await pauliSums(state, [{ terms: [{ coeff: 1, paulis: [{ qubit: q, op: 'Z' }] }] }]);
+        return (1 - z) / 2;
+      },
+      collapse: async (q, outcome, probability) => {
+        const s = 1 / Math.sqrt(probability);
+        const matrix = new Float64Array(outcome === 0 ? [s, 0, 0, 0] : [0, 0, s, 0]);
+        await step(state, 'WebGPU measurement', (run) => {
+          run.gate({ targets: [q], controls: [], diagonal: true, matrix });
+          return () => undefined;
+        });
+      },
+      clone: async () => {
+        const copy = this.sim.allocState(numQubits, 1);
+        try {
+          await this.ctx.run('WebGPU branch', async () => {
+            const enc = this.ctx.device.createCommandEncoder({ label: 'quench branch copy' });
+            state.buffers.forEach((b, c) => enc.copyBufferToBuffer(b, 0, copy.buffers[c], 0, Math.min(b.size, copy.buffers[c].size)));
+            this.ctx.device.queue.submit([enc.finish()]);
+            await this.ctx.device.queue.onSubmittedWorkDone();
+          });
+        } catch (e) {
+          this.sim.releaseState(copy);
+          throw e;
+        }
+        return wrap(copy);
+      },
+      probabilities: () => probabilities(state),
+      expectations: (obs) => pauliSums(state, obs),
+      sample: async (shots, seed) => sampleFromProbabilities(await probabilities(state), shots, seed),
+      dispose: () => this.sim.releaseState(state),
+    });
+    const state = this.sim.allocState(numQubits, 1);
+    try {
+      await step(state, 'WebGPU state', (run) => {
+        run.init();
+        return () => undefined;
+      });
+    } catch (e) {
+      this.sim.releaseState(state);
+      throw e;
+    }
+    return wrap(state);
   }
 
   /**

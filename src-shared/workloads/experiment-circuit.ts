@@ -159,6 +159,8 @@ export type ExperimentCircuit =
       circuit: Circuit;
       /** Measured qubits at the end (a QASM file's `measure` statements). */
       measured?: number[];
+      /** OpenQASM circuits: every instruction in order (measurements, resets and conditions where they happen). */
+      program?: QasmProgram;
     }
   | { type: 'cv'; title: string; modes: number; cutoff: number; generator: CvGenerator };
 
@@ -198,7 +200,11 @@ export function experimentCircuit(e: Experiment): ExperimentCircuit {
     }
     case 'circuit': {
       const program = circuitProgram(e.params.qasm ?? '');
-      return { type: 'qubit', title: `OpenQASM circuit: ${program.circuit.numQubits} qubit(s), ${program.circuit.ops.length} gate(s)`, circuit: program.circuit, measured: program.measurements.map((m) => m.qubit) };
+      const dynamic = program.dynamic ? ', dynamic (mid-circuit measurement, reset or if)' : '';
+      return {
+        type: 'qubit', title: `OpenQASM circuit: ${program.circuit.numQubits} qubit(s), ${program.circuit.ops.length} gate(s)${dynamic}`,
+        circuit: program.circuit, measured: program.measurements.map((m) => m.qubit), program,
+      };
     }
   }
 }

@@ -22,6 +22,7 @@
 // (kilobytes) such as the Hamiltonian's terms or optimizer state.
 import type { Experiment } from '../project/schema';
 import { withDefaults, type FilledParams } from './defaults';
+import { planDynamic } from '../circuit/dynamic';
 import { circuitProgram, qaoaGraphOf, qganGenerator, vqeHamiltonianOf, type CvGateSpec } from './experiment-circuit';
 import { featureMapPairs, QSVM_DEFAULTS } from './qsvm';
 
@@ -385,6 +386,12 @@ function circuit(e: Extract<Experiment, { kind: 'circuit' }>, notes: string[]): 
   if (program.circuit.ops.length > 100_000) notes.push('the compiled program of a long circuit is estimated at ~0.5 KB per gate');
   const parts = [part(reference ? 'state vector (reference backend, f64)' : 'state vector', S), part(`parsed and compiled circuit (${program.circuit.ops.length} gates)`, gateBytes)];
   if (n <= 20) parts.push(part('probabilities (2^n doubles)', F64 * 2 ** n));
+  if (program.dynamic) {
+    // The branch walk holds one copy of the state per branch point on the current path (depth first).
+    const depth = planDynamic(n, program.numClbits, program.classicalRegisters, program.instructions).branchPoints;
+    if (depth > 0) parts.push(part(`state copies for branches (up to ${depth}: one per mid-circuit measurement or reset on a path)`, depth * S));
+    if (n <= 20) parts.push(part('the mixture of final-state probabilities (2^n doubles)', F64 * 2 ** n));
+  }
   const shots = e.params.shots ?? 0;
   if (shots) parts.push(part(`${shots} shots (sampler and outcomes)`, shots * (32 + 8)));
   return { phases: [{ name: 'simulation', parts }], n };

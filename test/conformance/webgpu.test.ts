@@ -9,6 +9,8 @@ import { ReferenceState, referenceGradient } from '../../src-shared/backend/refe
 import { conformanceCases, maxAbsDiff, randomObservable, type Case } from './cases';
 import type { WebGpuBackend } from '../../src-shared/webgpu/webgpu-backend';
 import { createNodeWebGpuBackend, releaseNodeGpu } from '../../src-main/backend/webgpu-node';
+import { simulateProgram } from '../../src-shared/backend/dynamic-runner';
+import { dynamicCases } from './dynamic-cases';
 
 interface Variant {
   name: string;
@@ -154,4 +156,18 @@ describe.skipIf(unavailable !== null).each(VARIANTS)('WebGPU conformance: $name'
     for (let i = 0; i < shots; i++) if (ref.samples![i] === a.samples![i]) same++;
     expect(same / shots).toBeGreaterThan(0.999);
   }, SLOW);
+
+  it('dynamic circuits (mid-circuit measurement, reset, if) match the density-matrix oracle', async () => {
+    for (const c of DYNAMIC) {
+      const r = await simulateProgram(backend(), c.program, { observables: c.observables, probabilities: true, outcomeProbabilities: true }, v.options);
+      expect(maxAbsDiff(r.probabilities!, c.probabilities), c.qasm).toBeLessThan(TOL);
+      expect(maxAbsDiff(r.expectations, c.expectations), c.qasm).toBeLessThan(TOL);
+      for (const k of new Set([...Object.keys(c.outcomes), ...Object.keys(r.outcomeProbabilities!)]))
+        expect(Math.abs((r.outcomeProbabilities![k] ?? 0) - (c.outcomes[k] ?? 0)), `${c.qasm} ${k}`).toBeLessThan(TOL);
+      const shots = await simulateProgram(backend(), c.program, { shots: 2000, seed: 5 }, v.options);
+      expect(Object.values(shots.counts!).reduce((a, b) => a + b, 0)).toBe(2000);
+    }
+  }, SLOW);
 });
+
+const DYNAMIC = dynamicCases([1, 3, 4], 2, 77);

@@ -8,10 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { ApiEvent, BenchmarkFinishedEvent, RunFinishedEvent } from '../../src-shared/api/contract';
+import type { BenchmarkFinishedEvent } from '../../src-shared/api/contract';
 import type { Project, Run } from '../../src-shared/project/schema';
 import { loadProject } from '../../src-main/project/store';
 import { startServer, type RunningServer } from '../../src-main/serve/server';
+import { connectApi, type ApiClient } from './api-client';
 import { createNodeWebGpuBackend, releaseNodeGpu } from '../../src-main/backend/webgpu-node';
 
 // The WebGPU benchmark job needs an adapter (SwiftShader where no GPU exists): skipped, and said so, without one.
@@ -28,47 +29,8 @@ try {
 const root = path.resolve(__dirname, '../..');
 let dir: string, home: string, file: string, server: RunningServer, client: Client;
 
-interface Client {
-  ws: WebSocket;
-  events: ApiEvent[];
-  call(method: string, ...args: unknown[]): Promise<{ result?: any; error?: { message: string; code?: string } }>;
-  finished(runId: string): Promise<RunFinishedEvent>;
-  send(text: string): Promise<any>;
-}
-
-async function connect(url: string): Promise<Client> {
-  const ws = new WebSocket(url);
-  await new Promise((res, rej) => ws.once('open', res).once('error', rej));
-  const events: ApiEvent[] = [];
-  const pending = new Map<unknown, (m: any) => void>();
-  const eventWaiters: (() => void)[] = [];
-  ws.on('message', (data) => {
-    const m = JSON.parse(data.toString());
-    if ('event' in m) {
-      events.push(m);
-      for (const w of eventWaiters.splice(0)) w();
-    } else pending.get(m.id)?.(m);
-  });
-  let next = 0;
-  const send = (text: string, id: unknown = null) => new Promise<any>((res) => {
-    pending.set(id, res);
-    ws.send(text);
-  });
-  return {
-    ws, events, send,
-    call: (method, ...args) => {
-      const id = ++next;
-      return send(JSON.stringify({ id, method, args }), id);
-    },
-    async finished(runId) {
-      for (;;) {
-        const e = events.find((e) => e.event === 'run-finished' && e.payload.runId === runId);
-        if (e) return e.payload as RunFinishedEvent;
-        await new Promise<void>((r) => eventWaiters.push(r));
-      }
-    },
-  };
-}
+type Client = ApiClient;
+const connect = connectApi;
 
 async function firstProgress(c: Client, runId: string): Promise<void> {
   while (!c.events.some((e) => e.event === 'run-progress' && e.payload.runId === runId)) await new Promise((r) => setTimeout(r, 5));

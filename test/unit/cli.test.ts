@@ -44,9 +44,9 @@ describe('quench CLI', () => {
     }
   });
 
-  it('reports errors with position and a non-zero exit code', () => {
+  it('reports errors with position and exit code 2 for a bad request', () => {
     const bad = quench('simulate', fixture('bad.qasm'));
-    expect(bad.status).not.toBe(0);
+    expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/bad\.qasm:5:1/);
     const missing = quench('simulate', fixture('nope.qasm'));
     expect(missing.status).toBe(2);
@@ -55,6 +55,28 @@ describe('quench CLI', () => {
     expect(obs.status).toBe(2);
     expect(obs.stderr).toMatch(/observable/);
     expect(quench('simulate', fixture('bell.qasm'), '--precision', 'f16').status).not.toBe(0);
+  });
+
+  it('simulates dynamic circuits: a measurement between two Hadamards gives 50/50, counts over the classical bits', () => {
+    const r = quench('simulate', fixture('dynamic/mid-measure.qasm'), '--json', '--shots', '4000', '--seed', '5', '--observable', 'X0');
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    out.probabilities.forEach((p: number) => expect(p).toBeCloseTo(0.5, 12));
+    expect(out.expectations[0]).toBeCloseTo(0, 12);
+    expect(out.counts['0'] + out.counts['1']).toBe(4000);
+    expect(Math.abs(out.counts['0'] - 2000)).toBeLessThan(200);
+    expect(out.branches).toBe(2);
+    // Registers in reverse declaration order, as Qiskit prints them.
+    const t = JSON.parse(quench('simulate', fixture('dynamic/teleport.qasm'), '--json', '--shots', '1000').stdout);
+    for (const key of Object.keys(t.counts)) expect(key).toMatch(/^[01] [01] [01]$/);
+    // The same on every backend.
+    for (const extra of [['--backend', 'reference'], ['--isa', 'scalar'], ['--precision', 'f32']]) {
+      const o = JSON.parse(quench('simulate', fixture('dynamic/teleport.qasm'), '--json', ...extra).stdout);
+      o.probabilities.forEach((p: number, i: number) => expect(p).toBeCloseTo(t.probabilities[i], 5));
+    }
+    const text = quench('simulate', fixture('dynamic/teleport.qasm'), '--shots', '100');
+    expect(text.stdout).toMatch(/dynamic: 4 final states/);
+    expect(text.stdout).toMatch(/classical registers, bit 0 rightmost/);
   });
 
   it('prints a readable summary without --json', () => {

@@ -82,9 +82,25 @@ describe('parseQasm: basics', () => {
     expect(p.circuit.ops).toEqual([{ gate: 'h', qubits: [1] }]);
   });
 
-  it('accepts an empty parameter list and empty program', () => {
+  it('accepts an empty parameter list and a program without gates', () => {
     expect(parseQasm(`${HDR}qreg q[1]; h() q[0];`).circuit.ops).toEqual([{ gate: 'h', qubits: [0] }]);
-    expect(parseQasm('OPENQASM 2.0;').circuit).toEqual({ numQubits: 0, numParams: 0, ops: [] });
+    expect(parseQasm('OPENQASM 2.0; qreg q[2];').circuit).toEqual({ numQubits: 2, numParams: 0, ops: [] });
+  });
+
+  it('refuses a program without qubits, at its end', () => {
+    expect(parseError('OPENQASM 2.0;\ninclude "qelib1.inc";\ncreg c[1];\n').message).toBe(
+      "circuit.qasm:4:1: the program declares no qubits: add a quantum register, e.g. 'qreg q[2];'",
+    );
+  });
+
+  it('reads a file that starts with a UTF-8 byte-order mark', () => {
+    expect(parseQasm(`\uFEFF${HDR}qreg q[1]; x q[0];`).circuit.ops).toEqual([{ gate: 'x', qubits: [0] }]);
+  });
+
+  it('refuses angles too large to mean a rotation, naming the gate', () => {
+    expect(parseError(`${HDR}qreg q[1];\nrx(1e24) q[0];`).message).toMatch(/^circuit\.qasm:4:1: parameter 1 of gate 'rx' is 1e\+24: angles beyond ±100000000 rad/);
+    expect(parseError(`${HDR}gate g(a) x { rz(a*1e20) x; }\nqreg q[1];\ng(3) q[0];`).reason).toMatch(/in gate 'g': parameter 1 of an inner gate is 300000000000000000000:/);
+    expect(parseQasm(`${HDR}qreg q[1];\nrx(-1e8) q[0];`).circuit.ops[0].params).toEqual([-1e8]);
   });
 });
 
@@ -178,7 +194,7 @@ pair(0.5) q[2], q[0];`);
     let src = `${HDR}gate g0 a { x a; }\n`;
     for (let i = 1; i <= 40; i++) src += `gate g${i} a { g${i - 1} a; g${i - 1} a; }\n`;
     src += 'qreg q[1];\ng40 q[0];';
-    expect(parseError(src).reason).toMatch(/more than 5000000 operations/);
+    expect(parseError(src).reason).toMatch(/more than 1,000,000 operations/);
   });
 });
 
@@ -234,8 +250,12 @@ describe('parseQasm: errors', () => {
       [`${HDR}qreg q[2];\ncx q[0], q[0];`, "circuit.qasm:4:10: qubit q[0] is used twice in gate 'cx'"],
       [`${HDR}qreg q[2];\nh q[2];`, "circuit.qasm:4:5: index 2 out of range for register 'q' of size 2"],
       [`${HDR}qreg q[0];`, /at least 1 bit/],
-      [`${HDR}qreg q[2];\nreset q[0];`, 'circuit.qasm:4:1: reset is not supported'],
-      [`${HDR}qreg q[1]; creg c[1];\nif (c==1) x q[0];`, 'circuit.qasm:4:1: classically controlled operations (if) are not supported'],
+      [`${HDR}qreg q[2];\nreset r[0];`, "circuit.qasm:4:7: undeclared quantum register 'r'"],
+      [`${HDR}qreg q[1]; creg c[1];\nif (c==2) x q[0];`, "circuit.qasm:4:8: 2 does not fit in the 1 bit of register 'c', so the condition could never hold"],
+      [`${HDR}qreg q[1]; creg c[2];\nif (c[0]==1) x q[0];`, /'if' compares a whole classical register/],
+      [`${HDR}qreg q[1]; creg c[1];\nif (q==1) x q[0];`, /'q' is a quantum register/],
+      [`${HDR}qreg q[1]; creg c[1];\nif (c==1) barrier q;`, /'barrier' cannot be conditioned/],
+      [`${HDR}qreg q[1]; creg c[1];\nif (c==-1) x q[0];`, /expected a non-negative integer to compare 'c' with, found '-'/],
       [`${HDR}qreg q[1];\nh q[`, /expected an integer index, found end of input/],
       [`${HDR}qreg q[1];\nh q[0.5];`, /expected an integer index, found '0.5'/],
       ['OPENQASM 2.0;\ninclude "other.inc";', /only "qelib1.inc" is supported/],
@@ -269,8 +289,8 @@ function randomCircuit(rand: () => number, numQubits: number, numOps: number): C
     for (let j = 0; j < spec.qubits; j++) qubits.push(pool.splice(Math.floor(rand() * pool.length), 1)[0]);
     const op: Operation = { gate, qubits };
     if (spec.params) {
-      // Mix of scales, signs, tiny and huge magnitudes to stress number formatting.
-      op.params = Array.from({ length: spec.params }, () => (rand() - 0.5) * 10 ** Math.floor(rand() * 30 - 15));
+      // Mix of scales, signs, tiny and large magnitudes to stress number formatting (the parser refuses |angle| > 1e8).
+      op.params = Array.from({ length: spec.params }, () => (rand() - 0.5) * 10 ** Math.floor(rand() * 23 - 15));
     }
     ops.push(op);
   }
@@ -385,17 +405,14 @@ describe('parseQasm: robustness', () => {
     expect(errors).toBeGreaterThan(1000);
   });
 
-  it('parses a 100k-line file quickly', () => {
+  it('parses a 100k-line file', () => {
     const lines = [HDR, 'qreg q[20];'];
     for (let i = 0; i < 100_000; i++) {
       const a = i % 20;
       lines.push(i % 3 === 0 ? `rz(${i * 1e-3}*pi/4) q[${a}]; // step ${i}` : i % 3 === 1 ? `cx q[${a}],q[${(a + 1) % 20}];` : `u3(0.1,-0.2,pi) q[${a}];`);
     }
-    const src = lines.join('\n');
-    const t0 = performance.now();
-    const p = parseQasm(src);
-    const ms = performance.now() - t0;
+    const p = parseQasm(lines.join('\n'));
     expect(p.circuit.ops.length).toBe(100_000);
-    expect(ms).toBeLessThan(1000);
+    expect(p.dynamic).toBe(false);
   });
 });

@@ -162,6 +162,14 @@ class State {
   // the same seed gives the same outcomes on every ISA, thread count and run.
   virtual std::vector<std::uint64_t> sample(std::size_t shots, std::uint64_t seed,
                                             const ExecOptions& opts) const = 0;
+
+  // Mid-circuit measurement: projects `qubit` onto |outcome> (0 or 1) and
+  // renormalises. Returns the probability the outcome had before. Throws
+  // Error(Range) when that probability is 0 (nothing to renormalise).
+  virtual double collapse(unsigned qubit, unsigned outcome, const ExecOptions& opts) = 0;
+  // Copies the amplitudes of a state with the same qubits and precision
+  // (branching a simulation at a measurement).
+  virtual void copy_from(const State& other) = 0;
 };
 
 // ---- gradients and batches -----------------------------------------------------------------

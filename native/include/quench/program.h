@@ -84,8 +84,17 @@ class Program {
   std::vector<std::vector<double>> g2;      // G^2 of dense parameterised gates (else empty)
   std::vector<Op> ops;
   std::vector<DiagIndex> dindex;            // per source gate (bytes == 0: not indexed)
+  std::vector<double> phase_bound;          // per source gate: max |λ| of a parameterised
+                                            // diagonal, 1 for a dense one, 0 for a fixed one
   AdjointPlan adjoint;
 };
+
+// Throws Error(Range) naming the gate when, at one of `rows` parameter rows
+// (row-major, num_params each), a parameterised gate's phase is not finite:
+// θ = scale·p[slot] + offset overflows, or θ·λ does for a diagonal's
+// eigenvalue λ. validate() cannot see this (it depends on the parameters), and
+// cos/sin of ±inf are NaN: the state would silently become NaN.
+void check_angles(const Program& p, const double* params, std::size_t rows);
 
 // The bound matrix of a source gate at angle theta (parameterised) or its
 // fixed matrix: dense 2*4^k or diagonal 2*2^k doubles.

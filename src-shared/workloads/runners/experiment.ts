@@ -1,8 +1,8 @@
 // From an Experiment (as stored in a project) to a RunResult on a session:
 // the one dispatch for the qubit workloads, used by the engine process
 // (src-main/engine/run-experiment.ts) and by the window's WebGPU runs.
-import { countsFromSamples, type Backend, type ExecutionOptions, type SimulationResult } from '../../backend/backend';
-import { lower } from '../../circuit/lower';
+import type { Backend, ExecutionOptions } from '../../backend/backend';
+import { simulateProgram } from '../../backend/dynamic-runner';
 import type { Dataset } from '../../ml/datasets';
 import { parsePauliSum, validatePauliSum } from '../../observable/pauli';
 import type { Experiment } from '../../project/schema';
@@ -71,24 +71,35 @@ export async function runExperimentOn(session: WorkloadSession, e: SessionExperi
   }
 }
 
-/** A raw-circuit experiment on a Backend: probabilities (≤ 20 qubits), observables, seeded shots. */
+/**
+ * A raw-circuit experiment on a Backend: probabilities (≤ 20 qubits), observables, seeded shots.
+ * Dynamic circuits (mid-circuit measurement, reset, if) give the exact mixture and per-shot trajectories.
+ */
 export async function runCircuitOn(backend: Backend, exec: ExecutionOptions, env: RunEnvironment, e: Extract<Experiment, { kind: 'circuit' }>): Promise<RunResult> {
-  const { circuit } = parseQasm(e.params.qasm ?? '', `experiment '${e.id}'`);
+  const program = parseQasm(e.params.qasm ?? '', `experiment '${e.id}'`);
+  const { circuit } = program;
   const observables = (e.params.observables ?? []).map((text) => {
     const sum = parsePauliSum(text);
     validatePauliSum(sum, circuit.numQubits);
     return sum;
   });
-  const request = { circuit: lower(circuit), observables, probabilities: circuit.numQubits <= 20, shots: e.params.shots, seed: e.params.seed };
-  const r: SimulationResult & { timing?: string } = await backend.simulate(request, exec);
+  const r = await simulateProgram(backend, program, { observables, probabilities: circuit.numQubits <= 20, shots: e.params.shots, seed: e.params.seed }, exec);
+  const timing = r.extra?.timing as string | undefined;
   return {
     kind: 'circuit',
     params: { qubits: circuit.numQubits, operations: circuit.ops.length },
-    metrics: { ms_simulate: r.timings.simulate, ms_compile: r.timings.compile, ms_readout: r.timings.readout, ...(r.passes !== undefined ? { passes: r.passes } : {}) },
+    metrics: {
+      ms_simulate: r.timings.simulate, ms_compile: r.timings.compile, ms_readout: r.timings.readout,
+      ...(r.passes !== undefined ? { passes: r.passes } : {}), ...(r.dynamic ? { final_states: r.branches ?? 0 } : {}),
+    },
     quality: Object.fromEntries(observables.map((_, i) => [`expectation_${i}`, r.expectations[i]])),
     curves: {},
     phases: { compile: r.timings.compile, simulate: r.timings.simulate, readout: r.timings.readout },
-    details: { observables: e.params.observables ?? [], ...(r.samples ? { counts: countsFromSamples(r.samples, circuit.numQubits) } : {}), ...(r.timing ? { timing: r.timing } : {}) },
-    env: { ...env, backend: backend.id, ...(r.timing ? { timing: r.timing } : {}) },
+    details: {
+      observables: e.params.observables ?? [], ...(r.counts ? { counts: r.counts } : {}), ...(timing ? { timing } : {}),
+      ...(r.probabilities && circuit.numQubits <= 12 ? { probabilities: Array.from(r.probabilities) } : {}),
+      ...(r.dynamic ? { dynamic: true } : {}),
+    },
+    env: { ...env, backend: backend.id, ...(timing ? { timing } : {}) },
   };
 }
