@@ -75,10 +75,34 @@ function prepareVulkan(): void {
     }
     vulkanSetup.loader = bundled;
   }
-  if (vulkanSetup.loader === null)
-    throw new WebGpuUnavailableError(
-      "WebGPU: no Vulkan loader (libvulkan.so.1) on this machine: install a GPU driver with Vulkan support, or Debian's chromium for its SwiftShader software adapter",
-    );
+  const remedy = "install a GPU driver with Vulkan support, or Debian's chromium for its SwiftShader software adapter";
+  if (vulkanSetup.loader === null) throw new WebGpuUnavailableError(`WebGPU: no Vulkan loader (libvulkan.so.1) on this machine: ${remedy}`);
+  // No driver manifest anywhere the loader looks: Dawn would find no adapter and print its own warnings.
+  if (vulkanDriverManifests().length === 0)
+    throw new WebGpuUnavailableError(`WebGPU: no adapter available: no Vulkan driver on this machine (${vulkanSetup.icd ? `${vulkanSetup.icd} does not exist` : 'no driver manifest in the Vulkan loader\'s folders'}): ${remedy}`);
+}
+
+/** The Vulkan driver (ICD) manifests the loader would read, as it searches for them. */
+function vulkanDriverManifests(): string[] {
+  const jsonIn = (p: string): string[] => {
+    try {
+      const st = fs.statSync(p);
+      if (st.isFile()) return [p];
+      if (st.isDirectory()) return fs.readdirSync(p).filter((f) => f.endsWith('.json')).map((f) => path.join(p, f));
+    } catch {
+      /* missing */
+    }
+    return [];
+  };
+  const list = (v: string | undefined) => (v ?? '').split(':').filter(Boolean);
+  const explicit = [...list(process.env.VK_DRIVER_FILES), ...list(process.env.VK_ICD_FILENAMES), ...list(process.env.VK_ADD_DRIVER_FILES)];
+  if (list(process.env.VK_DRIVER_FILES).length || list(process.env.VK_ICD_FILENAMES).length) return explicit.flatMap(jsonIn);
+  const dirs = [
+    ...list(process.env.XDG_CONFIG_DIRS ?? '/etc/xdg'), '/etc',
+    ...list(process.env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local/share')),
+    ...list(process.env.XDG_DATA_DIRS ?? '/usr/local/share:/usr/share'), '/usr/local/share', '/usr/share',
+  ].map((d) => path.join(d, 'vulkan', 'icd.d'));
+  return [...explicit, ...dirs].flatMap(jsonIn);
 }
 
 async function loadDawn(): Promise<DawnModule> {
