@@ -38,6 +38,7 @@ interface DawnModule {
 }
 
 let gpuPromise: Promise<GPU> | null = null;
+/** Held for the process's life (see closeNodeGpu). */
 let heldGpu: GPU | null = null;
 /** Whether Dawn was ever loaded in this process (its threads may be running). */
 let dawnLoaded = false;
@@ -157,22 +158,15 @@ export async function createNodeWebGpuBackend(options: WebGpuBackendOptions = {}
 }
 
 /**
- * Drops the process's reference to Dawn's GPU (after destroying the devices
- * made from it) so Node can exit: Dawn keeps the event loop alive while it lives.
- */
-export function releaseNodeGpu(): void {
-  heldGpu = null;
-  gpuPromise = null;
-}
-
-/**
- * Before the process exits: disposes every backend still open, waits until
- * their devices are destroyed (nothing of Dawn's in flight), and drops the GPU.
+ * Before the process exits: disposes every backend still open and waits until
+ * their devices are destroyed (nothing of Dawn's in flight). The GPU object
+ * itself stays referenced for the process's life: were it dropped, V8 would
+ * destroy the Vulkan instance at some later collection while SwiftShader's
+ * threads still run (a glibc futex abort, now and then, mid-process).
  */
 export async function closeNodeGpu(): Promise<void> {
   for (const b of [...open]) void b.dispose();
   await Promise.all([...closing]);
-  releaseNodeGpu();
 }
 
 /**
@@ -209,7 +203,5 @@ export async function webGpuInfo(): Promise<
     }
   } catch (e) {
     return { available: false, reason: (e as Error).message };
-  } finally {
-    releaseNodeGpu();
   }
 }

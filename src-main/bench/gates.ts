@@ -10,7 +10,7 @@ import { Rng } from '../../src-shared/random';
 import { timeCopy, timeGate } from '../../src-shared/webgpu/bench-kernels';
 import { WEBGPU_DEFAULT_FUSION, type WebGpuBackend } from '../../src-shared/webgpu/webgpu-backend';
 import { DEFAULT_FUSION } from '../backend/native-backend';
-import { createNodeWebGpuBackend, releaseNodeGpu } from '../backend/webgpu-node';
+import { createNodeWebGpuBackend } from '../backend/webgpu-node';
 import { collectInfo } from '../cli/info';
 import { UsageError } from '../cli/errors';
 import { loadAddon, type NativeAddon, type NativeIsa, type NativePrecision } from '../native/addon';
@@ -257,7 +257,6 @@ export async function benchGatesWebGpu(opts: BenchGatesOptions, onStep?: (label:
     return { env, results, brickwork: brick, skipped };
   } finally {
     backend.dispose();
-    releaseNodeGpu(); // Dawn keeps the process alive while referenced
   }
 }
 

@@ -7,7 +7,7 @@ import { ReferenceBackend } from '../../src-shared/backend/reference-backend';
 import { parsePauliSum, validatePauliSum, type PauliSum } from '../../src-shared/observable/pauli';
 import { parseQasm } from '../../src-shared/qasm';
 import { NativeBackend } from '../backend/native-backend';
-import { createNodeWebGpuBackend, releaseNodeGpu } from '../backend/webgpu-node';
+import { createNodeWebGpuBackend } from '../backend/webgpu-node';
 import { loadAddon } from '../native/addon';
 import { UsageError } from './errors';
 
@@ -69,7 +69,6 @@ export async function runSimulate(file: string, options: SimulateOptions): Promi
       backendId = `webgpu (${gpu.adapter})`;
     } finally {
       gpu.dispose();
-      releaseNodeGpu(); // Dawn keeps the process alive while referenced
     }
   } else {
     const backend = pickBackend(opts.backend, opts.isa);

@@ -11,7 +11,7 @@ import type { RunEnvironment } from '../../src-shared/results';
 import { DEFAULT_FUSION, NativeBackend, toNativeObservable } from '../backend/native-backend';
 import { loadAddon, type NativeAddon, type NativeExecOptions, type NativeObservable, type NativeProgram } from '../native/addon';
 import { WebGpuSession, type MachineInfo } from '../../src-shared/webgpu/webgpu-session';
-import { createNodeWebGpuBackend, releaseNodeGpu } from '../backend/webgpu-node';
+import { createNodeWebGpuBackend } from '../backend/webgpu-node';
 
 export type { GradientValue, WorkloadSession } from '../../src-shared/workloads/session';
 export { WebGpuSession };
@@ -35,7 +35,6 @@ export async function openSession(opts: SessionOptions = {}): Promise<WorkloadSe
   return new WebGpuSession(await createNodeWebGpuBackend(), machine(addon), {
     fusion: opts.fusion,
     groundEnergy: (H, n) => native.groundEnergy(H, n),
-    onDispose: releaseNodeGpu,
   });
 }
 

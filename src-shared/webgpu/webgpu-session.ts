@@ -20,8 +20,6 @@ export interface WebGpuSessionOptions {
   signal?: AbortSignal;
   /** The exact ground energy (a CPU reference, f64): the native Lanczos in the engine, the TypeScript one in the window. */
   groundEnergy?: (H: PauliSum, numQubits: number) => number | undefined;
-  /** Called after the device is destroyed (Node: let Dawn go). */
-  onDispose?: () => void;
 }
 
 export class WebGpuSession implements WorkloadSession {
@@ -70,7 +68,6 @@ export class WebGpuSession implements WorkloadSession {
   }
 
   dispose(): void {
-    this.gpu.dispose();
-    this.opts.onDispose?.();
+    void this.gpu.dispose();
   }
 }

@@ -9,7 +9,7 @@ import { CV_KINDS, type CvCircuit, type CvGate, type CvGateKind } from '../../sr
 import { CvGateBuilder, bsBlockOffset, bsBlocks, cvGateMatrix, opEntries, opType } from '../../src-shared/webgpu/cv/gates';
 import { GpuCvSimulator } from '../../src-shared/webgpu/cv/simulator';
 import type { WebGpuBackend } from '../../src-shared/webgpu/webgpu-backend';
-import { createNodeWebGpuBackend, releaseNodeGpu } from '../../src-main/backend/webgpu-node';
+import { createNodeWebGpuBackend } from '../../src-main/backend/webgpu-node';
 import { loadFockAddon } from '../../src-main/native/fock';
 import { benchQgan, trainQgan } from '../../src-main/engine/workloads/qgan';
 
@@ -35,7 +35,6 @@ const sim = backend ? new GpuCvSimulator(backend.ctx) : null;
 afterAll(() => {
   sim?.destroy();
   backend?.dispose();
-  releaseNodeGpu();
 });
 
 const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {

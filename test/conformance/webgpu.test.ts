@@ -8,7 +8,7 @@ import { ReferenceBackend } from '../../src-shared/backend/reference-backend';
 import { ReferenceState, referenceGradient } from '../../src-shared/backend/reference';
 import { conformanceCases, maxAbsDiff, randomObservable, type Case } from './cases';
 import type { WebGpuBackend } from '../../src-shared/webgpu/webgpu-backend';
-import { createNodeWebGpuBackend, releaseNodeGpu } from '../../src-main/backend/webgpu-node';
+import { createNodeWebGpuBackend } from '../../src-main/backend/webgpu-node';
 import { simulateProgram } from '../../src-shared/backend/dynamic-runner';
 import { dynamicCases } from './dynamic-cases';
 
@@ -53,7 +53,6 @@ try {
 }
 afterAll(() => {
   for (const b of backends.values()) b.dispose();
-  releaseNodeGpu();
 });
 
 // A constant term too: the identity string reduces to the norm.

@@ -13,7 +13,7 @@ import type { Project, Run } from '../../src-shared/project/schema';
 import { loadProject } from '../../src-main/project/store';
 import { startServer, type RunningServer } from '../../src-main/serve/server';
 import { connectApi, type ApiClient } from './api-client';
-import { createNodeWebGpuBackend, releaseNodeGpu } from '../../src-main/backend/webgpu-node';
+import { createNodeWebGpuBackend } from '../../src-main/backend/webgpu-node';
 
 // The WebGPU benchmark job needs an adapter (SwiftShader where no GPU exists): skipped, and said so, without one.
 let noAdapter: string | null = null;
@@ -23,7 +23,6 @@ try {
   noAdapter = (e as Error).message;
   console.warn(`serve: the WebGPU benchmark job test is skipped: ${noAdapter}`);
 } finally {
-  releaseNodeGpu();
 }
 
 const root = path.resolve(__dirname, '../..');

@@ -11,7 +11,7 @@ import { Rng } from '../../src-shared/random';
 import { GpuContext, WebGpuRunError, WebGpuUnavailableError } from '../../src-shared/webgpu/context';
 import { planState } from '../../src-shared/webgpu/state';
 import { WebGpuBackend } from '../../src-shared/webgpu/webgpu-backend';
-import { createNodeWebGpuBackend, nodeGpu, releaseNodeGpu } from '../../src-main/backend/webgpu-node';
+import { createNodeWebGpuBackend, nodeGpu } from '../../src-main/backend/webgpu-node';
 
 let backend: WebGpuBackend | null = null;
 let split: WebGpuBackend | null = null;
@@ -27,7 +27,6 @@ try {
 afterAll(() => {
   backend?.dispose();
   split?.dispose();
-  releaseNodeGpu();
 });
 
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {

@@ -9,7 +9,7 @@ import { parsePauliSum } from '../../src-shared/observable/pauli';
 import { GatesReport } from '../../src-shared/project/schema';
 import { parseQasm } from '../../src-shared/qasm';
 import { quench } from './cli-in-process';
-import { createNodeWebGpuBackend, releaseNodeGpu } from '../../src-main/backend/webgpu-node';
+import { createNodeWebGpuBackend } from '../../src-main/backend/webgpu-node';
 
 
 const fixture = (name: string) => path.join(__dirname, '../fixtures', name);
@@ -21,7 +21,6 @@ try {
   unavailable = (e as Error).message;
   console.warn(`WebGPU CLI tests skipped: ${unavailable}`);
 } finally {
-  releaseNodeGpu();
 }
 
 describe.skipIf(unavailable !== null)('quench --backend webgpu', () => {

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createNodeWebGpuBackend, releaseNodeGpu, systemHasVulkanLoader } from '../../src-main/backend/webgpu-node';
+import { createNodeWebGpuBackend, systemHasVulkanLoader } from '../../src-main/backend/webgpu-node';
 
 const root = path.resolve(__dirname, '../..');
 const cli = path.join(root, 'bin/quench.js');
@@ -17,7 +17,6 @@ try {
   noAdapter = (e as Error).message;
   console.warn(`WebGPU exit tests skipped: ${noAdapter}`);
 } finally {
-  releaseNodeGpu();
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {

@@ -3,9 +3,9 @@
 // QSVM and scale runners through the same WorkloadSession the native engine
 // answers — each checked against the same run on the native engine. The CV
 // GAN's Fock-space circuit runs on the GPU too (src-shared/webgpu/cv).
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseProject } from '../../src-shared/project/schema';
-import { createNodeWebGpuBackend, releaseNodeGpu } from '../../src-main/backend/webgpu-node';
+import { createNodeWebGpuBackend } from '../../src-main/backend/webgpu-node';
 import { runExperiment } from '../../src-main/engine/run-experiment';
 import { SELF_CHECK_TOLERANCE, webGpuSelfCheck } from '../../src-shared/webgpu/self-check';
 
@@ -16,7 +16,6 @@ try {
   unavailable = (e as Error).message;
   console.warn(`WebGPU experiment tests skipped: ${unavailable}`);
 }
-afterAll(() => releaseNodeGpu());
 
 const project = parseProject(JSON.stringify({
   format: 'quench-project', version: 2, name: 'gpu',

@@ -2,10 +2,10 @@
 // which the renderer's worker calls), here on Dawn's GPU object: the same shared
 // runners as the engine process, the VQE's exact energy from the TypeScript
 // Lanczos, cancel through the signal, and the kinds that stay in the engine.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseProject } from '../../src-shared/project/schema';
 import { runExperimentOnGpu } from '../../src-shared/webgpu/run-experiment';
-import { nodeGpu, releaseNodeGpu, createNodeWebGpuBackend } from '../../src-main/backend/webgpu-node';
+import { nodeGpu, createNodeWebGpuBackend } from '../../src-main/backend/webgpu-node';
 import { runExperiment } from '../../src-main/engine/run-experiment';
 
 let unavailable: string | null = null;
@@ -15,7 +15,6 @@ try {
   unavailable = (e as Error).message;
   console.warn(`WebGPU window-run tests skipped: ${unavailable}`);
 }
-afterAll(() => releaseNodeGpu());
 
 const project = parseProject(JSON.stringify({
   format: 'quench-project', version: 2, name: 'window',

@@ -14,7 +14,7 @@ import { Rng } from '../../../src-shared/random';
 import type { RunEnvironment, RunResult } from '../../../src-shared/results';
 import { GpuCvSimulator } from '../../../src-shared/webgpu/cv/simulator';
 import { PARAM_DEFAULTS } from '../../../src-shared/workloads/defaults';
-import { createNodeWebGpuBackend, releaseNodeGpu } from '../../backend/webgpu-node';
+import { createNodeWebGpuBackend } from '../../backend/webgpu-node';
 import { loadFockAddon, type CvCircuit, type CvOptions, type CvOutputs } from '../../native/fock';
 import { NativeSession, type SessionOptions } from '../session';
 import { now, spread } from '../../../src-shared/workloads/timing';
@@ -47,7 +47,6 @@ async function openCvGpu(): Promise<CvGpu> {
   const close = () => {
     sim?.destroy();
     backend.dispose();
-    releaseNodeGpu();
   };
   let sim: GpuCvSimulator | null = null;
   try {
