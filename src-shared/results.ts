@@ -20,6 +20,10 @@ export interface RunEnvironment {
   timing?: string;
   /** Where the run ran: the engine process (absent) or the workbench window (its navigator.gpu). */
   runIn?: 'engine' | 'window';
+  /** How `threads` was chosen: 'asked' (a setting) or the default's reason. */
+  threadsChosen?: string;
+  /** The machine's load around the timed part (engine runs on Linux). */
+  load?: MachineLoad;
 }
 
 /** Time spent per phase of a run, in milliseconds (what the profile view shows). */
@@ -43,13 +47,37 @@ export interface RunResult {
   /** Workload-specific extras (the QAOA graph, the VQE exact energy, tables). */
   details: Record<string, unknown>;
   env: RunEnvironment;
+  /** Timing figures that should not be trusted, and why (wide CI, outliers, a busy machine); absent when none. */
+  unstable?: Record<string, string[]>;
 }
 
-/** Median, min and max of repeated measurements. */
+/** Median, min and max of repeated measurements, with how far they can be trusted. */
 export interface Spread {
   median: number;
   min: number;
   max: number;
   p95?: number;
   samples: number;
+  /** 95% confidence interval of the median (distribution-free, from order statistics). */
+  ciLow?: number;
+  ciHigh?: number;
+  /** Samples beyond Tukey's outer fences (Q1 − 3·IQR, Q3 + 3·IQR). */
+  outliers?: number;
+  /** Why the figure should not be trusted (wide CI, many outliers); absent when it can be. */
+  unstable?: string[];
+}
+
+/** What else the machine was doing while a run was timed (Linux; absent elsewhere). */
+export interface MachineLoad {
+  /** 1-minute load average before and after. */
+  loadBefore: number;
+  loadAfter: number;
+  /** CPU time other processes used during the run, in cores (0 .. logical cores). */
+  othersCores: number;
+  /** Share of CPU time the hypervisor took (steal), 0..1, where visible. */
+  steal?: number;
+  /** Mean current frequency of the cores, MHz, where readable. */
+  mhz?: number;
+  /** Set when the load makes the run's times unrepresentative of this machine. */
+  busy?: string;
 }

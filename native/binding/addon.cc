@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "convert.h"
+#include "quench/parallel.h"
 #include "jobs.h"
 
 namespace quench_binding {
@@ -288,6 +289,8 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   c.Set("fma", cpu.fma);
   c.Set("avx512f", cpu.avx512f);
   o.Set("cpu", c);
+  o.Set("defaultThreads", quench::default_threads());
+  o.Set("defaultThreadsReason", quench::default_threads_reason());
   o.Set("defaultIsa", quench::to_string(quench::default_isa()));
   auto avail = Napi::Array::New(env);
   uint32_t i = 0;

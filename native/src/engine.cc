@@ -4,7 +4,6 @@
 #include "quench/engine.h"
 
 #include <cpuid.h>
-#include <omp.h>
 #include <sched.h>
 
 #include <algorithm>

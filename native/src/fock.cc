@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "fock_internal.h"
+#include "quench/parallel.h"
 #include "fock_kernels.inl"
 
 namespace quench {
@@ -350,7 +351,7 @@ bool use_avx2(const CvOptions& o) {
 }
 
 unsigned resolve_threads(const CvOptions& o) {
-  return o.threads ? o.threads : std::max(1u, cpu_info().logical_cores);
+  return o.threads ? o.threads : default_threads();
 }
 
 void check_params(const CvCircuit& c, const double* params, std::size_t batch) {

@@ -10,7 +10,6 @@
 // every inner loop runs over the L lanes, contiguously, whatever D and M are.
 // Samples never interact, so a sample's result does not depend on its lane,
 // its chunk, or the thread that ran it (padding lanes run with zero params).
-#include <omp.h>
 
 #include <algorithm>
 #include <atomic>
@@ -23,6 +22,7 @@
 #include <type_traits>
 
 #include "fock_internal.h"
+#include "quench/parallel.h"
 
 namespace quench {
 namespace fock {
@@ -113,8 +113,8 @@ struct Workspace {
   double* buf(const Plan& p, unsigned i) { return bufs + std::size_t(i) * p.dim * C; }
 };
 
-// One workspace per thread and lane count, reused across calls (OpenMP keeps
-// its threads). Very large ones are released after the call.
+// One workspace per calling thread and lane count, reused across calls.
+// Very large ones are released after the call.
 template <int L>
 Workspace<L>& thread_workspace() {
   thread_local Workspace<L> ws;
@@ -1061,38 +1061,30 @@ void run_job_impl(const Plan& plan, const Job& job) {
     if (ws.mem.size() > kKeepWorkspaceDoubles) std::vector<double>().swap(ws.mem);
     return;
   }
-  std::exception_ptr err;
-  std::mutex mu;
-  std::atomic<bool> stop{false};
-  auto record = [&] {
-    std::lock_guard<std::mutex> lock(mu);
-    if (!err) err = std::current_exception();
-    stop.store(true);
+  // Lane chunks claimed one at a time by the pool's workers (for_items); small
+  // batches stay on the caller. The caller (worker 0) uses its thread's
+  // workspace; a helper gets one made for this call, since a pool thread's
+  // own could be in use by another caller's job once this one returns.
+  std::vector<Workspace<L>*> ws(T, nullptr);
+  std::vector<std::unique_ptr<Workspace<L>>> owned(T);
+  auto trim = [&] {
+    if (ws[0] && ws[0]->mem.size() > kKeepWorkspaceDoubles) std::vector<double>().swap(ws[0]->mem);
   };
-  const long n = static_cast<long>(nchunks);
-#pragma omp parallel num_threads(static_cast<int>(T))
-  {
-    Workspace<L>* ws = nullptr;
-    try {
-      ws = &thread_workspace<L>();
-      ws->setup(plan, vjp);
-    } catch (...) {
-      ws = nullptr;
-      record();
-    }
-#pragma omp for schedule(dynamic, 1)
-    for (long c = 0; c < n; ++c) {
-      if (!ws || stop.load(std::memory_order_relaxed)) continue;
-      try {
-        Chunk<L> ch(plan, job, *ws, fixed.data());
-        ch.run(static_cast<std::size_t>(c));
-      } catch (...) {
-        record();
+  try {
+    for_items(T, nchunks, [&](std::uint64_t c, unsigned w) {
+      if (!ws[w]) {
+        if (w == 0) ws[0] = &thread_workspace<L>();
+        else ws[w] = (owned[w] = std::make_unique<Workspace<L>>()).get();
+        ws[w]->setup(plan, vjp);
       }
-    }
-    if (ws && ws->mem.size() > kKeepWorkspaceDoubles) std::vector<double>().swap(ws->mem);
+      Chunk<L> ch(plan, job, *ws[w], fixed.data());
+      ch.run(static_cast<std::size_t>(c));
+    });
+  } catch (...) {
+    trim();
+    throw;
   }
-  if (err) std::rethrow_exception(err);
+  trim();
 }
 
 #undef FOCK_LANES

@@ -4,6 +4,10 @@
 #include <immintrin.h>
 #include <sched.h>
 
+#include <cmath>
+#include <cstdio>
+#include <string>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -13,6 +17,48 @@
 #include <vector>
 
 namespace quench {
+
+namespace {
+struct DefaultThreads {
+  unsigned n = 1;
+  std::string reason;
+};
+
+DefaultThreads find_default_threads() {
+  DefaultThreads d;
+  cpu_set_t set;
+  unsigned cpus = 0;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) cpus = unsigned(CPU_COUNT(&set));
+  if (!cpus) cpus = std::max(1u, std::thread::hardware_concurrency());
+  d.n = cpus;
+  d.reason = std::to_string(cpus) + " CPUs this process may run on";
+  // cgroup v2: "max 100000" or "<quota> <period>"
+  if (FILE* f = std::fopen("/sys/fs/cgroup/cpu.max", "r")) {
+    char q[32] = {0};
+    long period = 0;
+    if (std::fscanf(f, "%31s %ld", q, &period) == 2 && std::string(q) != "max" && period > 0) {
+      const double quota = std::atof(q) / double(period);
+      const unsigned cap = std::max(1u, unsigned(std::ceil(quota)));
+      if (cap < d.n) {
+        d.n = cap;
+        d.reason += ", capped at " + std::to_string(cap) + " by the cgroup CPU quota";
+      }
+    }
+    std::fclose(f);
+  }
+  d.n = std::min(d.n, 256u);
+  return d;
+}
+
+const DefaultThreads& default_threads_info() {
+  static const DefaultThreads d = find_default_threads();
+  return d;
+}
+}  // namespace
+
+unsigned default_threads() { return default_threads_info().n; }
+const char* default_threads_reason() { return default_threads_info().reason.c_str(); }
+
 namespace detail {
 namespace {
 

@@ -77,13 +77,7 @@ const double* bind_op(const Program& p, const Op& op, const double* params,
 // ---- threads -------------------------------------------------------------------
 unsigned effective_threads(const ExecOptions& opts) {
   unsigned t = opts.threads;
-  if (t == 0) {
-    static const unsigned hw = [] {
-      unsigned h = cpu_info().logical_cores;
-      return h ? h : 1u;
-    }();
-    t = hw;
-  }
+  if (t == 0) t = default_threads();
   return std::min(t, 256u);
 }
 

@@ -205,22 +205,15 @@ void fidelity_impl(const Program& p, const double* pa, std::size_t na, const dou
     panels[t].allocate(panel);
     tiles[t].allocate(tile_c);
   }
-  std::atomic<std::size_t> next{0}, done{0};
-  std::atomic<bool> stop{false};
+  std::atomic<std::size_t> done{0};
   auto cancelled = [&] { return opts.cancel && opts.cancel->cancelled.load(std::memory_order_relaxed); };
   const std::size_t ntasks = tasks.size();
-  auto worker = [&](unsigned tid) {
-    FP* P = panels[tid].data();
-    double* C = tiles[tid].data();
-    double last = -1;
-    for (;;) {
-      if (stop.load(std::memory_order_relaxed)) return;
-      if (cancelled()) {
-        stop = true;
-        return;
-      }
-      const std::size_t task = next.fetch_add(1);
-      if (task >= ntasks) return;
+  double last = -1;
+  // Tiles claimed one at a time by the pool's workers; each has its own panel and tile.
+  for_items(T, ntasks, [&](std::uint64_t task, unsigned tid) {
+      if (cancelled()) throw Error(Error::Kind::Cancelled, "cancelled");
+      FP* P = panels[tid].data();
+      double* C = tiles[tid].data();
       const std::size_t ib = tasks[task].first, jb = tasks[task].second;
       const std::size_t i0 = ib * kTileM, j0 = jb * kTileN;
       // Panel: per b point, its row (Re) and the row (im, −re) (Im).
@@ -257,14 +250,7 @@ void fidelity_impl(const Program& p, const double* pa, std::size_t na, const dou
           opts.progress(f);
         }
       }
-    }
-  };
-  if (T <= 1) {
-    worker(0);
-  } else {
-#pragma omp parallel num_threads(static_cast<int>(T))
-    worker(static_cast<unsigned>(omp_get_thread_num()));
-  }
+  });
   if (cancelled()) throw Error(Error::Kind::Cancelled, "cancelled");
   if (opts.progress) opts.progress(1.0);
 }

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <random>
+#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -332,6 +333,64 @@ static void test_for_policy() {
   }
 }
 
+// for_items: the batched paths' loop (batch rows, Fock lane chunks, kernel tiles).
+static void test_for_items() {
+  g_ctx = "for_items";
+  auto spin = [](std::chrono::microseconds d) {
+    const auto end = std::chrono::steady_clock::now() + d;
+    while (std::chrono::steady_clock::now() < end) {
+    }
+  };
+  for (unsigned t : {1u, 2u, 3u}) {
+    for (uint64_t items : {0ull, 1ull, 2ull, 3ull, 17ull, 200ull}) {
+      for (auto cost : {std::chrono::microseconds(0), std::chrono::microseconds(200)}) {
+        std::vector<std::atomic<int>> hits(items);
+        for (auto& h : hits) h = 0;
+        std::atomic<bool> bad_worker{false};
+        std::atomic<unsigned> max_worker{0};
+        for_items(t, items, [&](uint64_t i, unsigned w) {
+          if (w >= t) bad_worker = true;
+          unsigned m = max_worker.load();
+          while (w > m && !max_worker.compare_exchange_weak(m, w)) {
+          }
+          spin(cost);
+          hits[i]++;
+        });
+        bool once = true;
+        for (auto& h : hits) once = once && h == 1;
+        CHECK(once && !bad_worker, "t=%u items=%llu cost=%lld us: every item once, worker < threads", t,
+              (unsigned long long)items, (long long)cost.count());
+        // Cheap items (the whole job far under kMinParallelWork) stay on the caller.
+        if (cost.count() == 0 && items <= 17)
+          CHECK(max_worker == 0, "t=%u items=%llu: cheap job ran on worker %u", t, (unsigned long long)items,
+                max_worker.load());
+      }
+    }
+  }
+  // An exception stops further items and reaches the caller; the pool stays usable.
+  {
+    std::atomic<uint64_t> ran{0};
+    bool caught = false;
+    try {
+      for_items(2, 1000, [&](uint64_t i, unsigned) {
+        spin(std::chrono::microseconds(50));
+        ++ran;
+        if (i == 10) throw std::runtime_error("boom");
+      });
+    } catch (const std::runtime_error&) {
+      caught = true;
+    }
+    CHECK(caught && ran < 1000, "exception reached the caller (%llu of 1000 items ran)", (unsigned long long)ran.load());
+    std::atomic<uint64_t> after{0};
+    for_items(2, 100, [&](uint64_t, unsigned) {
+      spin(std::chrono::microseconds(20));
+      ++after;
+    });
+    CHECK(after == 100, "usable after an exception: %llu of 100", (unsigned long long)after.load());
+  }
+  CHECK(default_threads() >= 1 && default_threads() <= 256, "default_threads %u", default_threads());
+}
+
 template <typename FP>
 static void test_reductions(Isa isa, unsigned threads) {
   const ReductionTable<FP>& rt = reduction_table<FP>(isa);
@@ -501,6 +560,7 @@ static void test_circuits(const Variant& v) {
 
 int main() {
   test_for_policy();
+  test_for_items();
   std::vector<Isa> isas = {Isa::scalar};
   if (isa_available(Isa::avx2)) isas.push_back(Isa::avx2);
   for (Isa isa : isas)

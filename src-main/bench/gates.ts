@@ -15,6 +15,9 @@ import { collectInfo } from '../cli/info';
 import { UsageError } from '../cli/errors';
 import { loadAddon, type NativeAddon, type NativeIsa, type NativePrecision } from '../native/addon';
 import { makeProgress } from './progress';
+import { spread } from '../../src-shared/workloads/timing';
+import type { Spread } from '../../src-shared/results';
+import { lastLevelCacheBytes } from '../cli/info';
 
 export interface BenchGatesOptions {
   json?: boolean;
@@ -47,6 +50,12 @@ export interface KernelResult {
    */
   inplaceGbPerS: number;
   fractionOfInplace: number;
+  /** The state fits in the last-level cache: its kernels may beat the out-of-cache reference legitimately. */
+  inCache?: boolean;
+  /** Why this row's fraction is not a result (over 100% out of cache: a disturbed measurement). */
+  problem?: string;
+  /** The reference's own 95% CI and instability (native). */
+  reference?: { bytes: number; ciLow: number; ciHigh: number; unstable?: string[] };
   /** webgpu: how times were taken (same for the kernels and the copy). */
   timing?: 'gpu-timestamps' | 'wall-clock';
 }
@@ -125,6 +134,22 @@ export async function benchGates(opts: BenchGatesOptions, onStep?: (label: strin
   const results: KernelResult[] = [];
   const skipped: string[] = [];
   const rng = new Rng(2024);
+  // The reference: in-place read+write of a buffer well out of the last-level
+  // cache (4x, at least 256 MiB), per thread count, median of passes with its CI.
+  const llc = lastLevelCacheBytes();
+  const refBytes = Math.max(4 * llc, 256 * 2 ** 20);
+  const refs = new Map<number, Spread>();
+  const reference = (threads: number): Spread => {
+    let s = refs.get(threads);
+    if (!s) {
+      addon.measureInplaceBandwidth(refBytes, threads, 1); // warm-up: pages touched
+      const samples: number[] = [];
+      for (let r = 0; r < Math.max(5, opts.repeats); r++) samples.push(addon.measureInplaceBandwidth(refBytes, threads, 1) / 1e9);
+      s = spread(samples);
+      refs.set(threads, s);
+    }
+    return s;
+  };
 
   for (const precision of precisions)
     for (const n of opts.qubits)
@@ -138,12 +163,9 @@ export async function benchGates(opts: BenchGatesOptions, onStep?: (label: strin
           continue;
         }
         const exec = { isa, threads };
-        // Same statistic for the reference: median of single in-place passes.
-        onStep?.(`in-place bandwidth ${n}q ${precision} ${threads}t`);
-        addon.measureInplaceBandwidth(bytes, threads, 1); // warm-up
-        const bwSamples: number[] = [];
-        for (let r = 0; r < opts.repeats; r++) bwSamples.push(addon.measureInplaceBandwidth(bytes, threads, 1));
-        const inplaceGbPerS = median(bwSamples) / 1e9;
+        onStep?.(`in-place bandwidth ${threads}t`);
+        const ref = reference(threads);
+        const inplaceGbPerS = ref.median;
         for (const [kind, k] of kinds) {
           if (k > n) continue;
           onStep?.(`${kind} ${n}q ${precision} ${threads}t`);
@@ -155,10 +177,15 @@ export async function benchGates(opts: BenchGatesOptions, onStep?: (label: strin
           }
           const med = median(times);
           const gbPerS = (2 * bytes) / (med / 1e3) / 1e9;
+          const fraction = gbPerS / inplaceGbPerS;
+          const inCache = llc > 0 && bytes <= llc;
           results.push({
             kind, qubits: n, precision, threads, targets,
             msPerGate: { median: med, min: min(times), max: max(times) },
-            gbPerS, inplaceGbPerS, fractionOfInplace: gbPerS / inplaceGbPerS,
+            gbPerS, inplaceGbPerS, fractionOfInplace: fraction,
+            reference: { bytes: refBytes, ciLow: ref.ciLow!, ciHigh: ref.ciHigh!, ...(ref.unstable ? { unstable: ref.unstable } : {}) },
+            ...(inCache ? { inCache } : {}),
+            ...(!inCache && fraction > 1 ? { problem: `${(100 * fraction).toFixed(0)}% of a reference no kernel can beat out of cache: the reference (${inplaceGbPerS.toFixed(1)} GB/s${ref.unstable ? `, ${ref.unstable.join('; ')}` : ''}) or this figure was disturbed` } : {}),
           });
         }
       }
@@ -175,7 +202,7 @@ export async function benchGates(opts: BenchGatesOptions, onStep?: (label: strin
     brick.passes[`fusion${k}`] = program.stats().passes;
     brick.msPerLayer[`fusion${k}`] = median(s.timesMs) / 20;
   }
-  return { env: { ...collectInfo(), isa, threads: threadList }, results, brickwork: brick, skipped };
+  return { env: { ...collectInfo(), isa, threads: threadList, lastLevelCache: llc, referenceBytes: refBytes }, results, brickwork: brick, skipped };
 }
 
 /**
@@ -282,9 +309,16 @@ export async function runBenchGates(opts: BenchGatesOptions): Promise<number> {
     lines.push(
       `${r.kind.padEnd(9)} ${String(r.qubits).padStart(6)} ${r.precision.padEnd(4)} ${String(r.threads).padStart(7)}   ` +
         `${fmt(r.msPerGate.median).padStart(9)} [${fmt(r.msPerGate.min)}–${fmt(r.msPerGate.max)}]`.padEnd(30) +
-        `${r.gbPerS.toFixed(1).padStart(6)} ${r.inplaceGbPerS.toFixed(1).padStart(14)} ${(100 * r.fractionOfInplace).toFixed(0).padStart(10)}%`,
+        `${r.gbPerS.toFixed(1).padStart(6)} ${r.inplaceGbPerS.toFixed(1).padStart(14)} ${(r.problem ? '?' : r.inCache ? 'in cache' : `${(100 * r.fractionOfInplace).toFixed(0)}%`).padStart(11)}`,
     );
   }
+  if (!webgpu) {
+    const llc = Number(env.lastLevelCache) || 0;
+    lines.push(`In-place reference: ${((Number(env.referenceBytes) || 0) / 2 ** 20).toFixed(0)} MiB read and written in place (out of the ${(llc / 2 ** 20).toFixed(0)} MiB last-level cache); 'in cache': the state fits in that cache, so no out-of-cache fraction applies.`);
+  }
+  for (const r of out.results) if (r.problem) lines.push(`MEASUREMENT PROBLEM ${r.kind} ${r.qubits}q ${r.precision} ${r.threads}t: ${r.problem}`);
+  const unstableRefs = new Set(out.results.filter((r) => r.reference?.unstable).map((r) => `${r.threads} thread(s): ${r.reference!.unstable!.join('; ')}`));
+  for (const u of unstableRefs) lines.push(`UNSTABLE reference at ${u}`);
   for (const s of out.skipped) lines.push(`skipped: ${s}`);
   const b = out.brickwork;
   lines.push(`Fusion on a ${b.layers}-layer brickwork, ${b.qubits} qubits, ${b.gates} gates (${webgpu ? 'f32, WebGPU' : 'f64, all threads'}):`);

@@ -6,6 +6,7 @@
 import type { RunResult } from '../../src-shared/results';
 import { collectInfo } from '../cli/info';
 import { UsageError } from '../cli/errors';
+import { watchLoad, withLoad } from '../engine/load';
 import { makeProgress } from './progress';
 import { SEED_CASES, type CaseOutcome, type SeedCase } from './seed-cases';
 
@@ -52,7 +53,9 @@ export async function benchSeed(opts: BenchSeedOptions, onStep?: (label: string)
   const results: SeedResult[] = [];
   for (const c of SEED_CASES.filter((c) => ids.includes(c.id))) for (const backend of backends) {
     onStep?.(backends.length > 1 ? `${c.id} ${backend}` : c.id);
+    const stop = watchLoad();
     const out = await c.run({ quick: !!opts.quick, backend, threads: opts.threads, precision: opts.precision });
+    out.run = withLoad(out.run, stop());
     results.push({
       case: c.id,
       backend,
@@ -97,7 +100,10 @@ export function formatSeedResults(results: SeedResult[], c: readonly SeedCase[] 
       const what = r.target.seedFigure !== undefined ? 'the seed figure' : 'the seed target';
       ratio = x >= 1 ? `  (${x.toFixed(x >= 100 ? 0 : 1)}× ${r.target.seedFigure !== undefined ? 'faster than' : 'under'} ${what})` : `  (${(1 / x).toFixed(1)}× OVER ${what})`;
     }
-    lines.push(`  Quench   ${fmtValue(h.value, r.target.unit)} [${fmtValue(h.min, '')}– ${fmtValue(h.max, r.target.unit)}] (${h.label})${ratio}`);
+    const ci = h.ciLow !== undefined && h.ciHigh !== undefined ? `95% CI ${fmtValue(h.ciLow, '')}– ${fmtValue(h.ciHigh, '')}, ` : '';
+    lines.push(`  Quench   ${fmtValue(h.value, r.target.unit)} [${ci}range ${fmtValue(h.min, '')}– ${fmtValue(h.max, r.target.unit)}] (${h.label})${ratio}`);
+    if (h.unstable?.length) lines.push(`  UNSTABLE ${h.unstable.join('; ')}: this figure is not to be trusted`);
+    if (r.env.load) lines.push(`  load     other processes used ${r.env.load.othersCores.toFixed(2)} cores, load average ${r.env.load.loadBefore.toFixed(2)} → ${r.env.load.loadAfter.toFixed(2)}${r.env.load.busy ? ` — BUSY: ${r.env.load.busy}; the figures are not this machine's own` : ''}`);
     for (const check of r.checks) lines.push(`  ${check.pass ? 'pass' : 'MISS'}     ${check.name}: ${check.detail}`);
     for (const extra of spec.extraLines?.(r) ?? []) lines.push(`  ${extra}`);
   }

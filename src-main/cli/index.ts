@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runBenchGates } from '../bench/gates';
 import { runBenchSeed } from '../bench/seed';
+import { CONTENTION_CASES, runBenchContention } from '../bench/contention';
 import { runInfo } from './info';
 import { runSimulate } from './simulate';
 import { runProjectFile } from './run';
@@ -112,10 +113,20 @@ export function buildProgram(): Command {
     .option('--case <list>', 'cases to run (default: all)', listOption('--case', (s) => s))
     .option('--quick', 'small sizes that finish within a minute (tests, CI)')
     .option('--backend <list>', 'native, webgpu, or native,webgpu (each case on both, side by side)', listOption('--backend', choice('--backend', ['native', 'webgpu'] as const)))
-    .option('--threads <n>', 'threads (0 = all cores)', intOption('--threads', 0, 1024))
+    .option('--threads <n>', 'threads (0 = the default: the CPUs this process may use)', intOption('--threads', 0, 1024))
     .option('--precision <p>', 'f64 or f32 (WebGPU: f32 only)', choice('--precision', ['f64', 'f32'] as const))
     .action(async (opts) => {
       process.exitCode = await runBenchSeed(opts);
+    });
+
+  bench
+    .command('contention')
+    .description('the default thread setting vs one thread, on an idle machine and beside a busy process on one core')
+    .option('--json', 'print the report as JSON')
+    .option('--case <list>', `cases (default: all): ${CONTENTION_CASES.join(', ')}`, listOption('--case', (s) => s))
+    .option('--rounds <n>', 'interleaved samples of each setting per condition', intOption('--rounds', 3, 1000), 15)
+    .action(async (opts) => {
+      process.exitCode = await runBenchContention(opts);
     });
 
   return program;

@@ -9,6 +9,7 @@ import { isSessionExperiment, runCircuitOn, runExperimentOn, type ProgressCallba
 import { pickBackend } from '../cli/simulate';
 import { NativeSession, openSession, withSession, type SessionOptions, type WebGpuSession } from './session';
 import { loadCsvDataset } from './dataset-file';
+import { watchLoad, withLoad } from './load';
 import { benchQgan, QGAN_TRAIN_DEFAULTS, trainQgan } from './workloads/qgan';
 
 export type { ExperimentProgress, ProgressCallback } from '../../src-shared/workloads/runners/experiment';
@@ -33,6 +34,12 @@ function sessionOptions(e: Experiment): SessionOptions {
  * QGAN training steps); kinds without a loop (qsvm, qgan bench, scale, circuit) report nothing.
  */
 export async function runExperiment(e: Experiment, baseDir = process.cwd(), onProgress?: ProgressCallback): Promise<RunResult> {
+  const stop = watchLoad();
+  const result = await runOn(e, baseDir, onProgress);
+  return withLoad(result, stop());
+}
+
+async function runOn(e: Experiment, baseDir: string, onProgress?: ProgressCallback): Promise<RunResult> {
   const o = sessionOptions(e);
   if (isSessionExperiment(e)) {
     const loadCsv = (file: string, labelColumn: string | number | undefined) => loadCsvDataset(file, { labelColumn, baseDir });

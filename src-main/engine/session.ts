@@ -127,7 +127,8 @@ export class NativeSession implements WorkloadSession {
       ...machine(this.addon),
       isa: this.exec.isa!,
       precision: this.exec.precision!,
-      threads: this.exec.threads || info.cpu.logicalCores,
+      threads: this.exec.threads || info.defaultThreads,
+      threadsChosen: this.exec.threads ? 'asked' : `default: ${info.defaultThreadsReason}`,
       backend: `native-${this.exec.isa}`,
     };
   }

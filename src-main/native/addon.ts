@@ -75,6 +75,9 @@ export interface NativeCancelToken {
 
 export interface NativeInfo {
   cpu: { model: string; logicalCores: number; avx2: boolean; fma: boolean; avx512f: boolean };
+  /** What a thread setting of 0 means here, and why (CPUs this process may use, cgroup quota). */
+  defaultThreads: number;
+  defaultThreadsReason: string;
   defaultIsa: 'avx2' | 'scalar';
   isaAvailable: ('avx2' | 'scalar')[];
   availableMemory: number;

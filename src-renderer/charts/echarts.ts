@@ -1,5 +1,5 @@
 // ECharts, tree-shaken: everything the workbench draws comes from this one list.
-import { BarChart, HeatmapChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
+import { BarChart, CustomChart, HeatmapChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
 import {
   GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, ParallelComponent, TitleComponent, TooltipComponent, VisualMapContinuousComponent,
 } from 'echarts/components';
@@ -7,7 +7,7 @@ import { use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
 use([
-  LineChart, BarChart, ScatterChart, HeatmapChart, ParallelChart,
+  LineChart, BarChart, ScatterChart, HeatmapChart, ParallelChart, CustomChart,
   GridComponent, TooltipComponent, LegendComponent, TitleComponent, MarkLineComponent, MarkAreaComponent, ParallelComponent, VisualMapContinuousComponent,
   CanvasRenderer,
 ]);

@@ -103,6 +103,34 @@ export interface LineSeriesSpec {
   data: [number, number][];
   dashed?: boolean;
   color?: string;
+  /** Error bars: [x, low, high] (a 95% CI), drawn as I-beams in the series' colour. */
+  errors?: [number, number, number][];
+}
+
+/** A custom series drawing [x, low, high] as I-beams; named like its line so the legend toggles both. */
+function errorBarSeries(name: string, data: [number, number, number][], color: string) {
+  return {
+    type: 'custom' as const,
+    name,
+    data,
+    silent: true,
+    z: 3,
+    encode: { x: 0, y: [1, 2] },
+    tooltip: { show: false },
+    renderItem: (_params: unknown, api: { value(i: number): number; coord(v: [number, number]): number[] }) => {
+      const x = api.value(0);
+      const lo = api.coord([x, api.value(1)]), hi = api.coord([x, api.value(2)]);
+      const w = 4, style = { stroke: color, lineWidth: 1.2 };
+      return {
+        type: 'group',
+        children: [
+          { type: 'line', shape: { x1: lo[0], y1: lo[1], x2: hi[0], y2: hi[1] }, style },
+          { type: 'line', shape: { x1: lo[0] - w, y1: lo[1], x2: lo[0] + w, y2: lo[1] }, style },
+          { type: 'line', shape: { x1: hi[0] - w, y1: hi[1], x2: hi[0] + w, y2: hi[1] }, style },
+        ],
+      };
+    },
+  };
 }
 
 export interface LineSpec {
@@ -162,6 +190,10 @@ export function lineOption(spec: LineSpec, p: Palette): ChartOption {
         symbolSize: 6,
         ...(s.color ? { itemStyle: { color: s.color }, lineStyle: { color: s.color, type: s.dashed ? 'dashed' : 'solid' } } : s.dashed ? { lineStyle: { type: 'dashed' } } : {}),
       })),
+      ...series.flatMap((s, i) => {
+        const ok = (s.errors ?? []).filter(([x, lo, hi]) => [x, lo, hi].every(Number.isFinite) && (!spec.xLog || x > 0) && (!spec.yLog || lo > 0));
+        return ok.length ? [errorBarSeries(s.name, ok, s.color ?? p.series[i % p.series.length])] : [];
+      }),
       ...(refs.length || bands.length ? [refSeries(refs, bands, p)] : []),
     ],
   };

@@ -61,6 +61,10 @@ export interface BenchmarkRow {
   /** The reference bandwidth: CPU in-place (native) or device copy (webgpu). */
   inplaceGbPerS: number;
   fractionOfInplace: number;
+  /** The state fits in the last-level cache (native): no out-of-cache fraction applies. */
+  inCache: boolean;
+  /** Why the fraction is a measurement problem, not a result. */
+  problem: string | null;
 }
 
 /**
@@ -87,6 +91,7 @@ export function benchmarkRows(benchmarks: Benchmark[], here?: string): Benchmark
         kind: r.kind, qubits: r.qubits, precision: r.precision, threads: r.threads,
         msMedian: r.msPerGate.median, msMin: r.msPerGate.min, msMax: r.msPerGate.max,
         gbPerS: r.gbPerS, inplaceGbPerS: r.inplaceGbPerS, fractionOfInplace: r.fractionOfInplace,
+        inCache: !!r.inCache, problem: r.problem ?? null,
       });
   }
   return rows;

@@ -1,8 +1,9 @@
 // A Comparison of Runs: what differs in their configuration, how their
 // metrics and quality move against the first (baseline) run, their curves on
 // one chart, backend against backend, and each quantum model against its
-// classical baselines. No statistics here: whether a difference is beyond
-// noise needs repeated measures (the profiler/validator issue).
+// classical baselines. A timing difference counts only when the runs' 95%
+// CIs of the median (stored as NAME_ci_lo/_ci_hi) do not overlap; otherwise
+// it is 'within noise', and a run flagged unstable is said to be so.
 import type { Experiment, Run } from '../project/schema';
 import { isSpreadCompanion, metricDirection, verdict, type Direction } from './metrics';
 
@@ -65,6 +66,12 @@ export interface DeltaCell {
   /** value / baseline */
   ratio: number | null;
   verdict: 'better' | 'worse' | 'same' | null;
+  /** 95% CI of the median where the run recorded one. */
+  ci?: [number, number];
+  /** The CIs of this run and the baseline overlap: the difference is not beyond noise. */
+  withinNoise?: boolean;
+  /** Why this run's figure should not be trusted (its unstable flags and the machine's load). */
+  unstable?: string[];
 }
 
 export interface DeltaRow {
@@ -74,6 +81,11 @@ export interface DeltaRow {
   /** Per run; the first is the baseline (its delta is null). */
   cells: DeltaCell[];
 }
+
+const ciOf = (r: Run, key: string): [number, number] | undefined => {
+  const lo = r.result?.metrics[`${key}_ci_lo`], hi = r.result?.metrics[`${key}_ci_hi`];
+  return typeof lo === 'number' && typeof hi === 'number' ? [lo, hi] : undefined;
+};
 
 /** Metric and quality deltas of every run against the first. Spread companions (_min/_max) are left out. */
 export function metricDeltas(runs: Run[]): DeltaRow[] {
@@ -86,8 +98,17 @@ export function metricDeltas(runs: Run[]): DeltaRow[] {
       const cells = runs.map((r, i): DeltaCell => {
         const v = pick(r)[key];
         const value = typeof v === 'number' ? v : null;
-        if (i === 0 || value === null || typeof base !== 'number') return { value, abs: null, ratio: null, verdict: null };
-        return { value, abs: value - base, ratio: base !== 0 ? value / base : null, verdict: verdict(key, base, value) };
+        const extra: Partial<DeltaCell> = {};
+        if (group === 'metric') {
+          const ci = ciOf(r, key);
+          if (ci) extra.ci = ci;
+          const flags = [...(r.result?.unstable?.[key] ?? []), ...(r.result?.unstable?.load ?? [])];
+          if (flags.length) extra.unstable = flags;
+        }
+        if (i === 0 || value === null || typeof base !== 'number') return { value, abs: null, ratio: null, verdict: null, ...extra };
+        const baseCi = ciOf(runs[0], key);
+        if (extra.ci && baseCi && extra.ci[0] <= baseCi[1] && baseCi[0] <= extra.ci[1]) extra.withinNoise = true;
+        return { value, abs: value - base, ratio: base !== 0 ? value / base : null, verdict: extra.withinNoise ? 'same' : verdict(key, base, value), ...extra };
       });
       rows.push({ group, key, direction: metricDirection(key), cells });
     }

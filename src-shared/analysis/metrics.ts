@@ -93,7 +93,7 @@ export function verdict(name: string, baseline: number, value: number): 'better'
 }
 
 /** Spread companions (x_min, x_max) are shown with their metric, not as metrics of their own. */
-export const isSpreadCompanion = (name: string) => /_(min|max)$/.test(name) && !/^(latency_us_max)$/.test(name);
+export const isSpreadCompanion = (name: string) => /_(min|max|ci_lo|ci_hi)$/.test(name) && !/^(latency_us_max)$/.test(name);
 
 /** Per kind: the figure the seed suite judges it by (src-main/bench/seed-cases.ts headlines). */
 const HEADLINE_SPEED: Record<string, string> = {

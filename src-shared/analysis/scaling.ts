@@ -13,6 +13,9 @@ export interface BatchPoint {
   usPerSample: number;
   usMin?: number;
   usMax?: number;
+  /** 95% CI of the median time per sample (runs that recorded it). */
+  usCiLow?: number;
+  usCiHigh?: number;
   samplesPerS: number;
   quantumUs?: number;
   decoderUs?: number;
@@ -39,7 +42,7 @@ export function isSizeParam(name: string): boolean {
   return (SIZE_PARAMS as readonly string[]).includes(name);
 }
 
-interface QganTableRow { batch: number; s_total: number; ms_per_sample: number; us_per_sample: number; us_min: number; us_max: number; samples_per_s: number; quantum_us: number; decoder_us: number }
+interface QganTableRow { batch: number; s_total: number; ms_per_sample: number; us_per_sample: number; us_min: number; us_max: number; us_ci_lo: number; us_ci_hi: number; samples_per_s: number; quantum_us: number; decoder_us: number }
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
@@ -56,6 +59,8 @@ export function batchSeriesFromRun(run: Run, label: string): BatchSeries | null 
       usPerSample: row.us_per_sample,
       usMin: isNum(row.us_min) ? row.us_min : undefined,
       usMax: isNum(row.us_max) ? row.us_max : undefined,
+      usCiLow: isNum(row.us_ci_lo) ? row.us_ci_lo : undefined,
+      usCiHigh: isNum(row.us_ci_hi) ? row.us_ci_hi : undefined,
       samplesPerS: isNum(row.samples_per_s) ? row.samples_per_s : 1e6 / row.us_per_sample,
       quantumUs: isNum(row.quantum_us) ? row.quantum_us : undefined,
       decoderUs: isNum(row.decoder_us) ? row.decoder_us : undefined,

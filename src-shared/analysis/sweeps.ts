@@ -222,6 +222,10 @@ export interface SweepRow {
   runIds: string[];
   speed: number | null;
   quality: number | null;
+  /** The speed's 95% CI (from the run's metric_ci_lo/_ci_hi; the span of several runs' CIs). */
+  speedCi?: [number, number] | null;
+  /** Why the speed is not to be trusted (the run's own flags: wide CI, outliers, a busy machine). */
+  unstable?: string[];
   error?: string;
 }
 
@@ -266,6 +270,14 @@ export function sweepRows(sweep: Sweep, runById: Map<string, Run>, metrics: { sp
       if (row.state !== 'running' && row.state !== 'queued') row.state = done.length ? 'completed' : runs[runs.length - 1].status;
       row.speed = median(done.map((r) => valueOf(r, metrics.speed)).filter((v): v is number => v !== null));
       row.quality = median(done.map((r) => valueOf(r, metrics.quality)).filter((v): v is number => v !== null));
+      if (metrics.speed) {
+        const key = metrics.speed;
+        const los = done.map((r) => r.result?.metrics[`${key}_ci_lo`]).filter((v): v is number => typeof v === 'number');
+        const his = done.map((r) => r.result?.metrics[`${key}_ci_hi`]).filter((v): v is number => typeof v === 'number');
+        row.speedCi = los.length && his.length ? [Math.min(...los), Math.max(...his)] : null;
+        const flags = done.flatMap((r) => [...(r.result?.unstable?.[key] ?? []), ...(r.result?.unstable?.load ?? [])]);
+        if (flags.length) row.unstable = [...new Set(flags)];
+      }
       const failed = runs.find((r) => r.error);
       if (!done.length && failed) row.error = failed.error;
     }
@@ -279,7 +291,7 @@ export function sweepMetricKeys(sweep: Sweep, runById: Map<string, Run>): { metr
   for (const id of sweep.runIds) {
     const r = runById.get(id)?.result;
     if (!r) continue;
-    for (const k of Object.keys(r.metrics)) if (!/_(min|max)$/.test(k)) m.add(k);
+    for (const k of Object.keys(r.metrics)) if (!/_(min|max|ci_lo|ci_hi)$/.test(k)) m.add(k);
     for (const k of Object.keys(r.quality)) q.add(k);
   }
   return { metrics: [...m], quality: [...q] };
@@ -338,4 +350,21 @@ export function sweepCsvRows(sweep: Sweep, rows: SweepRow[], speedName: string |
     ...(qualityName ? { [qualityName]: r.quality } : {}),
     runs: r.runIds.join(' '),
   }));
+}
+
+/**
+ * The row that is best by the speed metric, when the data can say so: its CI
+ * must not overlap the runner-up's, and neither may be unstable. Otherwise
+ * null with the reason (the points are not ranked on noise).
+ */
+export function bestSpeedRow(rows: SweepRow[], lowerIsBetter: boolean): { key: string | null; tied: string[]; reason: string | null } {
+  const v = rows.filter((r) => r.speed !== null).sort((a, b) => (lowerIsBetter ? a.speed! - b.speed! : b.speed! - a.speed!));
+  if (!v.length) return { key: null, tied: [], reason: null };
+  const best = v[0];
+  if (best.unstable?.length) return { key: null, tied: [best.key], reason: `the fastest point is unstable (${best.unstable.join('; ')})` };
+  const ci = (r: SweepRow): [number, number] => r.speedCi ?? [r.speed!, r.speed!];
+  const overlaps = (a: SweepRow, b: SweepRow) => ci(a)[0] <= ci(b)[1] && ci(b)[0] <= ci(a)[1];
+  const tied = v.slice(1).filter((r) => overlaps(best, r) || r.unstable?.length);
+  if (tied.length) return { key: null, tied: [best.key, ...tied.map((r) => r.key)], reason: `${tied.length + 1} points are within each other's 95% CIs or unstable: no single fastest` };
+  return { key: best.key, tied: [], reason: null };
 }

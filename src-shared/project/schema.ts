@@ -77,7 +77,14 @@ export const StoredResult = z.object({
   curves: z.record(z.string(), z.array(z.number())),
   phases: z.record(z.string(), z.number().optional()),
   details: z.record(z.string(), z.unknown()),
-  env: z.object({ quench: z.string(), cpu: z.string(), logicalCores: z.number(), isa: z.string(), precision: z.string(), threads: z.number(), backend: z.string(), node: z.string(), platform: z.string(), adapter: z.string().optional(), timing: z.string().optional(), runIn: z.enum(['engine', 'window']).optional() }),
+  env: z.object({
+    quench: z.string(), cpu: z.string(), logicalCores: z.number(), isa: z.string(), precision: z.string(), threads: z.number(), backend: z.string(), node: z.string(), platform: z.string(),
+    adapter: z.string().optional(), timing: z.string().optional(), runIn: z.enum(['engine', 'window']).optional(),
+    threadsChosen: z.string().max(500).optional(),
+    load: z.object({ loadBefore: z.number(), loadAfter: z.number(), othersCores: z.number(), steal: z.number().optional(), mhz: z.number().optional(), busy: z.string().max(1000).optional() }).optional(),
+  }),
+  /** Timing figures not to be trusted, and why (wide CI, outliers, a busy machine). */
+  unstable: z.record(z.string(), z.array(z.string().max(1000)).max(20)).optional(),
 });
 
 /**
@@ -172,6 +179,11 @@ export const Sweep = z.strictObject({
 const kernelResult = z.object({
   kind: z.string(), qubits: z.number(), precision: z.string(), threads: z.number(), targets: z.array(z.array(z.number())),
   msPerGate: z.object({ median: z.number(), min: z.number(), max: z.number() }), gbPerS: z.number(), inplaceGbPerS: z.number(), fractionOfInplace: z.number(),
+  /** Native: the state fits in the last-level cache (no out-of-cache fraction applies). */
+  inCache: z.boolean().optional(),
+  /** Why the fraction is a measurement problem rather than a result (over 100% out of cache). */
+  problem: z.string().max(2000).optional(),
+  reference: z.object({ bytes: z.number(), ciLow: z.number(), ciHigh: z.number(), unstable: z.array(z.string()).optional() }).optional(),
   /** WebGPU only: how the kernels and the copy were timed. */
   timing: z.enum(['gpu-timestamps', 'wall-clock']).optional(),
 });

@@ -86,7 +86,7 @@ export class E2E {
   async open(server: RunningServer = this.server, colorScheme: 'light' | 'dark' = 'light'): Promise<Tab> {
     const context = await this.browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme });
     // Fail fast on a missing element: a flow waiting on a selector the UI lacks should not eat the file's time budget.
-    context.setDefaultTimeout(8_000);
+    context.setDefaultTimeout(45_000);
     const page = await context.newPage();
     const problems: string[] = [];
     const events: ApiEvent[] = [];
@@ -202,7 +202,7 @@ export async function canvasHasInk(canvas: Locator, minPixels = 200): Promise<bo
 }
 
 /** Wait until a chart's <canvas> has ink (charts draw after layout and data arrive), checking once per frame. */
-export async function waitForInk(canvas: Locator, minPixels = 200, timeoutMs = 8_000): Promise<void> {
+export async function waitForInk(canvas: Locator, minPixels = 200, timeoutMs = 45_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   await canvas.waitFor({ state: 'visible', timeout: timeoutMs });
   let n = 0;

@@ -90,7 +90,7 @@ describe.skipIf(!haveChromium).sequential(`the workbench in Chromium (quench ser
     await showView(page, 'experiments');
     const progress = experiment(page, 'vqe-fast').locator('[role=progressbar]');
     // the bar is there while the run is queued and running (the engine process alone takes a few hundred ms to start)
-    const sawProgress = progress.waitFor({ state: 'attached', timeout: 10_000 }).then(() => true, () => false);
+    const sawProgress = progress.waitFor({ state: 'attached', timeout: 45_000 }).then(() => true, () => false);
     await experiment(page, 'vqe-fast').locator('button.run').click();
     const r = await tab.runFinished('vqe-fast', since);
     expect(await sawProgress, 'a progress bar while the run was queued/running').toBe(true);
@@ -118,9 +118,9 @@ describe.skipIf(!haveChromium).sequential(`the workbench in Chromium (quench ser
     const progress = row.locator('[role=progressbar]');
     await progress.waitFor();
     // a progress message from the engine ('iteration N'), then a later one: it moves
-    await page.waitForFunction((el) => /iteration \d+/.test(el?.textContent ?? ''), await progress.elementHandle(), { timeout: 15_000 });
+    await page.waitForFunction((el) => /iteration \d+/.test(el?.textContent ?? ''), await progress.elementHandle(), { timeout: 45_000 });
     const first = await progress.textContent();
-    await page.waitForFunction(([el, t]) => el?.textContent !== t, [await progress.elementHandle(), first] as const, { timeout: 10_000 });
+    await page.waitForFunction(([el, t]) => el?.textContent !== t, [await progress.elementHandle(), first] as const, { timeout: 45_000 });
 
     await row.locator('button.cancel').click();
     const r = await tab.runFinished('vqe-slow', since, 10_000);
@@ -244,7 +244,7 @@ describe.skipIf(!haveChromium).sequential(`the workbench in Chromium (quench ser
     await showView(page, 'hardware');
     const panel = page.locator('[data-webgpu]');
     // Chromium is started with --enable-unsafe-webgpu: SwiftShader where no GPU exists
-    await expect.poll(() => panel.locator('[data-webgpu-adapter]').count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => panel.locator('[data-webgpu-adapter]').count(), { timeout: 45_000 }).toBe(1);
     expect(await panel.locator('[data-webgpu-adapter]').textContent()).toMatch(/\S/);
     await panel.locator('[data-action="webgpu-check"]').click();
     const caption = panel.locator('[data-webgpu-check] caption');
@@ -326,7 +326,7 @@ describe.skipIf(!haveChromium).sequential(`the workbench in Chromium (quench ser
     await row.waitFor();
     expect(await row.textContent()).toContain('completed');
     await row.click();
-    await expect.poll(() => page.locator('main').textContent(), { timeout: 10_000 }).toMatch(/runIn\s*window/);
+    await expect.poll(() => page.locator('main').textContent(), { timeout: 45_000 }).toMatch(/runIn\s*window/);
     await shot(page, 'runs-webgpu-window');
     await showView(page, 'experiments');
     await experiment(page, 'gpu-vqe').locator('button.name').click();

@@ -238,11 +238,11 @@ describe('Scaling view', () => {
 });
 
 describe('Compare view', () => {
-  it('says how to pick runs, and keeps its place for the statistics', async () => {
+  it('says how to pick runs, and how differences are judged', async () => {
     const w = await view(CompareView);
     expect(w.text()).toContain('Tick the runs to compare in the Runs view');
-    expect(w.find('#stats-title').text()).toContain('arrives with the profiler/validator');
-    expect(w.text()).toContain('no p-values or intervals are computed or implied');
+    expect(w.find('#stats-title').text()).toBe('How differences are judged');
+    expect(w.text()).toContain('intervals do not overlap');
   });
 
   it('diffs two runs, colours the deltas, groups backends and exports the comparison', async () => {

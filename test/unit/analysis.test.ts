@@ -317,8 +317,12 @@ describe('a Comparison', () => {
     expect(a.abs).toBeNull();
     expect(b.abs).toBeCloseTo(b.value! - a.value!, 12);
     expect(b.ratio).toBeCloseTo(b.value! / a.value!, 12);
-    expect(b.verdict).toBe(b.value! < a.value! ? 'better' : b.value! > a.value! ? 'worse' : 'same');
-    expect(d.some((x) => x.key.endsWith('_min'))).toBe(false);
+    // A time is better or worse only when the two runs' 95% CIs do not overlap.
+    expect(a.ci![0]).toBeLessThanOrEqual(a.value!);
+    const overlap = a.ci![0] <= b.ci![1] && b.ci![0] <= a.ci![1];
+    expect(!!b.withinNoise).toBe(overlap);
+    expect(b.verdict).toBe(overlap ? 'same' : b.value! < a.value! ? 'better' : 'worse');
+    expect(d.some((x) => x.key.endsWith('_min') || x.key.endsWith('_ci_lo'))).toBe(false);
     expect(d.find((x) => x.key === 'test_accuracy')!.group).toBe('quality');
   });
 

@@ -94,6 +94,11 @@ describe('quench CLI', () => {
     for (const x of out.results) {
       expect(x.msPerGate.median).toBeGreaterThan(0);
       expect(x.fractionOfInplace).toBeGreaterThan(0);
+      // The reference is measured out of the last-level cache; a 64 KiB state sits in it.
+      expect(x.reference.bytes).toBeGreaterThanOrEqual(Math.max(256 * 2 ** 20, 4 * out.env.lastLevelCache));
+      expect(x.reference.ciLow).toBeLessThanOrEqual(x.inplaceGbPerS);
+      if (out.env.lastLevelCache >= 2 ** 16) expect(x.inCache).toBe(true);
+      expect(x.problem).toBeUndefined(); // in cache: over 100% is no measurement problem
     }
     expect(out.brickwork.passes.fusion4).toBeLessThan(out.brickwork.passes.fusion0);
   });
@@ -113,5 +118,34 @@ describe('quench CLI', () => {
     expect(byCase.qaoa.details.edges.length).toBeGreaterThan(0);
     expect(byCase.vqe.details.hva.exact_energy).toBeLessThan(byCase.vqe.details.hva.energy + 1e-9);
     expect(byCase.qgan.details.table.map((t: { batch: number }) => t.batch)).toEqual([1, 8, 32, 256]);
+    // Every timed headline carries its 95% CI, and every run the load around it.
+    for (const x of results) {
+      if (x.headline.ciLow === undefined) continue;
+      expect(x.headline.ciLow).toBeLessThanOrEqual(x.headline.value);
+      expect(x.headline.ciHigh).toBeGreaterThanOrEqual(x.headline.value);
+    }
+    expect(byCase.vqe.headline.ciLow).toBeDefined();
+    expect(byCase.vqe.env.load.othersCores).toBeGreaterThanOrEqual(0);
+    expect(byCase.vqe.env.threadsChosen).toBe('asked');
+  }, 240_000);
+
+  it('bench contention: default vs one thread, idle and beside a busy process, with CIs and the load seen', () => {
+    const r = quench('bench', 'contention', '--json', '--case', 'qgan-b8', '--rounds', '3');
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.defaultThreads).toBeGreaterThanOrEqual(1);
+    expect(out.hog).toMatch(/busy process/);
+    expect(out.load.loaded.othersCores).toBeGreaterThanOrEqual(0);
+    const [x] = out.results;
+    expect(x.id).toBe('qgan-b8');
+    expect(x.figures.map((f: { condition: string; threads: string | number }) => `${f.condition}/${f.threads}`)).toEqual(['idle/default', 'idle/1', 'loaded/default', 'loaded/1']);
+    for (const f of x.figures) {
+      expect(f.spread.samples).toBe(3);
+      expect(f.spread.ciLow).toBeLessThanOrEqual(f.spread.median);
+    }
+    expect(x.checks[0].name).toMatch(/loaded: default ≤ 1.3×/);
+    const bad = quench('bench', 'contention', '--case', 'nope');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/unknown case\(s\) nope; cases: qgan-b8/);
   }, 240_000);
 });

@@ -4,15 +4,14 @@
 // Shared by run_batch, gradient_batch, states_batch and fidelity_kernel.
 #pragma once
 
-#include <omp.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <exception>
-#include <mutex>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "quench/engine.h"
 #include "quench/parallel.h"
@@ -20,8 +19,9 @@
 
 namespace quench {
 
-// Runs body(item, thread) for every item, over threads when states are small.
-// Each thread creates its scratch once (make(thread)). Exceptions are carried out.
+// Runs body(item, scratch, inner) for every item: over the pool's workers
+// (for_items) when states are small, over the amplitudes (inner) otherwise.
+// Each worker makes its scratch once (make()). Exceptions are carried out.
 template <typename Scratch, typename Make, typename Body>
 void for_batch(std::size_t batch, unsigned n, const ExecOptions& opts, std::size_t scratch_bytes,
                const std::string& what, Make&& make, Body&& body) {
@@ -46,44 +46,28 @@ void for_batch(std::size_t batch, unsigned n, const ExecOptions& opts, std::size
     progress.finish();
     return;
   }
-  std::atomic<std::size_t> next{0}, done{0};
-  std::atomic<bool> stop{false};
-  std::exception_ptr error;
-  std::mutex error_mu;
+  // Scratch per worker, made on the worker's first item (a worker that never
+  // gets an item allocates nothing).
+  std::vector<std::optional<Scratch>> scratch(T);
+  std::atomic<std::size_t> done{0};
   const auto t0 = std::chrono::steady_clock::now();
-#pragma omp parallel num_threads(static_cast<int>(T))
-  {
-    try {
-      Scratch sc = make();
-      double last = -1;
-      auto last_t = t0;
-      for (;;) {
-        if (stop.load(std::memory_order_relaxed)) break;
-        if (cancelled()) {
-          stop = true;
-          break;
-        }
-        const std::size_t i = next.fetch_add(1);
-        if (i >= batch) break;
-        body(i, sc, inner);
-        const std::size_t d = done.fetch_add(1) + 1;
-        if (opts.progress && omp_get_thread_num() == 0) {
-          const double f = double(d) / double(batch);
-          const auto now = std::chrono::steady_clock::now();
-          if (f - last >= 0.01 && now - last_t >= std::chrono::milliseconds(2)) {
-            last = f;
-            last_t = now;
-            opts.progress(f);
-          }
-        }
+  double last = -1;
+  auto last_t = t0;
+  for_items(T, batch, [&](std::uint64_t i, unsigned w) {
+    if (cancelled()) throw Error(Error::Kind::Cancelled, "cancelled");
+    if (!scratch[w]) scratch[w].emplace(make());
+    body(std::size_t(i), *scratch[w], inner);
+    const std::size_t d = done.fetch_add(1) + 1;
+    if (opts.progress && w == 0) {  // the caller reports; helpers only count
+      const double f = double(d) / double(batch);
+      const auto now = std::chrono::steady_clock::now();
+      if (f - last >= 0.01 && now - last_t >= std::chrono::milliseconds(2)) {
+        last = f;
+        last_t = now;
+        opts.progress(f);
       }
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mu);
-      if (!error) error = std::current_exception();
-      stop = true;
     }
-  }
-  if (error) std::rethrow_exception(error);
+  });
   if (cancelled()) throw Error(Error::Kind::Cancelled, "cancelled");
   if (opts.progress) opts.progress(1.0);
 }

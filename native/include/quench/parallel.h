@@ -19,14 +19,30 @@
 // condition variable; a job wakes sleepers. Only one parallel job runs at a
 // time: a For::run that finds the pool busy (another caller thread, or a call
 // from inside a chunk) runs its chunks inline on the calling thread.
+//
+// This is the engine's only parallel runtime: the amplitude loops (For) and
+// the batched paths (for_items: batch rows, Fock lane chunks, kernel tiles)
+// both run on it. OpenMP's parallel regions, used before for the batches,
+// ended in a barrier that waited for every thread to arrive; with one core
+// busy elsewhere that cost a scheduler time slice per region (the CV-GAN
+// generator at batch 32: 18 µs per sample on 1 thread, 300-750 µs on 2).
 #pragma once
 
-#include <omp.h>  // kept for includers that use OpenMP directly
-
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <exception>
 
 namespace quench {
+
+// The thread count a setting of 0 means: the CPUs this process may run on
+// (its affinity mask, so `taskset` and container cpusets are respected),
+// capped by a cgroup CPU quota where one is set. Busy cores are handled at
+// run time instead: the pool stops waiting for helpers that do not come.
+unsigned default_threads();
+// How default_threads() was found, in words (recorded with every run).
+const char* default_threads_reason();
 
 namespace detail {
 using ChunkFn = void (*)(void* ctx, std::uint64_t chunk, unsigned worker);
@@ -35,6 +51,50 @@ using ChunkFn = void (*)(void* ctx, std::uint64_t chunk, unsigned worker);
 // Exceptions thrown by fn are carried back to the caller (the first one).
 void pool_run(unsigned threads, std::uint64_t chunks, ChunkFn fn, void* ctx);
 }  // namespace detail
+
+// Below this much work (measured on the first item), for_items runs
+// everything on the calling thread: waking a sleeping helper costs ~20-80 µs
+// here, and a helper on a busy core may not run for a whole time slice, so
+// shorter jobs lose more than a second thread gains (batch 8 of the CV-GAN
+// generator is two 4-sample chunks of ~70 µs each).
+constexpr std::chrono::microseconds kMinParallelWork{300};
+
+// Calls f(item, worker) once for every item in [0, items), with up to
+// `threads` workers claiming items one at a time (the caller is worker 0).
+// The first item always runs on the caller and is timed: if the remaining
+// items at that rate are under kMinParallelWork, they run inline as well.
+// Items are claimed, never assigned, so a late or descheduled helper's share
+// is taken by the others. After an exception no further item starts; the
+// first one is rethrown to the caller.
+template <typename F>
+void for_items(unsigned threads, std::uint64_t items, F&& f) {
+  if (items == 0) return;
+  const auto t0 = std::chrono::steady_clock::now();
+  f(std::uint64_t(0), 0u);
+  if (items == 1) return;
+  const auto first = std::chrono::steady_clock::now() - t0;
+  if (threads <= 1 || first * double(items - 1) < kMinParallelWork) {
+    for (std::uint64_t i = 1; i < items; ++i) f(i, 0u);
+    return;
+  }
+  struct Ctx {
+    F* f;
+    std::atomic<bool> stop{false};
+  } ctx{&f};
+  detail::pool_run(
+      std::min<std::uint64_t>(threads, items - 1), items - 1,
+      [](void* p, std::uint64_t c, unsigned w) {
+        Ctx& x = *static_cast<Ctx*>(p);
+        if (x.stop.load(std::memory_order_relaxed)) return;
+        try {
+          (*x.f)(c + 1, w);
+        } catch (...) {
+          x.stop.store(true, std::memory_order_relaxed);
+          throw;  // the pool carries the first exception to the caller
+        }
+      },
+      &ctx);
+}
 
 struct For {
   unsigned threads = 1;

@@ -11,13 +11,13 @@ import { makeGaussianMixture2D } from '../../../src-shared/ml/datasets';
 import { gradientFlow, linearFitR2 } from '../../../src-shared/ml/metrics';
 import { Adam } from '../../../src-shared/ml/optimizers';
 import { Rng } from '../../../src-shared/random';
-import type { RunEnvironment, RunResult } from '../../../src-shared/results';
+import type { RunEnvironment, RunResult, Spread } from '../../../src-shared/results';
 import { GpuCvSimulator } from '../../../src-shared/webgpu/cv/simulator';
 import { PARAM_DEFAULTS } from '../../../src-shared/workloads/defaults';
 import { createNodeWebGpuBackend } from '../../backend/webgpu-node';
 import { loadFockAddon, type CvCircuit, type CvOptions, type CvOutputs } from '../../native/fock';
 import { NativeSession, type SessionOptions } from '../session';
-import { now, spread } from '../../../src-shared/workloads/timing';
+import { now, spread, spreadMetrics, unstableOf } from '../../../src-shared/workloads/timing';
 
 export interface QganSpec {
   modes: number;
@@ -328,7 +328,8 @@ async function benchWith(s: QganBenchSpec, session: NativeSession, gpu: CvGpu | 
   const sim = gpu?.sim ?? null;
   const gen = new QganGenerator(s, exec);
   const rng = new Rng(s.seed);
-  const table: { batch: number; s_total: number; ms_per_sample: number; us_per_sample: number; us_min: number; us_max: number; samples_per_s: number; quantum_us: number; decoder_us: number }[] = [];
+  const table: { batch: number; s_total: number; ms_per_sample: number; us_per_sample: number; us_min: number; us_max: number; us_ci_lo: number; us_ci_hi: number; samples_per_s: number; quantum_us: number; decoder_us: number }[] = [];
+  const spreads = new Map<number, Spread>();
   for (const B of s.batches) {
     const z = gen.sampleLatent(B, rng);
     const reps = B >= 1024 ? Math.max(3, Math.floor(s.repeats / 2)) : s.repeats;
@@ -344,7 +345,8 @@ async function benchWith(s: QganBenchSpec, session: NativeSession, gpu: CvGpu | 
       d.push((g.decoderMs * 1000) / B);
     }
     const sp = spread(per);
-    table.push({ batch: B, s_total: (sp.median * B) / 1e6, ms_per_sample: sp.median / 1000, us_per_sample: sp.median, us_min: sp.min, us_max: sp.max, samples_per_s: 1e6 / sp.median, quantum_us: spread(q).median, decoder_us: spread(d).median });
+    spreads.set(B, sp);
+    table.push({ batch: B, s_total: (sp.median * B) / 1e6, ms_per_sample: sp.median / 1000, us_per_sample: sp.median, us_min: sp.min, us_max: sp.max, us_ci_lo: sp.ciLow!, us_ci_hi: sp.ciHigh!, samples_per_s: 1e6 / sp.median, quantum_us: spread(q).median, decoder_us: spread(d).median });
   }
   // quality: truncation loss, linear-interpolation R², gradient flow, VJP vs finite differences
   const N = 256;
@@ -364,9 +366,7 @@ async function benchWith(s: QganBenchSpec, session: NativeSession, gpu: CvGpu | 
     kind: 'qgan',
     params: { ...s, numWeights: gen.numWeights, gates: gen.circuit.gates.length },
     metrics: {
-      us_per_sample_batch32: b32.us_per_sample,
-      us_per_sample_batch32_min: b32.us_min,
-      us_per_sample_batch32_max: b32.us_max,
+      ...spreadMetrics('us_per_sample_batch32', spreads.get(b32.batch)!),
       us_per_sample_batch1: table[0].us_per_sample,
       us_per_sample_largest_batch: table[table.length - 1].us_per_sample,
     },
@@ -380,6 +380,7 @@ async function benchWith(s: QganBenchSpec, session: NativeSession, gpu: CvGpu | 
     phases: { quantum: b32.quantum_us, decoder: b32.decoder_us },
     details: gpu ? { table, timing: 'wall-clock' } : { table },
     env: runEnvironment(session, gpu),
+    ...unstableOf(Object.fromEntries([...spreads].map(([B, sp]) => [`us_per_sample_batch${B}`, sp]))),
   };
 }
 

@@ -10,7 +10,7 @@ import { cutValues, exactMaxCut, localSearchMaxCut, randomRegularGraph, type Gra
 import { PARAM_DEFAULTS } from '../defaults';
 import { qaoaCircuit, qaoaCost, qaoaInitialParams } from '../qaoa';
 import type { WorkloadSession } from '../session';
-import { now, PhaseClock, spread } from '../timing';
+import { now, PhaseClock, spread, spreadMetrics, unstableOf } from '../timing';
 
 export interface QaoaSpec {
   nodes: number;
@@ -90,9 +90,7 @@ export async function runQaoaOn(session: WorkloadSession, spec: Partial<QaoaSpec
     params: { ...s, optimizer: opts.optimizer ?? D.optimizer, iterations: result.iterations, shots },
     metrics: {
       s_per_problem: optimizeMs / 1000,
-      ms_per_iteration: ev.median,
-      ms_per_iteration_min: ev.min,
-      ms_per_iteration_max: ev.max,
+      ...spreadMetrics('ms_per_iteration', ev),
       iterations: result.iterations,
     },
     quality: {
@@ -107,5 +105,6 @@ export async function runQaoaOn(session: WorkloadSession, spec: Partial<QaoaSpec
     phases: clock.phases,
     details: { edges: graph.edges, gammaBeta: Array.from(result.params), mostLikelyCut: mostLikely, bestSampledCut: best, exactCut: exact.assignment },
     env: session.environment(),
+    ...unstableOf({ ms_per_iteration: ev }),
   };
 }

@@ -14,7 +14,7 @@ import { prepareClassification, type DatasetName } from '../data';
 import { PARAM_DEFAULTS } from '../defaults';
 import { qnnCircuit, qnnInitialWeights, qnnParamRows, qnnReadout, type QnnSpec } from '../qnn';
 import type { WorkloadSession } from '../session';
-import { now, PhaseClock, spread } from '../timing';
+import { now, PhaseClock, spread, spreadMetrics, unstableOf } from '../timing';
 
 export interface QnnRunSpec extends QnnSpec {
   dataset: DatasetName;
@@ -152,9 +152,7 @@ export async function runQnnOn(session: WorkloadSession, spec: Partial<QnnRunSpe
     kind: 'qnn',
     params: { ...s, data: undefined, dataset: s.data?.name ?? s.dataset, numWeights: W },
     metrics: {
-      us_per_sample_batched: throughput.median,
-      us_per_sample_batched_min: throughput.min,
-      us_per_sample_batched_max: throughput.max,
+      ...spreadMetrics('us_per_sample_batched', throughput),
       latency_us_p50: latency.median,
       latency_us_p95: latency.p95!,
       latency_us_max: latency.max,
@@ -172,5 +170,6 @@ export async function runQnnOn(session: WorkloadSession, spec: Partial<QnnRunSpe
     phases: clock.phases,
     details: { dataset: s.data?.name ?? s.dataset, trainSamples: train.numSamples, testSamples: test.numSamples },
     env: session.environment(),
+    ...unstableOf({ us_per_sample_batched: throughput, ms_per_epoch: epochs }),
   };
 }

@@ -6,7 +6,7 @@ import type { RunResult } from '../../results';
 import { PARAM_DEFAULTS } from '../defaults';
 import { VQE_DEFAULTS, vqeAnsatz, vqeHamiltonian, vqeInitialParams, type VqeSpec } from '../vqe';
 import type { WorkloadSession } from '../session';
-import { now, PhaseClock, spread } from '../timing';
+import { now, PhaseClock, spread, spreadMetrics, unstableOf } from '../timing';
 
 export interface VqeRunOptions {
   optimizer?: 'lbfgs' | 'adam' | 'spsa';
@@ -61,9 +61,7 @@ export async function runVqeOn(session: WorkloadSession, spec: Partial<VqeSpec> 
     kind: 'vqe',
     params: { ...s, optimizer: opts.optimizer ?? PARAM_DEFAULTS.vqe.optimizer, numParams: circuit.numParams, terms: H.terms.length },
     metrics: {
-      ms_per_iteration: it.median,
-      ms_per_iteration_min: it.min,
-      ms_per_iteration_max: it.max,
+      ...spreadMetrics('ms_per_iteration', it),
       ms_per_optimizer_step: steps.median,
       iterations: result.iterations,
       evaluations: result.evaluations,
@@ -76,5 +74,6 @@ export async function runVqeOn(session: WorkloadSession, spec: Partial<VqeSpec> 
     phases: clock.phases,
     details: { converged: result.converged, hamiltonian: H },
     env: session.environment(),
+    ...unstableOf({ ms_per_iteration: it }),
   };
 }

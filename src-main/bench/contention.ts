@@ -1,0 +1,261 @@
+// `quench bench contention`: the engine's default thread setting against one
+// thread, on an idle machine and beside a competing CPU load (a busy process
+// pinned to one core, as another program on a laptop would be). The default
+// must stay close to the best single-threaded figure when a core is taken,
+// and still use the second core when it is free.
+//
+// Samples of the two settings are interleaved (A, B, A, B …) so that drift in
+// the machine's state falls on both; each figure is a median with its 95% CI.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import type { Spread } from '../../src-shared/results';
+import { lower } from '../../src-shared/circuit/lower';
+import { randomUnitary } from '../../src-shared/circuit/random-circuits';
+import { Rng } from '../../src-shared/random';
+import { PARAM_DEFAULTS } from '../../src-shared/workloads/defaults';
+import { qnnCircuit, qnnInitialWeights, qnnParamRows, qnnReadout } from '../../src-shared/workloads/qnn';
+import { now, spread } from '../../src-shared/workloads/timing';
+import { vqeAnsatz, vqeHamiltonian, vqeInitialParams, VQE_DEFAULTS } from '../../src-shared/workloads/vqe';
+import { UsageError } from '../cli/errors';
+import { collectInfo } from '../cli/info';
+import { watchLoad } from '../engine/load';
+import { NativeSession } from '../engine/session';
+import { QGAN_DEFAULTS, QganGenerator } from '../engine/workloads/qgan';
+import { loadAddon } from '../native/addon';
+import { makeProgress } from './progress';
+
+/** The default may be at most this much slower than the best single-threaded figure under load. */
+export const LOADED_GOAL = 1.3;
+/** And at least this much faster than one thread on an idle machine, for large states. */
+export const IDLE_GOAL = 1.7;
+export const IDLE_GOAL_MIN_QUBITS = 22;
+
+interface Workload {
+  id: string;
+  title: string;
+  unit: string;
+  qubits?: number;
+  /** Prepares the workload for a thread setting (0 = the default); returns one call and how many units it does. */
+  make(threads: number): { call: () => unknown; units: number; dispose?: () => void };
+}
+
+const WORKLOADS: Workload[] = [
+  ...[8, 32, 256].map((B): Workload => ({
+    id: `qgan-b${B}`,
+    title: `CV-GAN generator (seed circuit), batch ${B}`,
+    unit: 'µs/sample',
+    make(threads) {
+      const gen = new QganGenerator(QGAN_DEFAULTS, { threads });
+      const z = gen.sampleLatent(B, new Rng(1));
+      return { call: () => gen.generate(z, B), units: B / 1000 };
+    },
+  })),
+  {
+    id: 'qnn',
+    title: `QNN inference (${QNN().qubits} qubits, ${QNN().layers} layers), batch ${QNN().inferenceBatch}`,
+    unit: 'µs/sample',
+    make(threads) {
+      const s = QNN();
+      const session = new NativeSession({ threads });
+      const circuit = lower(qnnCircuit(s));
+      session.prepare(circuit);
+      const rng = new Rng(2);
+      const features = Float64Array.from({ length: s.inferenceBatch * s.qubits }, () => rng.next() * Math.PI);
+      const rows = qnnParamRows(features, Array.from({ length: s.inferenceBatch }, (_, i) => i), s.qubits, qnnInitialWeights(s));
+      return { call: () => session.runBatch(circuit, rows, s.inferenceBatch, [qnnReadout()]), units: s.inferenceBatch / 1000, dispose: () => session.dispose() };
+    },
+  },
+  {
+    id: 'vqe',
+    title: `VQE energy + adjoint gradient (${VQE_DEFAULTS.qubits} qubits, seed ansatz)`,
+    unit: 'ms',
+    make(threads) {
+      const session = new NativeSession({ threads });
+      const H = vqeHamiltonian(VQE_DEFAULTS);
+      const circuit = lower(vqeAnsatz(VQE_DEFAULTS));
+      session.prepare(circuit);
+      const x = vqeInitialParams(circuit.numParams, 1);
+      return { call: () => session.gradient(circuit, x, H), units: 1, dispose: () => session.dispose() };
+    },
+  },
+  {
+    id: 'gates-24',
+    title: 'gate application, 24 qubits f32: dense 1- and 2-qubit gates on low, middle and high qubits',
+    unit: 'ms/gate',
+    qubits: 24,
+    make(threads) {
+      const addon = loadAddon();
+      const state = new addon.State(24, 'f32');
+      const rng = new Rng(3);
+      const gates = [[0], [12], [23], [0, 1], [11, 12], [22, 23]].map((q) => ({ qubits: q, controls: [], diagonal: false, matrix: randomUnitary(q.length, rng) }));
+      const exec = { threads };
+      return { call: () => gates.forEach((g) => state.apply(g, undefined, exec)), units: gates.length, dispose: () => state.dispose() };
+    },
+  },
+];
+
+function QNN() {
+  return PARAM_DEFAULTS.qnn;
+}
+
+export interface ContentionFigure {
+  threads: 'default' | 1;
+  condition: 'idle' | 'loaded';
+  /** Per unit (the workload's unit): median, CI and spread of the samples. */
+  spread: Spread;
+}
+
+export interface ContentionResult {
+  id: string;
+  title: string;
+  unit: string;
+  figures: ContentionFigure[];
+  /** Loaded default ÷ best single-threaded median (idle or loaded). */
+  loadedRatio: number;
+  /** Idle: one thread ÷ default (the default's speed-up). */
+  idleSpeedup: number;
+  checks: { name: string; pass: boolean; detail: string }[];
+}
+
+export interface ContentionReport {
+  env: ReturnType<typeof collectInfo>;
+  defaultThreads: number;
+  /** How the competing load was placed. */
+  hog: string;
+  /** What else ran during each condition (the idle one should be idle). */
+  load: Record<'idle' | 'loaded', { othersCores: number; loadBefore: number; loadAfter: number } | null>;
+  results: ContentionResult[];
+}
+
+export interface BenchContentionOptions {
+  json?: boolean;
+  case?: string[];
+  /** Interleaved A/B rounds per condition (each round: one sample of each setting). */
+  rounds?: number;
+}
+
+/** A process spinning on one core (the last one) until killed. */
+function startHog(): { child: ChildProcess; how: string } {
+  const cores = os.availableParallelism();
+  const spin = ['-e', 'for(;;){}'];
+  const hasTaskset = spawnSync('taskset', ['--version'], { stdio: 'ignore' }).status === 0;
+  const child = hasTaskset && cores > 1 ? spawn('taskset', ['-c', String(cores - 1), process.execPath, ...spin], { stdio: 'ignore' }) : spawn(process.execPath, spin, { stdio: 'ignore' });
+  return { child, how: hasTaskset && cores > 1 ? `one busy process pinned to CPU ${cores - 1} (taskset)` : 'one busy process (not pinned: no taskset)' };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Samples of one call, each long enough (≥ 20 ms) that the clock's resolution does not matter. */
+async function sampleOnce(call: () => unknown, units: number, inner: number): Promise<number> {
+  const t0 = now();
+  for (let i = 0; i < inner; i++) await call();
+  return (now() - t0) / inner / units; // ms per unit (units are scaled to the workload's unit)
+}
+
+export async function benchContention(opts: BenchContentionOptions, onStep?: (label: string) => void): Promise<ContentionReport> {
+  const ids = opts.case ?? WORKLOADS.map((w) => w.id);
+  const unknown = ids.filter((id) => !WORKLOADS.some((w) => w.id === id));
+  if (unknown.length) throw new UsageError(`unknown case(s) ${unknown.join(', ')}; cases: ${WORKLOADS.map((w) => w.id).join(', ')}`);
+  const rounds = opts.rounds ?? 15;
+  if (!Number.isInteger(rounds) || rounds < 3 || rounds > 1000) throw new UsageError(`--rounds must be an integer from 3 to 1000 (got ${opts.rounds})`);
+  const info = loadAddon().info();
+  const results: ContentionResult[] = [];
+  const loads: ContentionReport['load'] = { idle: null, loaded: null };
+  let hogHow = '';
+  const samples = new Map<string, number[]>();
+  const key = (id: string, t: 'default' | 1, c: 'idle' | 'loaded') => `${id}|${t}|${c}`;
+  for (const condition of ['idle', 'loaded'] as const) {
+    let hog: ChildProcess | null = null;
+    if (condition === 'loaded') {
+      const h = startHog();
+      hog = h.child;
+      hogHow = h.how;
+      await sleep(300); // let it reach its core
+    }
+    const stop = watchLoad();
+    try {
+      for (const w of WORKLOADS.filter((x) => ids.includes(x.id))) {
+        onStep?.(`${w.id} ${condition}`);
+        const runs = { default: w.make(0), one: w.make(1) };
+        try {
+          // Calls per sample: enough for ~20 ms on one thread.
+          const t0 = now();
+          await runs.one.call();
+          await runs.default.call(); // warm-up of both
+          const once = Math.max(0.01, now() - t0);
+          const inner = Math.max(1, Math.min(10_000, Math.round(20 / (once / 2))));
+          for (let r = 0; r < rounds; r++) {
+            // Alternate which goes first so neither always follows the other.
+            const order: ['default' | 1, typeof runs.one][] = r % 2 ? [[1, runs.one], ['default', runs.default]] : [['default', runs.default], [1, runs.one]];
+            for (const [t, run] of order) {
+              const k = key(w.id, t, condition);
+              const list = samples.get(k) ?? [];
+              list.push(await sampleOnce(run.call, run.units, inner));
+              samples.set(k, list);
+            }
+          }
+        } finally {
+          runs.default.dispose?.();
+          runs.one.dispose?.();
+        }
+      }
+    } finally {
+      const l = stop();
+      if (l) loads[condition] = { othersCores: l.othersCores, loadBefore: l.loadBefore, loadAfter: l.loadAfter };
+      if (hog) {
+        hog.kill('SIGKILL');
+        await sleep(100);
+      }
+    }
+  }
+  for (const w of WORKLOADS.filter((x) => ids.includes(x.id))) {
+    const figures: ContentionFigure[] = [];
+    for (const condition of ['idle', 'loaded'] as const)
+      for (const t of ['default', 1] as const) figures.push({ threads: t, condition, spread: spread(samples.get(key(w.id, t, condition))!) });
+    const med = (t: 'default' | 1, c: 'idle' | 'loaded') => figures.find((f) => f.threads === t && f.condition === c)!.spread.median;
+    const bestSingle = Math.min(med(1, 'idle'), med(1, 'loaded'));
+    const loadedRatio = med('default', 'loaded') / bestSingle;
+    const idleSpeedup = med(1, 'idle') / med('default', 'idle');
+    const checks = [{ name: 'loaded: default ≤ 1.3× the best single-threaded figure', pass: loadedRatio <= LOADED_GOAL, detail: `${loadedRatio.toFixed(2)}×` }];
+    if ((w.qubits ?? 0) >= IDLE_GOAL_MIN_QUBITS && info.cpu.logicalCores > 1)
+      checks.push({ name: `idle: default ≥ ${IDLE_GOAL}× faster than one thread`, pass: idleSpeedup >= IDLE_GOAL, detail: `${idleSpeedup.toFixed(2)}×` });
+    results.push({ id: w.id, title: w.title, unit: w.unit, figures, loadedRatio, idleSpeedup, checks });
+  }
+  return { env: collectInfo(), defaultThreads: info.defaultThreads, hog: hogHow, load: loads, results };
+}
+
+const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toPrecision(3));
+
+export function formatContention(r: ContentionReport): string {
+  const lines = [
+    `Quench bench contention — ${r.env.cpu.model}, ${r.env.cpu.logicalCores} cores, ISA ${r.env.isa.inUse}; default threads here: ${r.defaultThreads}`,
+    `Competing load: ${r.hog}. Figures: median [95% CI] of interleaved samples.`,
+  ];
+  for (const c of ['idle', 'loaded'] as const) {
+    const l = r.load[c];
+    if (l) lines.push(`  during the ${c} runs other processes used ${l.othersCores.toFixed(2)} cores (load average ${l.loadBefore.toFixed(2)} → ${l.loadAfter.toFixed(2)})${c === 'idle' && l.othersCores >= 0.25 ? ' — NOT IDLE: the idle figures are disturbed' : ''}`);
+  }
+  for (const x of r.results) {
+    lines.push('', `■ ${x.id} — ${x.title}`);
+    for (const f of x.figures) {
+      const s = f.spread;
+      lines.push(`  ${f.condition.padEnd(7)} ${(f.threads === 'default' ? 'default' : '1 thread').padEnd(9)} ${fmt(s.median).padStart(8)} ${x.unit} [${fmt(s.ciLow!)} – ${fmt(s.ciHigh!)}]${s.unstable ? `  unstable: ${s.unstable.join('; ')}` : ''}`);
+    }
+    lines.push(`  idle speed-up of the default over one thread: ${x.idleSpeedup.toFixed(2)}×`);
+    for (const c of x.checks) lines.push(`  ${c.pass ? 'pass' : 'MISS'}  ${c.name}: ${c.detail}`);
+  }
+  const missed = r.results.filter((x) => x.checks.some((c) => !c.pass)).map((x) => x.id);
+  lines.push('', missed.length ? `missed: ${missed.join(', ')}` : `all ${r.results.length} cases met the contention goals`);
+  return lines.join('\n') + '\n';
+}
+
+export async function runBenchContention(opts: BenchContentionOptions): Promise<number> {
+  const n = (opts.case ?? WORKLOADS.map((w) => w.id)).length * 2;
+  const progress = makeProgress(n, !opts.json);
+  const report = await benchContention(opts, (label) => progress.step(label));
+  progress.stop();
+  process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatContention(report));
+  return 0;
+}
+
+export const CONTENTION_CASES = WORKLOADS.map((w) => w.id);
