@@ -12,6 +12,7 @@
 
 #include "convert.h"
 #include "quench/parallel.h"
+#include "quench/profile.h"
 #include "jobs.h"
 
 namespace quench_binding {
@@ -278,6 +279,41 @@ Napi::Value ExitProcess(const Napi::CallbackInfo& info) {
   _exit(code);
 }
 
+// The engine's profiler: profileStart() zeroes and enables the counters;
+// profileSnapshot() reads them (enabled or not); profileStop() disables.
+Napi::Value ProfileStart(const Napi::CallbackInfo& info) {
+  quench::profile::start();
+  return info.Env().Undefined();
+}
+Napi::Value ProfileStop(const Napi::CallbackInfo& info) {
+  quench::profile::stop();
+  return info.Env().Undefined();
+}
+Napi::Value ProfileSnapshot(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const quench::profile::Snapshot s = quench::profile::snapshot();
+  auto o = Napi::Object::New(env);
+  auto kinds = Napi::Object::New(env);
+  for (unsigned k = 0; k < quench::profile::kKinds; ++k) {
+    const auto& t = s.kinds[k];
+    if (!t.calls) continue;
+    auto x = Napi::Object::New(env);
+    x.Set("ns", double(t.ns));
+    x.Set("calls", double(t.calls));
+    x.Set("amplitudes", double(t.amplitudes));
+    x.Set("vectorNs", double(t.vector_ns));
+    kinds.Set(quench::profile::kind_name(k), x);
+  }
+  o.Set("kinds", kinds);
+  auto a = Napi::Object::New(env);
+  a.Set("currentBytes", double(s.alloc_current));
+  a.Set("peakBytes", double(s.alloc_peak));
+  a.Set("count", double(s.alloc_count));
+  o.Set("allocations", a);
+  o.Set("enabled", quench::profile::enabled());
+  return o;
+}
+
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   quench::CpuInfo cpu = quench::cpu_info();
@@ -526,6 +562,9 @@ Napi::Value MeasureBandwidth(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, Info));
+  exports.Set("profileStart", Napi::Function::New(env, ProfileStart));
+  exports.Set("profileStop", Napi::Function::New(env, ProfileStop));
+  exports.Set("profileSnapshot", Napi::Function::New(env, ProfileSnapshot));
   exports.Set("exitProcess", Napi::Function::New(env, ExitProcess));
   InitFock(env, exports);
   exports.Set("State", State::Init(env));

@@ -23,6 +23,8 @@
 //   - copy_from copies exactly; collapse returns the marginal and leaves the
 //     renormalised projection
 // An oracle failure prints what failed and aborts (libFuzzer records a crash).
+#include "splitmix.h"
+
 #include <algorithm>
 #include <cmath>
 #include <complex>
@@ -109,23 +111,7 @@ struct Reader {
   }
 };
 
-// SplitMix64, seeded from the input: matrices too large to spell out byte by
-// byte are generated from a seed (and stay reproducible).
-struct Rng {
-  std::uint64_t s;
-  std::uint64_t next() {
-    std::uint64_t z = (s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return double(next() >> 11) * 0x1.0p-53; }
-  double normal() {
-    const double u = std::max(uniform(), 1e-300), v = uniform();
-    return std::sqrt(-2 * std::log(u)) * std::cos(2 * M_PI * v);
-  }
-  unsigned below(unsigned m) { return m ? static_cast<unsigned>(next() % m) : 0; }
-};
+using Rng = SplitMix64;  // seeded from the input (splitmix.h)
 
 using Mat = std::vector<cd>;  // row-major D x D
 
@@ -274,6 +260,14 @@ Gate decode_gate(Reader& r, unsigned n, unsigned np) {
     const double eps = std::pow(10.0, -double(1 + r.u8() % 13));
     for (double& e : x) e += eps * rng.normal();
   };
+  // Modes 2-4 spoil a valid matrix: near-unitary, special values (NaN, inf, huge), wrong length.
+  auto spoil = [&](std::vector<double>& x, unsigned how) {
+    if (how == 2) perturb(x);
+    if (how == 3)
+      for (double& e : x)
+        if (r.u8() & 1) e = r.special();
+    if (how == 4) wrong_size(x);
+  };
   if (!param && !g.diagonal) {  // fixed dense
     Mat m;
     switch (mode) {
@@ -292,11 +286,7 @@ Gate decode_gate(Reader& r, unsigned n, unsigned np) {
       default: m = random_unitary(D, rng); break;
     }
     v = flat(m);
-    if (mode == 2) perturb(v);
-    if (mode == 3)
-      for (double& e : v)
-        if (r.u8() & 1) e = r.special();
-    if (mode == 4) wrong_size(v);
+    spoil(v, mode);
     if (mode == 7) g.generator = v;
     else g.matrix = std::move(v);
   } else if (!param) {  // fixed diagonal
@@ -356,11 +346,7 @@ Gate decode_gate(Reader& r, unsigned n, unsigned np) {
       }
     }
     v = flat(G);
-    if (mode == 2) perturb(v);
-    if (mode == 3)
-      for (double& e : v)
-        if (r.u8() & 1) e = r.special();
-    if (mode == 4) wrong_size(v);
+    spoil(v, mode);
     if (mode == 7) g.matrix = v;
     else g.generator = std::move(v);
   } else {  // parameterised diagonal: real eigenvalues

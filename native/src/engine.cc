@@ -23,6 +23,7 @@
 #include "quench/batch.h"
 #include "quench/bits.h"
 #include "quench/kernels.h"
+#include "quench/profile.h"
 #include "quench/measure.h"
 #include "quench/program.h"
 #include "quench/state_space.h"
@@ -381,8 +382,9 @@ class StateImpl final : public State {
   }
   double expectation(const PauliSum& h, const ExecOptions& opts) const override {
     validate(h, s_.n);
-    return table_for<FP>(opts).expectation(s_.data(), s_.n, h.terms.data(), h.terms.size(),
-                                           par(opts));
+    const KernelTable<FP>& kt = table_for<FP>(opts);
+    profile::Scope scope(profile::kExpectation, std::uint64_t(1) << s_.n, kt.isa == Isa::avx2);
+    return kt.expectation(s_.data(), s_.n, h.terms.data(), h.terms.size(), par(opts));
   }
   void probabilities(double* out, const ExecOptions& opts) const override {
     if (!out) throw Error(Error::Kind::Type, "output buffer is null");
@@ -411,6 +413,7 @@ class StateImpl final : public State {
       throw Error(Error::Kind::Range, "too many shots (" + std::to_string(shots) + ")");
     check_memory(shots * 32, std::to_string(shots) + " shots");
     table_for<FP>(opts);
+    profile::Scope scope(profile::kSampling, std::uint64_t(1) << s_.n, false);
     return sample_outcomes<FP>(s_.data(), s_.n, shots, seed, par(opts));
   }
   double collapse(unsigned qubit, unsigned outcome, const ExecOptions& opts) override {
@@ -465,6 +468,7 @@ void run_batch_impl(const Program& p, const double* params, std::size_t batch,
         const double* pr = params + i * p.num_params;
         st.set_zero_state(par);
         run_program<FP>(st.data(), p, pr, kt, par, nullptr);
+        profile::Scope scope(profile::kExpectation, (std::uint64_t(1) << p.n) * m, kt.isa == Isa::avx2);
         for (std::size_t o = 0; o < m; ++o)
           out[i * m + o] = kt.expectation(st.data(), p.n, observables[o].terms.data(),
                                           observables[o].terms.size(), par);

@@ -23,6 +23,7 @@
 
 #include "fock_internal.h"
 #include "quench/parallel.h"
+#include "quench/profile.h"
 
 namespace quench {
 namespace fock {
@@ -33,6 +34,11 @@ namespace {
 // operands are whole lane vectors, identical or disjoint), hence ivdep.
 #define FOCK_LANES _Pragma("GCC ivdep") for (int l = 0; l < L; ++l)
 #define FOCK_INLINE __attribute__((always_inline)) inline
+#ifdef __AVX2__
+constexpr bool kFockSimd = true;  // this instance is the AVX2 build (profiler: vector time)
+#else
+constexpr bool kFockSimd = false;
+#endif
 #define FOCK_UNROLL _Pragma("GCC unroll 8")
 
 template <int L>
@@ -93,6 +99,13 @@ struct Workspace {
     return n;
   }
 
+  ~Workspace() { profile::on_free(mem.capacity() * sizeof(double)); }
+  // The profiler counts this buffer's growth as an engine allocation.
+  void release() {
+    profile::on_free(mem.capacity() * sizeof(double));
+    std::vector<double>().swap(mem);
+  }
+
   void setup(const Plan& p, bool vjp) {
     std::size_t need = 8;
     Workspace dry;
@@ -100,7 +113,11 @@ struct Workspace {
       need += round8(k);
       return static_cast<double*>(nullptr);
     });
-    if (mem.size() < need) mem.resize(need);
+    if (mem.size() < need) {
+      const std::size_t before = mem.capacity();
+      mem.resize(need);
+      if (mem.capacity() > before) profile::on_alloc((mem.capacity() - before) * sizeof(double));
+    }
     double* q = mem.data();
     q += (64 - reinterpret_cast<std::uintptr_t>(q) % 64) % 64 / sizeof(double);
     carve(p, vjp, [&](std::size_t k) {
@@ -1053,12 +1070,15 @@ void run_job_impl(const Plan& plan, const Job& job) {
     ws.setup(plan, vjp);
     Chunk<L> ch(plan, job, ws, fixed.data());
     try {
-      for (std::size_t c = 0; c < nchunks; ++c) ch.run(c);
+      for (std::size_t c = 0; c < nchunks; ++c) {
+        profile::Scope scope(profile::kFock, std::uint64_t(L) * plan.dim, kFockSimd);
+        ch.run(c);
+      }
     } catch (...) {
-      if (ws.mem.size() > kKeepWorkspaceDoubles) std::vector<double>().swap(ws.mem);
+      if (ws.mem.size() > kKeepWorkspaceDoubles) ws.release();
       throw;
     }
-    if (ws.mem.size() > kKeepWorkspaceDoubles) std::vector<double>().swap(ws.mem);
+    if (ws.mem.size() > kKeepWorkspaceDoubles) ws.release();
     return;
   }
   // Lane chunks claimed one at a time by the pool's workers (for_items); small
@@ -1068,7 +1088,7 @@ void run_job_impl(const Plan& plan, const Job& job) {
   std::vector<Workspace<L>*> ws(T, nullptr);
   std::vector<std::unique_ptr<Workspace<L>>> owned(T);
   auto trim = [&] {
-    if (ws[0] && ws[0]->mem.size() > kKeepWorkspaceDoubles) std::vector<double>().swap(ws[0]->mem);
+    if (ws[0] && ws[0]->mem.size() > kKeepWorkspaceDoubles) ws[0]->release();
   };
   try {
     for_items(T, nchunks, [&](std::uint64_t c, unsigned w) {
@@ -1078,6 +1098,7 @@ void run_job_impl(const Plan& plan, const Job& job) {
         ws[w]->setup(plan, vjp);
       }
       Chunk<L> ch(plan, job, *ws[w], fixed.data());
+      profile::Scope scope(profile::kFock, std::uint64_t(L) * plan.dim, kFockSimd);
       ch.run(static_cast<std::size_t>(c));
     });
   } catch (...) {

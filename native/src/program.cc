@@ -2,6 +2,7 @@
 // binding, and the per-op application path shared by run(), adjoint and
 // batches.
 #include "quench/program.h"
+#include "quench/profile.h"
 
 #include <chrono>
 #include <cmath>
@@ -237,6 +238,15 @@ namespace {
 template <typename FP>
 void apply_shape(FP* s, unsigned n, const OpShape& sh, const FP* m, const KernelTable<FP>& kt,
                  const For& par) {
+  using namespace profile;
+  const unsigned kind = sh.index ? kIndexedDiagonal
+                        : sh.diagonal ? kDiagonal
+                        : sh.c ? kControlled
+                        : sh.fused ? kFused
+                        : sh.k == 1 ? kDense1
+                        : sh.k == 2 ? kDense2
+                                    : kDenseK;
+  Scope scope(kind, std::uint64_t(1) << n, kt.isa == Isa::avx2 && n >= kt.min_qubits);
   if (sh.index) {
     IndexedDiag d;
     d.qubits = sh.qubits;
@@ -430,6 +440,7 @@ void run_program(FP* s, const Program& p, const double* params, const KernelTabl
     sh.controls = op.controls.data();
     sh.c = static_cast<unsigned>(op.controls.size());
     sh.diagonal = op.diagonal;
+    sh.fused = op.members.size() > 1;
     if (op.lone && p.dindex[op.members[0]].bytes) sh.index = &p.dindex[op.members[0]];
     return sh;
   };

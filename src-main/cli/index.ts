@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runBenchGates } from '../bench/gates';
 import { runBenchSeed } from '../bench/seed';
+import { runProfile } from './profile';
 import { CONTENTION_CASES, runBenchContention } from '../bench/contention';
 import { runInfo } from './info';
 import { runSimulate } from './simulate';
@@ -79,6 +80,18 @@ export function buildProgram(): Command {
     .option('--no-save', 'do not write the runs into the file')
     .action(async (file: string, opts) => {
       process.exitCode = await runProjectFile(file, opts);
+    });
+
+  program
+    .command('profile')
+    .description('profile one experiment: phases on a timeline, engine kernels and SIMD share, memory, thread scaling, and bottlenecks backed by measured trials')
+    .argument('<file>', 'project file (*.quench.json)')
+    .requiredOption('--experiment <id>', 'the experiment to profile')
+    .option('--json', 'print the profile as JSON')
+    .option('--html <file>', 'also write a self-contained HTML report with its charts')
+    .option('--no-trials', 'skip the short trial runs (thread scaling, settings)')
+    .action(async (file: string, opts) => {
+      process.exitCode = await runProfile(file, opts);
     });
 
   program

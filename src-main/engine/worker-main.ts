@@ -8,6 +8,7 @@
 import { benchGates, benchGatesSteps, benchGatesWebGpu } from '../bench/gates';
 import { loadAddon } from '../native/addon';
 import { runExperiment, type ExperimentProgress } from './run-experiment';
+import { profileExperiment } from '../profile/profile';
 import type { FromWorker, ToWorker } from './worker-protocol';
 import { exitProcess } from '../backend/webgpu-node';
 
@@ -47,6 +48,11 @@ async function handle(msg: ToWorker): Promise<void> {
       const onStep = (label: string) => onProgress({ fraction: Math.min(1, ++done / steps), message: label });
       const report = webgpu ? await benchGatesWebGpu(opts, onStep) : await benchGates(opts, onStep);
       await send({ type: 'result', result: report });
+    } else if (msg.job === 'profile') {
+      const steps = 9; // the profiled run, then the trials (profile.ts)
+      let done = 0;
+      const profile = await profileExperiment(msg.experiment, { baseDir: msg.baseDir, onStep: (label) => onProgress({ fraction: Math.min(0.99, done++ / steps), message: label }) });
+      await send({ type: 'result', result: profile });
     } else {
       await send({ type: 'result', result: await runExperiment(msg.experiment, msg.baseDir, onProgress) });
     }

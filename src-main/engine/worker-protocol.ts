@@ -2,14 +2,16 @@
 // child_process.fork headless, MessagePort of Electron's utilityProcess).
 import type { BenchmarkOptions, Experiment, GatesReport } from '../../src-shared/project/schema';
 import type { RunResult } from '../../src-shared/results';
+import type { ExperimentProfile } from '../../src-shared/analysis/profile';
 import type { ExperimentProgress } from './run-experiment';
 
 export type ToWorker =
   | { job: 'run'; experiment: Experiment; baseDir: string }
-  | { job: 'benchmark'; options: BenchmarkOptions };
+  | { job: 'benchmark'; options: BenchmarkOptions }
+  | { job: 'profile'; experiment: Experiment; baseDir: string };
 export type FromWorker =
   | { type: 'progress'; progress: ExperimentProgress }
-  | { type: 'result'; result: RunResult | GatesReport }
+  | { type: 'result'; result: RunResult | GatesReport | ExperimentProfile }
   | { type: 'error'; message: string };
 
 /**

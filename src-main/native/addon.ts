@@ -73,6 +73,13 @@ export interface NativeCancelToken {
   readonly cancelled: boolean;
 }
 
+/** Kernel time per kind (CPU time summed over threads, ns) and the engine's large allocations. */
+export interface EngineProfileSnapshot {
+  kinds: Record<string, { ns: number; calls: number; amplitudes: number; vectorNs: number }>;
+  allocations: { currentBytes: number; peakBytes: number; count: number };
+  enabled: boolean;
+}
+
 export interface NativeInfo {
   cpu: { model: string; logicalCores: number; avx2: boolean; fma: boolean; avx512f: boolean };
   /** What a thread setting of 0 means here, and why (CPUs this process may use, cgroup quota). */
@@ -108,6 +115,10 @@ export interface NativeGroundEnergyResult {
 
 export interface NativeAddon {
   info(): NativeInfo;
+  /** The engine's profiler (native/include/quench/profile.h): zero and enable, disable, read. */
+  profileStart(): void;
+  profileStop(): void;
+  profileSnapshot(): EngineProfileSnapshot;
   /** Ends the process with `code` without running static destructors (see webgpu-node.ts, exitProcess). */
   exitProcess(code: number): never;
   State: new (numQubits: number, precision?: NativePrecision) => NativeState;

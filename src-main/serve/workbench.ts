@@ -28,6 +28,7 @@ import {
 } from '../../src-shared/project/schema';
 import { gridPoints, gridSize, MAX_SWEEP_POINTS, OverrideError, withOverrides } from '../../src-shared/project/sweep';
 import type { RunResult } from '../../src-shared/results';
+import type { ExperimentProfile } from '../../src-shared/analysis/profile';
 import { collectInfo } from '../cli/info';
 import { now } from '../../src-shared/workloads/timing';
 import type { SpawnWorker, ToWorker } from '../engine/worker-protocol';
@@ -412,6 +413,14 @@ export class Workbench implements QuenchApi {
     return { deleted: before - this.project.runs.length };
   }
 
+  async profileExperiment(experimentId: string): Promise<{ profileId: string }> {
+    const experiment = this.experiment(experimentId, 'profileExperiment');
+    const memoryBytes = this.mustFit(experiment, `profileExperiment: experiment '${experimentId}'`);
+    const profileId = newId(`profile-${experimentId}`);
+    this.enqueue({ runId: profileId, experiment: structuredClone(experiment), memoryBytes, job: { job: 'profile', experiment: structuredClone(experiment), baseDir: this.baseDir() } });
+    return { profileId };
+  }
+
   async runBenchmark(options: BenchmarkRequest = {}): Promise<{ benchmarkId: string }> {
     // Checked here too (not only by the transport's parseArgs): defaults per backend, WebGPU's limits named.
     const parsed = BenchmarkRequest.safeParse(options);
@@ -601,6 +610,14 @@ export class Workbench implements QuenchApi {
       const stored = checked.success ? checked.data : { ...base, status: 'failed' as const, options: p.job.options, error: `the benchmark's report did not have the expected shape: ${checked.error.issues[0].message}` };
       this.addResult((proj) => proj.benchmarks.push(structuredClone(stored)), undefined, `benchmark:${stored.id}`);
       this.opts.emit({ event: 'benchmark-finished', payload: { benchmark: stored } });
+      return;
+    }
+    if (p.job.job === 'profile') {
+      // A profile is a report for the person at the screen (and its HTML/JSON export), not a stored result.
+      this.opts.emit({
+        event: 'profile-finished',
+        payload: { profileId: p.runId, experimentId: p.job.experiment.id, startedAt, status: outcome.status, ...(outcome.status === 'failed' ? { error: outcome.error } : {}), ...(outcome.status === 'completed' ? { profile: outcome.result as ExperimentProfile } : {}) },
+      });
       return;
     }
     const e = p.experiment!;

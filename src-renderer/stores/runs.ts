@@ -5,7 +5,7 @@
 // worker here; the finished run is handed to the back end with recordRun).
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { ApiEvent, RunOptions, RunProgressEvent, SweepRequest } from '../../src-shared/api/contract';
+import type { ApiEvent, ProfileFinishedEvent, RunOptions, RunProgressEvent, SweepRequest } from '../../src-shared/api/contract';
 import type { Experiment, ParamValue } from '../../src-shared/project/schema';
 import { withOverrides } from '../../src-shared/project/sweep';
 import { useApi } from '../api/current';
@@ -26,7 +26,7 @@ export interface LiveRun {
   runId: string;
   /** '' for a benchmark. */
   experimentId: string;
-  job: 'run' | 'benchmark';
+  job: 'run' | 'benchmark' | 'profile';
   fraction: number;
   message?: string;
   /** Live points per series (named as in RunResult.curves), in arrival order. */
@@ -61,6 +61,9 @@ export const useRunsStore = defineStore('runs', () => {
     return m;
   });
   const liveBenchmark = computed(() => Object.values(live.value).find((r) => r.job === 'benchmark') ?? null);
+  const liveProfile = computed(() => Object.values(live.value).find((r) => r.job === 'profile') ?? null);
+  /** Profiles finished in this session, newest first (a report to read and export; not stored in the project). */
+  const profiles = ref<ProfileFinishedEvent[]>([]);
   /** The newest live run: what the detail panel follows while nothing is selected. */
   const activeRun = computed<LiveRun | null>(() => Object.values(live.value).filter((r) => r.job === 'run').at(-1) ?? null);
 
@@ -101,6 +104,13 @@ export const useRunsStore = defineStore('runs', () => {
       const { benchmarkId } = await useApi().runBenchmark(options);
       track(benchmarkId, '', 'benchmark');
       return benchmarkId;
+    });
+
+  const profileExperiment = (experimentId: string) =>
+    guarded(async () => {
+      const { profileId } = await useApi().profileExperiment(experimentId);
+      track(profileId, experimentId, 'profile');
+      return profileId;
     });
 
   /** Runs of a WebGPU experiment in this window, one after another; returns their local ids. */
@@ -183,6 +193,11 @@ export const useRunsStore = defineStore('runs', () => {
         delete live.value[e.payload.benchmark.id];
         project.addBenchmark(e.payload.benchmark);
         break;
+      case 'profile-finished':
+        finished.add(e.payload.profileId);
+        delete live.value[e.payload.profileId];
+        profiles.value = [e.payload, ...profiles.value.filter((p) => p.profileId !== e.payload.profileId)];
+        break;
       case 'sweep-created':
         project.addSweep(e.payload.sweep);
         break;
@@ -192,5 +207,5 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  return { live, liveByExperiment, liveBenchmark, activeRun, selectedRunId, error, webgpuWhere, setWebgpuWhere, run, runSweep, runBenchmark, cancel, applyEvent };
+  return { live, liveByExperiment, liveBenchmark, liveProfile, profiles, activeRun, selectedRunId, error, webgpuWhere, setWebgpuWhere, run, runSweep, runBenchmark, profileExperiment, cancel, applyEvent };
 });

@@ -9,6 +9,7 @@ export const VIEWS = [
   { id: 'scaling', label: 'Scaling', hint: 'batch and qubit scaling' },
   { id: 'sweeps', label: 'Sweeps', hint: 'parameter grids' },
   { id: 'compare', label: 'Compare', hint: 'runs side by side' },
+  { id: 'profile', label: 'Profile', hint: 'where the time goes' },
   { id: 'hardware', label: 'Hardware', hint: 'this machine, benchmarks' },
 ] as const;
 export type ViewId = (typeof VIEWS)[number]['id'];

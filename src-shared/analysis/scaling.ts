@@ -100,7 +100,8 @@ export interface SweepLine {
   /** The other parameters' values for this line ('' when the sweep has one parameter). */
   label: string;
   fixed: Record<string, ParamValue>;
-  points: { x: number; y: number; runIds: string[] }[];
+  /** y: the median over runs at x; ci: the span of those runs' 95% CIs, where they recorded one. */
+  points: { x: number; y: number; runIds: string[]; ci?: [number, number] }[];
 }
 
 const median = (xs: number[]) => {
@@ -127,7 +128,7 @@ export function runParam(run: Run, name: string, experiment?: Experiment): Param
  */
 export function sweepLines(sweep: Sweep, runById: Map<string, Run>, xParam: string, metric: string, experiment?: Experiment, transform?: (y: number, x: number) => number): SweepLine[] {
   const others = Object.keys(sweep.grid).filter((k) => k !== xParam);
-  const lines = new Map<string, { fixed: Record<string, ParamValue>; byX: Map<number, { ys: number[]; runIds: string[] }> }>();
+  const lines = new Map<string, { fixed: Record<string, ParamValue>; byX: Map<number, { ys: number[]; runIds: string[]; lo: number[]; hi: number[] }> }>();
   for (const id of sweep.runIds) {
     const run = runById.get(id);
     if (!run || run.status !== 'completed' || !run.result) continue;
@@ -144,15 +145,21 @@ export function sweepLines(sweep: Sweep, runById: Map<string, Run>, xParam: stri
     const key = others.map((k) => `${k}=${fixed[k] === undefined ? '?' : fmtValue(fixed[k])}`).join(', ');
     const line = lines.get(key) ?? { fixed, byX: new Map() };
     lines.set(key, line);
-    const pt = line.byX.get(x) ?? { ys: [], runIds: [] };
+    const pt = line.byX.get(x) ?? { ys: [], runIds: [], lo: [], hi: [] };
     pt.ys.push(y);
     pt.runIds.push(run.id);
+    // The run's own 95% CI of the metric's median, where it recorded one (same transform as y).
+    const lo = run.result.metrics[`${metric}_ci_lo`], hi = run.result.metrics[`${metric}_ci_hi`];
+    if (isNum(lo) && isNum(hi)) {
+      pt.lo.push(transform ? transform(lo, x) : lo);
+      pt.hi.push(transform ? transform(hi, x) : hi);
+    }
     line.byX.set(x, pt);
   }
   return [...lines.entries()].map(([label, l]) => ({
     label,
     fixed: l.fixed,
-    points: [...l.byX.entries()].sort((a, b) => a[0] - b[0]).map(([x, p]) => ({ x, y: median(p.ys), runIds: p.runIds })),
+    points: [...l.byX.entries()].sort((a, b) => a[0] - b[0]).map(([x, p]) => ({ x, y: median(p.ys), runIds: p.runIds, ...(p.lo.length ? { ci: [Math.min(...p.lo), Math.max(...p.hi)] as [number, number] } : {}) })),
   }));
 }
 

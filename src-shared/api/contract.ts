@@ -8,6 +8,7 @@
 //   event     {event, payload}
 import { z } from 'zod';
 import { BenchmarkRequest, paramRecord, ParamValue, protoKeyMessage, protoKeyPath, type Benchmark, type Project, type Run, type Sweep } from '../project/schema';
+import type { ExperimentProfile } from '../analysis/profile';
 
 export interface ServerInfo {
   quench: string;
@@ -123,6 +124,11 @@ export interface QuenchApi {
    * kernels or on WebGPU (Dawn in the engine process, f32); stored in the project's history.
    */
   runBenchmark(options?: BenchmarkRequest): Promise<{ benchmarkId: string }>;
+  /**
+   * Queue a profile of the experiment (src-main/profile): the run with the engine's counters on,
+   * then short trial runs (threads, precision, fusion). Ends with a profile-finished event.
+   */
+  profileExperiment(experimentId: string): Promise<{ profileId: string }>;
   /** Merge the runs and benchmarks of another project file (e.g. measured on another machine) into this one. */
   importResults(path: string): Promise<ImportSummary>;
   importResultsText(text: string, name: string): Promise<ImportSummary>;
@@ -135,8 +141,8 @@ export type ApiMethod = keyof QuenchApi;
 export interface RunQueuedEvent {
   runId: string;
   experimentId: string;
-  /** 'benchmark' for a gates benchmark (experimentId is then ''). */
-  job: 'run' | 'benchmark';
+  /** 'benchmark' for a gates benchmark (experimentId is then ''); 'profile' for a profile of the experiment. */
+  job: 'run' | 'benchmark' | 'profile';
 }
 export interface RunProgressEvent {
   runId: string;
@@ -152,6 +158,14 @@ export interface RunFinishedEvent {
 export interface BenchmarkFinishedEvent {
   benchmark: Benchmark;
 }
+export interface ProfileFinishedEvent {
+  profileId: string;
+  experimentId: string;
+  startedAt: string;
+  status: 'completed' | 'failed' | 'cancelled';
+  error?: string;
+  profile?: ExperimentProfile;
+}
 /** The working copy changed under the UI (another window opened or saved a project). */
 export interface ProjectChangedEvent {
   /** 'merged': results another process (the CLI, another workbench) wrote to the same file were taken in. */
@@ -162,6 +176,7 @@ export type ApiEvent =
   | { event: 'run-progress'; payload: RunProgressEvent }
   | { event: 'run-finished'; payload: RunFinishedEvent }
   | { event: 'benchmark-finished'; payload: BenchmarkFinishedEvent }
+  | { event: 'profile-finished'; payload: ProfileFinishedEvent }
   | { event: 'sweep-created'; payload: { sweep: Sweep } }
   | { event: 'project-changed'; payload: ProjectChangedEvent };
 
@@ -213,6 +228,7 @@ export const ARG_SCHEMAS: { [M in ApiMethod]: ReadonlyArray<readonly [name: stri
   cancelRun: [['runId', z.string().min(1).max(100)]],
   deleteRuns: [['runIds', z.array(z.string().min(1).max(100)).min(1).max(100_000)]],
   runBenchmark: [['options', BenchmarkRequest, true]],
+  profileExperiment: [['experimentId', z.string().min(1).max(64)]],
   importResults: [['path', pathArg('project file')]],
   importResultsText: [textArg, nameArg],
   chooseFile: [['kind', z.enum(['open', 'save', 'import'])]],

@@ -27,6 +27,7 @@ export const BRIDGE_METHODS = [
   'cancelRun',
   'deleteRuns',
   'runBenchmark',
+  'profileExperiment',
   'importResults',
   'importResultsText',
   'chooseFile',

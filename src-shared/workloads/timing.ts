@@ -109,7 +109,39 @@ export async function measureAdaptive(fn: () => unknown, o: AdaptiveOptions = {}
   return spread(samples);
 }
 
-/** Accumulates milliseconds per named phase. */
+/** One stretch of a phase on the clock (ms on performance.now()'s scale). */
+export interface TimelineEvent {
+  phase: string;
+  start: number;
+  end: number;
+}
+
+/** Events kept per profiled run; later ones are merged into the last of their phase. */
+export const MAX_TIMELINE_EVENTS = 20_000;
+let timeline: TimelineEvent[] | null = null;
+
+/** Starts (on) or ends recording every PhaseClock stretch into a timeline; returns what was recorded. */
+export function recordTimeline(on: boolean): TimelineEvent[] {
+  const out = timeline ?? [];
+  timeline = on ? [] : null;
+  return out;
+}
+
+/** Records a stretch timed without a PhaseClock (a workload's own clock) into the timeline. */
+export function markPhase(phase: string, start: number, end: number): void {
+  mark(phase, start, end);
+}
+
+function mark(phase: string, start: number, end: number): void {
+  if (!timeline) return;
+  const last = timeline[timeline.length - 1];
+  // Back-to-back stretches of one phase (an optimizer's many small steps) are one event.
+  if (last && last.phase === phase && start - last.end < 0.05) last.end = end;
+  else if (timeline.length < MAX_TIMELINE_EVENTS) timeline.push({ phase, start, end });
+  else if (last) last.end = end;
+}
+
+/** Accumulates milliseconds per named phase (and, while a profile records, a timeline). */
 export class PhaseClock {
   readonly phases: Record<string, number> = {};
   time<T>(phase: string, fn: () => T): T {
@@ -117,7 +149,9 @@ export class PhaseClock {
     try {
       return fn();
     } finally {
-      this.phases[phase] = (this.phases[phase] ?? 0) + (now() - t0);
+      const t1 = now();
+      this.phases[phase] = (this.phases[phase] ?? 0) + (t1 - t0);
+      mark(phase, t0, t1);
     }
   }
   /** time() for work that finishes later (a GPU call): counts until it settles. */
@@ -126,7 +160,9 @@ export class PhaseClock {
     try {
       return await fn();
     } finally {
-      this.phases[phase] = (this.phases[phase] ?? 0) + (now() - t0);
+      const t1 = now();
+      this.phases[phase] = (this.phases[phase] ?? 0) + (t1 - t0);
+      mark(phase, t0, t1);
     }
   }
 }

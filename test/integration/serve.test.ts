@@ -296,6 +296,28 @@ describe('the working copy, results and project files', () => {
     expect((await client.call('runBenchmark', { qubits: [99] })).error?.message).toMatch(/argument 'options': qubits\.0/);
   }, 60_000);
 
+  it('profiles an experiment in the engine process: progress per step, then the report (not stored as runs)', async () => {
+    const runsBefore = loadProject(file).runs.length;
+    const { result, error } = await client.call('profileExperiment', 'bell');
+    expect(error).toBeUndefined();
+    const done = await new Promise<any>((res) => {
+      const check = () => {
+        const e = client.events.find((x) => x.event === 'profile-finished' && x.payload.profileId === result.profileId);
+        if (e) res(e.payload);
+        else setTimeout(check, 20);
+      };
+      check();
+    });
+    expect(done.status, done.error).toBe('completed');
+    expect(done.experimentId).toBe('bell');
+    expect(done.profile.kernels.length).toBeGreaterThan(0);
+    expect(done.profile.trials[0].name).toBe('baseline');
+    expect(client.events.some((e) => e.event === 'run-queued' && e.payload.runId === result.profileId && e.payload.job === 'profile')).toBe(true);
+    expect(client.events.some((e) => e.event === 'run-progress' && e.payload.runId === result.profileId && /trial/.test(e.payload.message ?? ''))).toBe(true);
+    expect(loadProject(file).runs.length).toBe(runsBefore);
+    expect((await client.call('profileExperiment', 'nope')).error).toMatchObject({ code: 'not-found' });
+  }, 120_000);
+
   const benchmarkFinished = (id: string) => new Promise<any>((res) => {
     const check = () => {
       const e = client.events.find((x) => x.event === 'benchmark-finished' && x.payload.benchmark.id === id);

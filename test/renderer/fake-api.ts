@@ -78,6 +78,7 @@ export function fakeApi(initial: Project = exampleProject()) {
       return { deleted: before - project.runs.length };
     }),
     runBenchmark: vi.fn(async (_options?: Partial<BenchmarkOptions>) => ({ benchmarkId: `bench-${++n}` })),
+    profileExperiment: vi.fn(async (experimentId: string) => ({ profileId: `profile-${experimentId}-${++n}` })),
     importResults: vi.fn(async (_path: string) => NO_IMPORT),
     importResultsText: vi.fn(async (_text: string, _name: string) => NO_IMPORT),
     chooseFile: vi.fn(async (_kind: 'open' | 'save' | 'import') => ({ path: null as string | null })),

@@ -190,6 +190,11 @@ describe('Scaling view', () => {
     const [time, rate] = charts(w).map((c) => c.props('option') as AnyOption);
     expect(time.xAxis.type).toBe('log');
     expect(time.yAxis.type).toBe('log');
+    // each measured batch has its 95% CI as an error bar (a custom series named like its line)
+    const bars = time.series.filter((s: AnyOption) => s.type === 'custom');
+    expect(bars.length).toBeGreaterThan(0);
+    for (const b of bars) for (const [, lo, hi] of b.data) expect(lo).toBeLessThanOrEqual(hi);
+    expect(typeof bars[0].renderItem).toBe('function');
     const refs = time.series.find((s: AnyOption) => s.name === 'references');
     expect(refs.markLine.data.map((d: AnyOption) => [d.yAxis, d.label.formatter])).toEqual([
       [606_000, 'seed 000: 606 ms/sample, flat in batch'],
@@ -261,7 +266,11 @@ describe('Compare view', () => {
     const a = qganRun.result!.metrics.us_per_sample_batch32, b = qganRun1t.result!.metrics.us_per_sample_batch32;
     const cells = m.findAll('td');
     expect(cells[3].text()).toBe(`${(b / a).toPrecision(3)}×`);
-    expect(cells[3].classes()).toContain(b < a ? 'better' : b > a ? 'worse' : 'same');
+    // better or worse only when the two runs' 95% CIs are apart; within them, ≈ and 'same'
+    const ma = qganRun.result!.metrics, mb = qganRun1t.result!.metrics;
+    const overlap = ma.us_per_sample_batch32_ci_lo <= mb.us_per_sample_batch32_ci_hi && mb.us_per_sample_batch32_ci_lo <= ma.us_per_sample_batch32_ci_hi;
+    expect(cells[3].classes()).toContain(overlap ? 'same' : b < a ? 'better' : 'worse');
+    expect(cells[2].text().startsWith('≈')).toBe(overlap);
 
     // backend vs backend: the same experiment on different thread counts
     const group = w.find('[data-group="qgan"]');

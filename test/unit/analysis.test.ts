@@ -212,7 +212,10 @@ describe('a cutoff × layers sweep over the seed generator', () => {
     expect(lines[0].points.map((p) => p.x)).toEqual([2, 3, 4]);
     // each point is its run's measurement (timings are not compared: the machine is shared and noisy)
     const at = (c: number, l: number) => [...byId.values()].find((r) => r.overrides!.cutoff === c && r.overrides!.layers === l)!;
-    expect(lines[1].points[2]).toEqual({ x: 4, y: at(4, 2).result!.metrics.us_per_sample_batch32, runIds: [at(4, 2).id] });
+    const m = at(4, 2).result!.metrics;
+    // with its run's 95% CI, drawn as an error bar
+    expect(lines[1].points[2]).toEqual({ x: 4, y: m.us_per_sample_batch32, runIds: [at(4, 2).id], ci: [m.us_per_sample_batch32_ci_lo, m.us_per_sample_batch32_ci_hi] });
+    expect(m.us_per_sample_batch32_ci_lo).toBeLessThanOrEqual(m.us_per_sample_batch32);
     expect(sweepsOver([sweep], isSizeParam)).toEqual([{ sweep, param: 'cutoff' }]);
     expect(sweepsOver([sweep], isBatchParam)).toEqual([]);
   });

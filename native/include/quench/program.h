@@ -148,6 +148,7 @@ struct OpShape {
   unsigned c = 0;
   bool diagonal = false;
   const DiagIndex* index = nullptr;  // indexed diagonal (no controls)
+  bool fused = false;                // several gates multiplied into one (for the profiler)
 };
 template <typename FP>
 struct BoundOp {

@@ -12,6 +12,7 @@
 
 #include "quench/bits.h"
 #include "quench/parallel.h"
+#include "quench/profile.h"
 
 namespace quench {
 
@@ -21,7 +22,7 @@ class AlignedBuffer {
  public:
   AlignedBuffer() = default;
   explicit AlignedBuffer(std::size_t count) { allocate(count); }
-  ~AlignedBuffer() { std::free(data_); }
+  ~AlignedBuffer() { release(); }
   AlignedBuffer(const AlignedBuffer&) = delete;
   AlignedBuffer& operator=(const AlignedBuffer&) = delete;
   AlignedBuffer(AlignedBuffer&& o) noexcept : data_(o.data_), size_(o.size_) {
@@ -34,14 +35,13 @@ class AlignedBuffer {
     return *this;
   }
   void allocate(std::size_t count) {
-    std::free(data_);
-    data_ = nullptr;
-    size_ = 0;
+    release();
     if (!count) return;
     std::size_t bytes = (count * sizeof(T) + 63) / 64 * 64;
     data_ = static_cast<T*>(std::aligned_alloc(64, bytes));
     if (!data_) throw std::bad_alloc();
     size_ = count;
+    profile::on_alloc(size_ * sizeof(T));
   }
   T* data() { return data_; }
   const T* data() const { return data_; }
@@ -50,6 +50,12 @@ class AlignedBuffer {
   const T& operator[](std::size_t i) const { return data_[i]; }
 
  private:
+  void release() {
+    if (data_) profile::on_free(size_ * sizeof(T));
+    std::free(data_);
+    data_ = nullptr;
+    size_ = 0;
+  }
   T* data_ = nullptr;
   std::size_t size_ = 0;
 };

@@ -17,7 +17,7 @@ import { PARAM_DEFAULTS } from '../../../src-shared/workloads/defaults';
 import { createNodeWebGpuBackend } from '../../backend/webgpu-node';
 import { loadFockAddon, type CvCircuit, type CvOptions, type CvOutputs } from '../../native/fock';
 import { NativeSession, type SessionOptions } from '../session';
-import { now, spread, spreadMetrics, unstableOf } from '../../../src-shared/workloads/timing';
+import { markPhase, now, spread, spreadMetrics, unstableOf } from '../../../src-shared/workloads/timing';
 
 export interface QganSpec {
   modes: number;
@@ -106,6 +106,7 @@ export class QganGenerator {
     const t0 = now();
     const q = this.quantum(latent, batch);
     const t1 = now();
+    markPhase('quantum', t0, t1);
     return this.decode(q, batch, t1 - t0, t1);
   }
 
@@ -114,6 +115,7 @@ export class QganGenerator {
     const t0 = now();
     const q = await gpu.run(this.circuit, this.paramRows(latent, batch), batch, { normalize: this.exec.normalize });
     const t1 = now();
+    markPhase('quantum', t0, t1);
     return this.decode(q, batch, t1 - t0, t1);
   }
 
@@ -129,7 +131,9 @@ export class QganGenerator {
 
   private decode(q: CvOutputs, batch: number, quantumMs: number, t1: number) {
     const out = this.decoder.forward(q.x, batch);
-    return { samples: out, quantum: q, quantumMs, decoderMs: now() - t1 };
+    const t2 = now();
+    markPhase('decoder', t1, t2);
+    return { samples: out, quantum: q, quantumMs, decoderMs: t2 - t1 };
   }
 }
 
@@ -246,6 +250,7 @@ async function trainWith(s: QganTrainSpec, session: NativeSession, gpu: CvGpu | 
       }
       dOpt.step(disc.params, disc.backward(dOut).gradParams);
       phases.classical += now() - c0;
+      markPhase('classical', c0, now());
 
       // ---- generator step: non-saturating loss −log D(G(z))
       const z = gen.sampleLatent(B, rng);
@@ -264,16 +269,19 @@ async function trainWith(s: QganTrainSpec, session: NativeSession, gpu: CvGpu | 
       gen.decoder.forward(g.quantum.x, B); // re-prime the decoder's cache for this batch
       const dec = gen.decoder.backward(dSamples); // ∂L/∂decoder params, ∂L/∂⟨x⟩
       phases.classical += now() - c1;
+      markPhase('classical', c1, now());
       const q0 = now();
       const vjpRows = gen.paramRows(z, B);
       const vjp = sim ? await gen.vjpOn(sim, vjpRows, B, dec.gradInput) : gen.vjp(vjpRows, B, dec.gradInput);
       phases.quantum += now() - q0;
       const c2 = now();
+      markPhase('quantum', q0, c2);
       const gw = new Float64Array(gen.numWeights);
       for (let b = 0; b < B; b++) for (let w = 0; w < gen.numWeights; w++) gw[w] += vjp.gradients[b * P + L + w];
       gOpt.step(gen.weights, gw);
       decOpt.step(gen.decoder.params, dec.gradParams);
       phases.classical += now() - c2;
+      markPhase('classical', c2, now());
       dLosses.push(dLoss);
       gLosses.push(gLoss);
       onStep?.(step, dLoss, gLoss);

@@ -1,0 +1,103 @@
+#include "quench/profile.h"
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace quench {
+namespace profile {
+namespace detail {
+std::atomic<bool> g_enabled{false};
+}  // namespace detail
+
+namespace {
+struct ThreadCounters {
+  std::atomic<std::uint64_t> ns[kKinds], calls[kKinds], amps[kKinds], vector_ns[kKinds];
+  ThreadCounters() { zero(); }
+  void zero() {
+    for (unsigned k = 0; k < kKinds; ++k) {
+      ns[k].store(0, std::memory_order_relaxed);
+      calls[k].store(0, std::memory_order_relaxed);
+      amps[k].store(0, std::memory_order_relaxed);
+      vector_ns[k].store(0, std::memory_order_relaxed);
+    }
+  }
+};
+
+// Every thread that ever counted; never removed (pool and N-API worker threads live for the process).
+std::mutex g_mu;
+std::vector<std::unique_ptr<ThreadCounters>>& registry() {
+  static auto* r = new std::vector<std::unique_ptr<ThreadCounters>>();  // leaked: threads may count at exit
+  return *r;
+}
+
+ThreadCounters& mine() {
+  thread_local ThreadCounters* t = [] {
+    std::lock_guard<std::mutex> lk(g_mu);
+    registry().push_back(std::make_unique<ThreadCounters>());
+    return registry().back().get();
+  }();
+  return *t;
+}
+
+std::atomic<std::uint64_t> g_current{0}, g_peak{0}, g_count{0};
+}  // namespace
+
+const char* kind_name(unsigned k) {
+  static const char* names[kKinds] = {"dense 1-qubit", "dense 2-qubit", "dense 3+-qubit", "fused", "controlled",
+                                      "diagonal", "indexed diagonal", "Fock", "expectation", "sampling"};
+  return k < kKinds ? names[k] : "?";
+}
+
+void detail::add(unsigned kind, std::uint64_t ns, std::uint64_t amplitudes, bool vector) {
+  ThreadCounters& t = mine();
+  // One writer per slot: load+store is enough (no read-modify-write bus lock).
+  auto bump = [](std::atomic<std::uint64_t>& a, std::uint64_t v) {
+    a.store(a.load(std::memory_order_relaxed) + v, std::memory_order_relaxed);
+  };
+  bump(t.ns[kind], ns);
+  bump(t.calls[kind], 1);
+  bump(t.amps[kind], amplitudes);
+  if (vector) bump(t.vector_ns[kind], ns);
+}
+
+void start() {
+  {
+    std::lock_guard<std::mutex> lk(g_mu);
+    for (auto& t : registry()) t->zero();
+  }
+  g_peak.store(g_current.load());
+  g_count.store(0);
+  detail::g_enabled.store(true);
+}
+
+void stop() { detail::g_enabled.store(false); }
+
+Snapshot snapshot() {
+  Snapshot s;
+  std::lock_guard<std::mutex> lk(g_mu);
+  for (auto& t : registry())
+    for (unsigned k = 0; k < kKinds; ++k) {
+      s.kinds[k].ns += t->ns[k].load(std::memory_order_relaxed);
+      s.kinds[k].calls += t->calls[k].load(std::memory_order_relaxed);
+      s.kinds[k].amplitudes += t->amps[k].load(std::memory_order_relaxed);
+      s.kinds[k].vector_ns += t->vector_ns[k].load(std::memory_order_relaxed);
+    }
+  s.alloc_current = g_current.load();
+  s.alloc_peak = g_peak.load();
+  s.alloc_count = g_count.load();
+  return s;
+}
+
+void on_alloc(std::size_t bytes) {
+  const std::uint64_t now = g_current.fetch_add(bytes) + bytes;
+  g_count.fetch_add(1, std::memory_order_relaxed);
+  std::uint64_t p = g_peak.load(std::memory_order_relaxed);
+  while (now > p && !g_peak.compare_exchange_weak(p, now)) {
+  }
+}
+
+void on_free(std::size_t bytes) { g_current.fetch_sub(bytes); }
+
+}  // namespace profile
+}  // namespace quench
