@@ -41,7 +41,8 @@ export interface KernelResult {
   threads: number;
   /** Target qubit sets measured (low, middle, high). */
   targets: number[][];
-  msPerGate: { median: number; min: number; max: number };
+  /** Median, range and the median's 95% CI over every timed gate (all target sets). */
+  msPerGate: { median: number; min: number; max: number; ciLow?: number; ciHigh?: number };
   /** Effective bandwidth: state bytes read + written per gate / median time. */
   gbPerS: number;
   /**
@@ -81,6 +82,12 @@ function timeIt(fn: () => void, repeats: number): Sample {
     timesMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   return { timesMs };
+}
+
+/** The time-per-gate figure of a kernel row: the spread's median, range and CI. */
+function msPerGateOf(times: number[]): KernelResult['msPerGate'] {
+  const s = spread(times);
+  return { median: s.median, min: s.min, max: s.max, ciLow: s.ciLow, ciHigh: s.ciHigh };
 }
 
 function gateFor(kind: KernelKind, targets: number[], rng: Rng): LoweredGate {
@@ -181,7 +188,7 @@ export async function benchGates(opts: BenchGatesOptions, onStep?: (label: strin
           const inCache = llc > 0 && bytes <= llc;
           results.push({
             kind, qubits: n, precision, threads, targets,
-            msPerGate: { median: med, min: min(times), max: max(times) },
+            msPerGate: msPerGateOf(times),
             gbPerS, inplaceGbPerS, fractionOfInplace: fraction,
             reference: { bytes: refBytes, ciLow: ref.ciLow!, ciHigh: ref.ciHigh!, ...(ref.unstable ? { unstable: ref.unstable } : {}) },
             ...(inCache ? { inCache } : {}),
@@ -252,7 +259,7 @@ export async function benchGatesWebGpu(opts: BenchGatesOptions, onStep?: (label:
           const gbPerS = (2 * bytes) / (med / 1e3) / 1e9;
           results.push({
             kind, qubits: n, precision: 'f32', threads: 0, targets,
-            msPerGate: { median: med, min: min(times), max: max(times) },
+            msPerGate: msPerGateOf(times),
             gbPerS, inplaceGbPerS: copyGbPerS, fractionOfInplace: gbPerS / copyGbPerS, timing,
           });
         }

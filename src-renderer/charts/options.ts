@@ -320,7 +320,8 @@ export interface BarItem {
 }
 export interface BarSpec {
   categories: string[];
-  series: { name: string; data: (number | null | BarItem)[] }[];
+  /** errors: per category, the value's 95% CI [low, high] (or null), drawn as an I-beam on its bar. */
+  series: { name: string; data: (number | null | BarItem)[]; errors?: ([number, number] | null)[] }[];
   yName: string;
   yLog?: boolean;
   refLines?: RefLine[];
@@ -358,7 +359,44 @@ export function barOption(spec: BarSpec, p: Palette): ChartOption {
         data: s.data.map((d) => (d !== null && typeof d === 'object' ? { value: d.value ?? '-', ...(d.color ? { itemStyle: { color: d.color } } : {}) } : (d ?? '-'))) as BarSeriesOption['data'],
         label: { show: spec.categories.length * spec.series.length <= 16, position: 'top', color: p.text, fontSize: 11, formatter: (x: { value: unknown }) => (typeof x.value === 'number' ? fmt(x.value) : '') },
       })),
+      ...spec.series.flatMap((s, i) => {
+        const data = (s.errors ?? []).flatMap((e, c) => (e && e.every(Number.isFinite) ? [[c, e[0], e[1], i, spec.series.length]] : []));
+        return data.length ? [barErrorSeries(s.name, data, p.text)] : [];
+      }),
       ...(refs.length ? [{ ...refSeries(refs, [], p), type: 'line' as const }] : []),
     ],
+  };
+}
+
+/**
+ * I-beams on grouped bars: [category, low, high, series index, series count].
+ * The x offset follows ECharts' default bar layout (20% category gap, 30% bar
+ * gap, bars at most 48 px wide).
+ */
+function barErrorSeries(name: string, data: number[][], color: string) {
+  return {
+    type: 'custom' as const,
+    name,
+    data,
+    silent: true,
+    z: 4,
+    encode: { x: 0, y: [1, 2] },
+    tooltip: { show: false },
+    renderItem: (_params: unknown, api: { value(i: number): number; coord(v: [number, number]): number[]; size(v: [number, number]): number[] }) => {
+      const c = api.value(0), i = api.value(3), n = api.value(4);
+      const band = api.size([1, 0])[0] * 0.8;
+      const bw = Math.min(48, band / (n + 0.3 * (n - 1)));
+      const total = bw * (n + 0.3 * (n - 1));
+      const lo = api.coord([c, api.value(1)]), hi = api.coord([c, api.value(2)]);
+      const x = lo[0] - total / 2 + i * bw * 1.3 + bw / 2, w = Math.min(5, bw / 3), style = { stroke: color, lineWidth: 1.2 };
+      return {
+        type: 'group',
+        children: [
+          { type: 'line', shape: { x1: x, y1: lo[1], x2: x, y2: hi[1] }, style },
+          { type: 'line', shape: { x1: x - w, y1: lo[1], x2: x + w, y2: lo[1] }, style },
+          { type: 'line', shape: { x1: x - w, y1: hi[1], x2: x + w, y2: hi[1] }, style },
+        ],
+      };
+    },
   };
 }

@@ -161,17 +161,20 @@ export const KERNEL_KINDS = ['1q', '2q', 'diagonal', 'fused'] as const;
  * precision and thread setting: 'single' = 1 thread, 'all' = the most threads
  * the benchmark used; 'any' takes the best of all settings.
  */
-export function fractionByKind(report: GatesReport, precision: string | 'any', threads: 'single' | 'all' | 'any'): Record<string, { fraction: number; qubits: number; threads: number; precision: string }> {
+export function fractionByKind(report: GatesReport, precision: string | 'any', threads: 'single' | 'all' | 'any'): Record<string, { fraction: number; qubits: number; threads: number; precision: string; ci?: [number, number] }> {
   const maxThreads = Math.max(...report.results.map((r) => r.threads));
   const pool = report.results.filter(
     (r) => (precision === 'any' || r.precision === precision) && (threads === 'any' || (threads === 'single' ? r.threads === 1 : r.threads === maxThreads)),
   );
-  const out: Record<string, { fraction: number; qubits: number; threads: number; precision: string }> = {};
+  const out: Record<string, { fraction: number; qubits: number; threads: number; precision: string; ci?: [number, number] }> = {};
   for (const kind of new Set(pool.map((r) => r.kind))) {
     const ofKind = pool.filter((r) => r.kind === kind);
     const n = Math.max(...ofKind.map((r) => r.qubits));
     const best = ofKind.filter((r) => r.qubits === n).reduce((a, b) => (b.fractionOfInplace > a.fractionOfInplace ? b : a));
-    out[kind] = { fraction: best.fractionOfInplace, qubits: n, threads: best.threads, precision: best.precision };
+    // The fraction is inversely proportional to the time per gate: its CI follows the time's.
+    const t = best.msPerGate;
+    const ci: [number, number] | undefined = t.ciLow && t.ciHigh ? [(best.fractionOfInplace * t.median) / t.ciHigh, (best.fractionOfInplace * t.median) / t.ciLow] : undefined;
+    out[kind] = { fraction: best.fractionOfInplace, qubits: n, threads: best.threads, precision: best.precision, ...(ci ? { ci } : {}) };
   }
   return out;
 }
@@ -203,6 +206,8 @@ export interface ComparisonCell {
   msMedian: number;
   msMin: number;
   msMax: number;
+  /** 95% CI of the median time per gate, where the benchmark recorded it. */
+  msCi?: [number, number];
   gbPerS: number;
   /** The backend's reference bandwidth (REFERENCE_TEXT) and the kernel's fraction of it. */
   referenceGbPerS: number;
@@ -246,6 +251,7 @@ export function nativeSettings(b: Benchmark | null): { precisions: string[]; max
 export function backendComparison(native: Benchmark | null, webgpu: Benchmark | null, opts: ComparisonOptions): ComparisonRow[] {
   const cell = (r: GatesReport['results'][number]): ComparisonCell => ({
     msMedian: r.msPerGate.median, msMin: r.msPerGate.min, msMax: r.msPerGate.max, gbPerS: r.gbPerS,
+    ...(r.msPerGate.ciLow && r.msPerGate.ciHigh ? { msCi: [r.msPerGate.ciLow, r.msPerGate.ciHigh] as [number, number] } : {}),
     referenceGbPerS: r.inplaceGbPerS, fraction: r.fractionOfInplace, precision: r.precision, threads: r.threads,
   });
   const key = (kind: string, n: number) => `${kind}@${n}`;

@@ -178,7 +178,7 @@ export const Sweep = z.strictObject({
 
 const kernelResult = z.object({
   kind: z.string(), qubits: z.number(), precision: z.string(), threads: z.number(), targets: z.array(z.array(z.number())),
-  msPerGate: z.object({ median: z.number(), min: z.number(), max: z.number() }), gbPerS: z.number(), inplaceGbPerS: z.number(), fractionOfInplace: z.number(),
+  msPerGate: z.object({ median: z.number(), min: z.number(), max: z.number(), ciLow: z.number().optional(), ciHigh: z.number().optional() }), gbPerS: z.number(), inplaceGbPerS: z.number(), fractionOfInplace: z.number(),
   /** Native: the state fits in the last-level cache (no out-of-cache fraction applies). */
   inCache: z.boolean().optional(),
   /** Why the fraction is a measurement problem rather than a result (over 100% out of cache). */

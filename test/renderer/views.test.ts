@@ -351,6 +351,14 @@ describe('Hardware view', () => {
     expect(o.xAxis.data).toEqual(['1q', '2q', 'diagonal', 'fused']);
     expect(o.series.filter((s: AnyOption) => s.type === 'bar')).toHaveLength(2);
     expect(o.series.find((s: AnyOption) => s.name === 'references').markLine.data[0].yAxis).toBe(85);
+    // the measured benchmark's fractions carry their 95% CIs as error bars: [kind, low, high, series, of]
+    const bars = o.series.filter((s: AnyOption) => s.type === 'custom');
+    expect(bars.length).toBeGreaterThan(0);
+    for (const [kind, lo, hi, i, n] of bars[0].data) {
+      expect(lo).toBeLessThanOrEqual(hi);
+      expect(kind).toBeLessThan(4);
+      expect(i).toBeLessThan(n);
+    }
     const machines = w.findAll('table[data-table="machines"] tbody tr');
     expect(machines.map((r) => r.attributes('data-machine'))).toEqual([model, 'Lab CPU']);
     expect(machines[0].text()).toContain('this machine');
