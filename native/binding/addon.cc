@@ -310,6 +310,18 @@ Napi::Value ProfileSnapshot(const Napi::CallbackInfo& info) {
   a.Set("peakBytes", double(s.alloc_peak));
   a.Set("count", double(s.alloc_count));
   o.Set("allocations", a);
+  const auto samples = quench::profile::memory_samples();
+  auto ms = Napi::Float64Array::New(env, samples.size()), rss = Napi::Float64Array::New(env, samples.size()), live = Napi::Float64Array::New(env, samples.size());
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    ms[i] = samples[i].ms;
+    rss[i] = double(samples[i].rss_bytes);
+    live[i] = double(samples[i].engine_bytes);
+  }
+  auto m = Napi::Object::New(env);
+  m.Set("ms", ms);
+  m.Set("rssBytes", rss);
+  m.Set("engineBytes", live);
+  o.Set("memory", m);
   o.Set("enabled", quench::profile::enabled());
   return o;
 }

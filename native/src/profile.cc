@@ -1,7 +1,12 @@
 #include "quench/profile.h"
 
+#include <unistd.h>
+
+#include <condition_variable>
+#include <cstdio>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 namespace quench {
@@ -41,6 +46,65 @@ ThreadCounters& mine() {
 }
 
 std::atomic<std::uint64_t> g_current{0}, g_peak{0}, g_count{0};
+
+std::uint64_t resident_bytes() {
+  long pages = 0, resident = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return std::uint64_t(resident) * std::uint64_t(sysconf(_SC_PAGESIZE));
+}
+
+// The memory sampler (one per process, running only between start() and stop()).
+struct Sampler {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool running = false;
+  std::thread thread;
+  std::vector<MemorySample> samples;
+  std::chrono::steady_clock::time_point t0;
+
+  void take() {
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    samples.push_back({ms, resident_bytes(), g_current.load(std::memory_order_relaxed)});
+  }
+  void begin() {
+    end();
+    std::lock_guard<std::mutex> lk(mu);
+    samples.clear();
+    t0 = std::chrono::steady_clock::now();
+    take();
+    running = true;
+    thread = std::thread([this] {
+      std::unique_lock<std::mutex> lk(mu);
+      while (running) {
+        // 10 ms apart; a long run thins out (every 2nd kept) past 4000 samples
+        if (cv.wait_for(lk, std::chrono::milliseconds(10), [this] { return !running; })) break;
+        take();
+        if (samples.size() >= 4000) {
+          std::size_t j = 0;
+          for (std::size_t i = 0; i < samples.size(); i += 2) samples[j++] = samples[i];
+          samples.resize(j);
+        }
+      }
+    });
+  }
+  void end() {
+    {
+      std::lock_guard<std::mutex> lk(mu);
+      if (!running) return;
+      running = false;
+      take();
+    }
+    cv.notify_all();
+    thread.join();
+  }
+};
+Sampler& sampler() {
+  static auto* s = new Sampler();  // leaked: never destroyed under a running thread at exit
+  return *s;
+}
 }  // namespace
 
 const char* kind_name(unsigned k) {
@@ -69,9 +133,19 @@ void start() {
   g_peak.store(g_current.load());
   g_count.store(0);
   detail::g_enabled.store(true);
+  sampler().begin();
 }
 
-void stop() { detail::g_enabled.store(false); }
+void stop() {
+  detail::g_enabled.store(false);
+  sampler().end();
+}
+
+std::vector<MemorySample> memory_samples() {
+  Sampler& s = sampler();
+  std::lock_guard<std::mutex> lk(s.mu);
+  return s.samples;
+}
 
 Snapshot snapshot() {
   Snapshot s;

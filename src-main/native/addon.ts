@@ -77,6 +77,8 @@ export interface NativeCancelToken {
 export interface EngineProfileSnapshot {
   kinds: Record<string, { ns: number; calls: number; amplitudes: number; vectorNs: number }>;
   allocations: { currentBytes: number; peakBytes: number; count: number };
+  /** Samples every ~10 ms of the last (or current) profile: ms since its start, resident set, engine allocations. */
+  memory: { ms: Float64Array; rssBytes: Float64Array; engineBytes: Float64Array };
   enabled: boolean;
 }
 

@@ -90,15 +90,7 @@ export async function profileExperiment(e: Experiment, opts: ProfileOptions = {}
   const info = addon.info();
   // ---- the profiled run: counters, timeline, memory samples ----------------------------
   opts.onStep?.('profiled run');
-  const rss: [number, number][] = [], engineLive: [number, number][] = [];
   const t0 = now();
-  const sample = () => {
-    const t = now() - t0;
-    rss.push([t, process.memoryUsage().rss]);
-    engineLive.push([t, addon.profileSnapshot().allocations.currentBytes]);
-  };
-  sample();
-  const timer = setInterval(sample, 20);
   const stopLoad = watchLoad();
   addon.profileStart();
   recordTimeline(true);
@@ -107,13 +99,15 @@ export async function profileExperiment(e: Experiment, opts: ProfileOptions = {}
     result = await runExperiment(e, baseDir);
   } finally {
     addon.profileStop();
-    clearInterval(timer);
   }
   const timeline = recordTimeline(false).map((ev) => ({ phase: ev.phase, start: ev.start - t0, end: ev.end - t0 }));
-  sample();
   const wallMs = now() - t0;
   const load = stopLoad();
   const snap = addon.profileSnapshot();
+  // The engine's sampler thread took these every ~10 ms, also inside long synchronous engine calls.
+  const m = snap.memory;
+  const rss = Array.from(m.ms, (t, i): [number, number] => [t, m.rssBytes[i]]);
+  const engineLive = Array.from(m.ms, (t, i): [number, number] => [t, m.engineBytes[i]]);
   const kernels = kernelsOf(snap);
   const kernelNs = kernels.reduce((a, k) => a + k.ms, 0);
   const simdShare = kernelNs > 0 ? kernels.reduce((a, k) => a + k.ms * k.vectorShare, 0) / kernelNs : null;

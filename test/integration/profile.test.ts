@@ -50,6 +50,7 @@ describe('quench profile', () => {
     const total = p.phases.reduce((a, x) => a + x.ms, 0);
     expect(Math.abs(total - p.wallMs) / p.wallMs).toBeLessThan(0.06);
     expect(p.phases.map((x) => x.phase)).toEqual(expect.arrayContaining(['compile', 'simulate', 'optimizer']));
+    expect(new Set(p.timeline.map((t) => t.phase))).toEqual(new Set(['compile', 'simulate', 'optimizer', 'classical']));
     expect(p.timeline.length).toBeGreaterThan(2);
     for (const ev of p.timeline) {
       expect(ev.start).toBeGreaterThanOrEqual(0);
@@ -86,6 +87,11 @@ describe('quench profile', () => {
     expect(p.kernels.map((k) => k.kind)).toContain('Fock');
     expect(new Set(p.timeline.map((t) => t.phase))).toEqual(new Set(['quantum', 'decoder', 'classical']));
     expect(p.trials).toEqual([]);
+    // memory sampled by the engine's own thread (the generator's calls are synchronous), from the start to the end
+    expect(p.memory.rss.length).toBeGreaterThan(2);
+    expect(p.memory.rss[0][0]).toBeLessThan(5);
+    expect(p.memory.rss.at(-1)![0]).toBeGreaterThan(p.wallMs * 0.5);
+    expect(Math.max(...p.memory.rss.map(([, b]) => b))).toBe(p.memory.rssPeakBytes);
   }, 300_000);
 
   it('says which experiment is missing, with exit code 2', () => {

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace quench {
 namespace profile {
@@ -53,6 +54,14 @@ struct Snapshot {
 };
 Snapshot snapshot();
 
+// While a profile runs, a sampler thread records every ~10 ms the process's
+// resident set and the engine's live allocations — also while the caller's
+// thread is inside one long engine call (a synchronous batch).
+struct MemorySample {
+  double ms;  // since start()
+  std::uint64_t rss_bytes, engine_bytes;
+};
+std::vector<MemorySample> memory_samples();
 // Allocation accounting (AlignedBuffer): always counted, cheap (two atomics).
 void on_alloc(std::size_t bytes);
 void on_free(std::size_t bytes);

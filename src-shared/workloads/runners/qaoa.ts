@@ -10,7 +10,7 @@ import { cutValues, exactMaxCut, localSearchMaxCut, randomRegularGraph, type Gra
 import { PARAM_DEFAULTS } from '../defaults';
 import { qaoaCircuit, qaoaCost, qaoaInitialParams } from '../qaoa';
 import type { WorkloadSession } from '../session';
-import { now, PhaseClock, spread, spreadMetrics, unstableOf } from '../timing';
+import { markPhase, now, PhaseClock, spread, spreadMetrics, unstableOf } from '../timing';
 
 export interface QaoaSpec {
   nodes: number;
@@ -51,11 +51,14 @@ export async function runQaoaOn(session: WorkloadSession, spec: Partial<QaoaSpec
   clock.time('compile', () => session.prepare(circuit));
   const expected: number[] = [];
   const evalMs: number[] = [];
+  let lastEnd = now();
   const result = await minimizeAsync(
     async (x) => {
       const e0 = now();
+      markPhase('optimizer', lastEnd, e0); // the optimizer's work since the last evaluation
       const r = await clock.timeAsync('simulate', () => session.gradient(circuit, x, objective));
-      evalMs.push(now() - e0);
+      lastEnd = now();
+      evalMs.push(lastEnd - e0);
       return { value: r.value, grad: r.gradient };
     },
     qaoaInitialParams(s.p),

@@ -6,7 +6,7 @@ import type { RunResult } from '../../results';
 import { PARAM_DEFAULTS } from '../defaults';
 import { VQE_DEFAULTS, vqeAnsatz, vqeHamiltonian, vqeInitialParams, type VqeSpec } from '../vqe';
 import type { WorkloadSession } from '../session';
-import { now, PhaseClock, spread, spreadMetrics, unstableOf } from '../timing';
+import { markPhase, now, PhaseClock, spread, spreadMetrics, unstableOf } from '../timing';
 
 export interface VqeRunOptions {
   optimizer?: 'lbfgs' | 'adam' | 'spsa';
@@ -30,11 +30,14 @@ export async function runVqeOn(session: WorkloadSession, spec: Partial<VqeSpec> 
   const energies: number[] = [];
   let t = now();
   const optStart = t;
+  let lastEnd = t;
   const result = await minimizeAsync(
     async (p) => {
       const t0 = now();
+      markPhase('optimizer', lastEnd, t0); // the optimizer's work since the last evaluation
       const r = await clock.timeAsync('simulate', () => session.gradient(circuit, p, H));
-      evaluationMs.push(now() - t0);
+      lastEnd = now();
+      evaluationMs.push(lastEnd - t0);
       return { value: r.value, grad: r.gradient };
     },
     x0,
