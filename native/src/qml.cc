@@ -20,6 +20,7 @@
 #include "quench/gram.h"
 #include "quench/kernels.h"
 #include "quench/program.h"
+#include "quench/profile.h"
 #include "quench/state_space.h"
 
 namespace quench {
@@ -228,7 +229,10 @@ void fidelity_impl(const Program& p, const double* pa, std::size_t na, const dou
         }
       }
       std::memset(C, 0, tile_c * sizeof(double));
-      tile_fn(A.data() + i0 * ld, ld, kTileM, P, ld, 2 * kTileN, ld, C, 2 * kTileN);
+      {
+        profile::Scope scope(profile::kKernelMatrix, std::uint64_t(kTileM) * kTileN * (ld / 2), opts.isa == Isa::avx2);
+        tile_fn(A.data() + i0 * ld, ld, kTileM, P, ld, 2 * kTileN, ld, C, 2 * kTileN);
+      }
       const std::size_t iend = std::min<std::size_t>(na, i0 + kTileM);
       const std::size_t jend = std::min<std::size_t>(sym ? na : nb, j0 + kTileN);
       for (std::size_t i = i0; i < iend; ++i) {

@@ -33,8 +33,10 @@ export function shortened(e: Experiment): Experiment {
   };
   switch (e.kind) {
     case 'vqe':
-    case 'qaoa':
       cap('iterations', 30);
+      break;
+    case 'qaoa':
+      cap('iterations', 10);
       break;
     case 'qnn':
       cap('epochs', 2);
@@ -134,9 +136,13 @@ export async function profileExperiment(e: Experiment, opts: ProfileOptions = {}
   const trials: ProfileTrial[] = [];
   let overhead: ExperimentProfile['overhead'] = null;
   const native = e.settings.backend !== 'webgpu' && e.settings.backend !== 'reference';
-  if (opts.trials !== false && metric) {
+  // Trials compare a timing metric with a CI of its own where the run has one (QAOA's
+  // s_per_problem has none, its ms_per_iteration has); otherwise each trial is repeated.
+  const withCi = Object.keys(result.metrics).filter((k) => !isSpreadCompanion(k) && typeof result.metrics[`${k}_ci_lo`] === 'number');
+  const trialMetric = metric && typeof result.metrics[`${metric}_ci_lo`] === 'number' ? metric : (withCi[0] ?? metric);
+  if (opts.trials !== false && trialMetric) {
     const short = shortened(e);
-    // Kinds whose metric carries no CI are repeated to get a spread.
+    const metric = trialMetric;
     const repeats = typeof result.metrics[`${metric}_ci_lo`] === 'number' ? 1 : 3;
     opts.onStep?.('trial: baseline');
     const base = await measureTrial(short, metric, baseDir, repeats);
@@ -206,7 +212,7 @@ export async function profileExperiment(e: Experiment, opts: ProfileOptions = {}
     bottlenecks.push({
       title: 'Threads mostly idle',
       evidence: `kernel CPU time ${ms(kernelNs)} over ${ms(kernelWall)} of circuit wall time on ${threads} threads: parallel efficiency ${pct(efficiency)}`,
-      recommendation: t1 ? (t1.verdict === 'better' ? `One thread was measured faster (${t1.median.toPrecision(3)} vs ${trials[0].median.toPrecision(3)} ${metric}): set threads to 1.` : `One thread measured ${t1.verdict === 'same' ? 'the same (CIs overlap)' : 'slower'}: keep the default.`) : 'The work per call is small for several threads.',
+      recommendation: t1 ? (t1.verdict === 'better' ? `One thread was measured faster (${t1.median.toPrecision(3)} vs ${trials[0].median.toPrecision(3)} ${t1.metric}): set threads to 1.` : `One thread measured ${t1.verdict === 'same' ? 'the same (CIs overlap)' : 'slower'}: keep the default.`) : 'The work per call is small for several threads.',
       ...(t1 ? { trial: t1.name } : {}),
     });
   }
@@ -216,7 +222,7 @@ export async function profileExperiment(e: Experiment, opts: ProfileOptions = {}
   for (const t of trials.filter((x) => x.name !== 'baseline' && x.verdict === 'better' && x.ratio < 0.95 && !x.unstable))
     bottlenecks.push({
       title: `Measured: ${t.name} is faster`,
-      evidence: `${metric} ${t.median.toPrecision(3)} [${t.ciLow.toPrecision(3)}–${t.ciHigh.toPrecision(3)}] vs ${trials[0].median.toPrecision(3)} [${trials[0].ciLow.toPrecision(3)}–${trials[0].ciHigh.toPrecision(3)}] as configured (${pct(1 - t.ratio)} less, CIs apart)`,
+      evidence: `${t.metric} ${t.median.toPrecision(3)} [${t.ciLow.toPrecision(3)}–${t.ciHigh.toPrecision(3)}] vs ${trials[0].median.toPrecision(3)} [${trials[0].ciLow.toPrecision(3)}–${trials[0].ciHigh.toPrecision(3)}] as configured (${pct(1 - t.ratio)} less, CIs apart)`,
       recommendation: `Set ${t.setting} to ${t.value}${t.setting === 'precision' && t.value === 'f32' ? ' if the quality metrics allow it (f32 carries ~1e-6 relative error)' : ''}.`,
       trial: t.name,
     });

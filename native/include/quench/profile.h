@@ -29,6 +29,7 @@ enum Kind : unsigned {
   kFock,             // CV Fock-space lane chunks (the CV-GAN generator)
   kExpectation,      // ⟨ψ|H|ψ⟩ and readouts
   kSampling,         // shots drawn from the state
+  kKernelMatrix,     // fidelity kernel: the Gram product of the states (QSVM)
   kKinds
 };
 
