@@ -144,6 +144,7 @@ describe('quench CLI', () => {
       expect(f.spread.ciLow).toBeLessThanOrEqual(f.spread.median);
     }
     expect(x.checks[0].name).toMatch(/loaded: default ≤ 1.3×/);
+    expect(['pass', 'miss', 'not judged']).toContain(x.checks[0].verdict);
     const bad = quench('bench', 'contention', '--case', 'nope');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/unknown case\(s\) nope; cases: qgan-b8/);
