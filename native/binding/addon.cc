@@ -322,6 +322,7 @@ Napi::Value ProfileSnapshot(const Napi::CallbackInfo& info) {
   m.Set("rssBytes", rss);
   m.Set("engineBytes", live);
   o.Set("memory", m);
+  o.Set("scopeCostNs", quench::profile::scope_cost_ns());
   o.Set("enabled", quench::profile::enabled());
   return o;
 }

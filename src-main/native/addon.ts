@@ -79,6 +79,8 @@ export interface EngineProfileSnapshot {
   allocations: { currentBytes: number; peakBytes: number; count: number };
   /** Samples every ~10 ms of the last (or current) profile: ms since its start, resident set, engine allocations. */
   memory: { ms: Float64Array; rssBytes: Float64Array; engineBytes: Float64Array };
+  /** What one counted kernel call costs the profiler on this machine (ns). */
+  scopeCostNs: number;
   enabled: boolean;
 }
 

@@ -36,7 +36,11 @@ export function formatProfile(p: ExperimentProfile): string {
     L.push('', 'Trials (shortened run; a verdict needs the 95% CIs apart):');
     for (const t of p.trials) L.push(`  ${t.name.padEnd(16)} ${num(t.median).padStart(9)} [${num(t.ciLow)}–${num(t.ciHigh)}]  ×${t.ratio.toFixed(2)}  ${t.name === 'baseline' ? '' : t.verdict}${t.unstable ? '  unstable' : ''}`);
   }
-  if (p.overhead) L.push(`Profiler overhead: ×${p.overhead.ratio.toFixed(3)} on the shortened run (${p.overhead.separate ? 'CIs apart' : 'within the CIs: not measurable'})`);
+  if (p.overhead)
+    L.push(
+      `Profiler overhead: ${p.overhead.perCallNs.toFixed(0)} ns per counted kernel call here, ≈ ${pct(p.overhead.estimatedShare)} of this run; ` +
+        `interleaved A/B on the shortened run ×${p.overhead.ratio.toFixed(3)} (${p.overhead.separate ? 'CIs apart' : 'within the CIs: not measurable'})`,
+    );
   L.push('', 'Bottlenecks:');
   if (!p.bottlenecks.length) L.push('  none found');
   for (const b of p.bottlenecks) L.push(`  • ${b.title}`, `      evidence: ${b.evidence}`, `      → ${b.recommendation}`);

@@ -107,30 +107,33 @@ export interface LineSeriesSpec {
   errors?: [number, number, number][];
 }
 
-/** A custom series drawing [x, low, high] as I-beams; named like its line so the legend toggles both. */
-function errorBarSeries(name: string, data: [number, number, number][], color: string) {
+/** One I-beam (an error bar) at pixel x from pixel y `lo` to `hi`, caps `w` wide each side. */
+function iBeam(x: number, lo: number, hi: number, w: number, color: string) {
+  const style = { stroke: color, lineWidth: 1.2 };
   return {
-    type: 'custom' as const,
-    name,
-    data,
-    silent: true,
-    z: 3,
-    encode: { x: 0, y: [1, 2] },
-    tooltip: { show: false },
-    renderItem: (_params: unknown, api: { value(i: number): number; coord(v: [number, number]): number[] }) => {
-      const x = api.value(0);
-      const lo = api.coord([x, api.value(1)]), hi = api.coord([x, api.value(2)]);
-      const w = 4, style = { stroke: color, lineWidth: 1.2 };
-      return {
-        type: 'group',
-        children: [
-          { type: 'line', shape: { x1: lo[0], y1: lo[1], x2: hi[0], y2: hi[1] }, style },
-          { type: 'line', shape: { x1: lo[0] - w, y1: lo[1], x2: lo[0] + w, y2: lo[1] }, style },
-          { type: 'line', shape: { x1: hi[0] - w, y1: hi[1], x2: hi[0] + w, y2: hi[1] }, style },
-        ],
-      };
-    },
+    type: 'group',
+    children: [
+      { type: 'line', shape: { x1: x, y1: lo, x2: x, y2: hi }, style },
+      { type: 'line', shape: { x1: x - w, y1: lo, x2: x + w, y2: lo }, style },
+      { type: 'line', shape: { x1: x - w, y1: hi, x2: x + w, y2: hi }, style },
+    ],
   };
+}
+
+type CustomApi = { value(i: number): number; coord(v: [number, number]): number[]; size(v: [number, number]): number[] };
+
+/** A custom series of I-beams (silent, no tooltip), named like its line or bars so the legend toggles both. */
+function errorSeries(name: string, data: number[][], z: number, render: (api: CustomApi) => ReturnType<typeof iBeam>) {
+  return { type: 'custom' as const, name, data, silent: true, z, encode: { x: 0, y: [1, 2] }, tooltip: { show: false }, renderItem: (_params: unknown, api: CustomApi) => render(api) };
+}
+
+/** [x, low, high] as I-beams on a line chart. */
+function errorBarSeries(name: string, data: [number, number, number][], color: string) {
+  return errorSeries(name, data, 3, (api) => {
+    const x = api.value(0);
+    const lo = api.coord([x, api.value(1)]), hi = api.coord([x, api.value(2)]);
+    return iBeam(lo[0], lo[1], hi[1], 4, color);
+  });
 }
 
 export interface LineSpec {
@@ -374,29 +377,12 @@ export function barOption(spec: BarSpec, p: Palette): ChartOption {
  * gap, bars at most 48 px wide).
  */
 function barErrorSeries(name: string, data: number[][], color: string) {
-  return {
-    type: 'custom' as const,
-    name,
-    data,
-    silent: true,
-    z: 4,
-    encode: { x: 0, y: [1, 2] },
-    tooltip: { show: false },
-    renderItem: (_params: unknown, api: { value(i: number): number; coord(v: [number, number]): number[]; size(v: [number, number]): number[] }) => {
-      const c = api.value(0), i = api.value(3), n = api.value(4);
-      const band = api.size([1, 0])[0] * 0.8;
-      const bw = Math.min(48, band / (n + 0.3 * (n - 1)));
-      const total = bw * (n + 0.3 * (n - 1));
-      const lo = api.coord([c, api.value(1)]), hi = api.coord([c, api.value(2)]);
-      const x = lo[0] - total / 2 + i * bw * 1.3 + bw / 2, w = Math.min(5, bw / 3), style = { stroke: color, lineWidth: 1.2 };
-      return {
-        type: 'group',
-        children: [
-          { type: 'line', shape: { x1: x, y1: lo[1], x2: x, y2: hi[1] }, style },
-          { type: 'line', shape: { x1: x - w, y1: lo[1], x2: x + w, y2: lo[1] }, style },
-          { type: 'line', shape: { x1: x - w, y1: hi[1], x2: x + w, y2: hi[1] }, style },
-        ],
-      };
-    },
-  };
+  return errorSeries(name, data, 4, (api) => {
+    const c = api.value(0), i = api.value(3), n = api.value(4);
+    const band = api.size([1, 0])[0] * 0.8;
+    const bw = Math.min(48, band / (n + 0.3 * (n - 1)));
+    const total = bw * (n + 0.3 * (n - 1));
+    const lo = api.coord([c, api.value(1)]), hi = api.coord([c, api.value(2)]);
+    return iBeam(lo[0] - total / 2 + i * bw * 1.3 + bw / 2, lo[1], hi[1], Math.min(5, bw / 3), color);
+  });
 }

@@ -69,7 +69,14 @@ export interface ExperimentProfile {
   scaling: { threads: number; median: number; ciLow: number; ciHigh: number; speedup: number; efficiency: number }[];
   trials: ProfileTrial[];
   /** The profiler's cost: the shortened run with counters on vs off (ratio of medians; 1 = free). */
-  overhead: { ratio: number; separate: boolean } | null;
+  overhead: {
+    /** A/B on the shortened run, interleaved (off, on, off, on): median ratio, and whether the CIs separate. */
+    ratio: number;
+    separate: boolean;
+    /** Calibrated: the counters' measured cost per kernel call × the calls of the profiled run, as a share of its wall time. */
+    perCallNs: number;
+    estimatedShare: number;
+  } | null;
   bottlenecks: Bottleneck[];
 }
 

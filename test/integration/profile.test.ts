@@ -34,7 +34,7 @@ interface Profile {
   memory: { engine: { peakBytes: number; allocations: number }; rss: [number, number][]; rssPeakBytes: number };
   scaling: { threads: number; median: number; speedup: number }[];
   trials: { name: string; median: number; ciLow: number; ciHigh: number; verdict: string }[];
-  overhead: { ratio: number } | null;
+  overhead: { ratio: number; perCallNs: number; estimatedShare: number } | null;
   bottlenecks: { title: string; evidence: string; recommendation: string }[];
   headline: { metric: string };
 }
@@ -71,6 +71,8 @@ describe('quench profile', () => {
     expect(p.scaling[0].threads).toBe(1);
     expect(p.scaling[0].speedup).toBeCloseTo(1, 12);
     expect(p.overhead!.ratio).toBeGreaterThan(0);
+    expect(p.overhead!.perCallNs).toBeGreaterThan(0);
+    expect(p.overhead!.estimatedShare).toBeGreaterThanOrEqual(0);
     // Every bottleneck cites a measured number.
     expect(p.bottlenecks.length).toBeGreaterThan(0);
     for (const b of p.bottlenecks) expect(b.evidence).toMatch(/\d/);

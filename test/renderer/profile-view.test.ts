@@ -21,14 +21,20 @@ beforeAll(async () => {
 const mounted: VueWrapper[] = [];
 afterEach(() => mounted.splice(0).forEach((w) => w.unmount()));
 
+/** The Profile view on the example project, with the fake engine's events applied. */
+async function open() {
+  const { pinia, fake } = freshApp(exampleProject());
+  fake.api.onEvent((e) => useRunsStore().applyEvent(e));
+  await useProjectStore().load();
+  const w = mount(ProfileView, { global: { plugins: [pinia], stubs: { ChartFrame: true } }, attachTo: document.body });
+  mounted.push(w);
+  await flushPromises();
+  return { w, fake };
+}
+
 describe('Profile view', () => {
   it('profiles the chosen experiment, shows its progress, then the report with bottlenecks, tables and charts', async () => {
-    const { pinia, fake } = freshApp(exampleProject());
-    fake.api.onEvent((e) => useRunsStore().applyEvent(e));
-    await useProjectStore().load();
-    const w = mount(ProfileView, { global: { plugins: [pinia], stubs: { ChartFrame: true } }, attachTo: document.body });
-    mounted.push(w);
-    await flushPromises();
+    const { w, fake } = await open();
     expect(w.text()).toContain('No profile in this session yet.');
     await w.find('select[name=profile-experiment]').setValue('vqe');
     await w.find('[data-action=profile]').trigger('click');
@@ -56,11 +62,7 @@ describe('Profile view', () => {
   });
 
   it('says why a profile failed', async () => {
-    const { pinia, fake } = freshApp(exampleProject());
-    fake.api.onEvent((e) => useRunsStore().applyEvent(e));
-    await useProjectStore().load();
-    const w = mount(ProfileView, { global: { plugins: [pinia], stubs: { ChartFrame: true } }, attachTo: document.body });
-    mounted.push(w);
+    const { w, fake } = await open();
     fake.emit({ event: 'profile-finished', payload: { profileId: 'p1', experimentId: 'qgan', startedAt: new Date().toISOString(), status: 'failed', error: 'the engine process ran out of memory' } });
     await flushPromises();
     expect(w.text()).toContain('The profile failed: the engine process ran out of memory');

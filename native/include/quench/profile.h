@@ -63,6 +63,10 @@ struct MemorySample {
   std::uint64_t rss_bytes, engine_bytes;
 };
 std::vector<MemorySample> memory_samples();
+
+// What one counted kernel call costs the profiler (two clock reads and the
+// adds), in ns: measured once per process on this machine.
+double scope_cost_ns();
 // Allocation accounting (AlignedBuffer): always counted, cheap (two atomics).
 void on_alloc(std::size_t bytes);
 void on_free(std::size_t bytes);
