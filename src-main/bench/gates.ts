@@ -15,7 +15,7 @@ import { collectInfo } from '../cli/info';
 import { UsageError } from '../cli/errors';
 import { loadAddon, type NativeAddon, type NativeIsa, type NativePrecision } from '../native/addon';
 import { makeProgress } from './progress';
-import { spread } from '../../src-shared/workloads/timing';
+import { sampleUntilStable, spread } from '../../src-shared/workloads/timing';
 import type { Spread } from '../../src-shared/results';
 import { lastLevelCacheBytes } from '../cli/info';
 
@@ -180,7 +180,8 @@ export async function benchGates(opts: BenchGatesOptions, onStep?: (label: strin
           const times: number[] = [];
           for (const t of targets) {
             const gate = gateFor(kind, t, rng);
-            times.push(...timeIt(() => state.apply(gate, undefined, exec), opts.repeats).timesMs);
+            // At least `repeats`, more (up to 10×, ~1 s) until the median's CI is within ±5%.
+            times.push(...sampleUntilStable(() => state.apply(gate, undefined, exec), { minRepeats: opts.repeats, maxRepeats: 10 * opts.repeats, budgetMs: 1000 / targets.length }));
           }
           const med = median(times);
           const gbPerS = (2 * bytes) / (med / 1e3) / 1e9;

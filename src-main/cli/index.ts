@@ -113,7 +113,7 @@ export function buildProgram(): Command {
     .option('--precision <list>', 'f32, f64 (default both; f32 with --backend webgpu)', listOption('--precision', choice('--precision', ['f32', 'f64'] as const)))
     .option('--threads <list>', "thread counts; 'N' = all cores", listOption('--threads', (s) => (s === 'N' ? 0 : intOption('--threads', 1, 1024)(s))))
     .option('--isa <isa>', 'auto, avx2 or scalar', choice('--isa', ['auto', 'avx2', 'scalar'] as const), 'auto')
-    .option('--repeats <n>', 'timed repetitions per measurement', intOption('--repeats', 1, 1000), 9)
+    .option('--repeats <n>', 'timed repetitions per measurement, at least (native: more, up to 10×, until the median\'s 95% CI is within ±5%)', intOption('--repeats', 1, 1000), 9)
     .option('--fusion <k>', 'block size of the fused kernel and the brickwork check', intOption('--fusion', 2, 6))
     .action(async (opts) => {
       process.exitCode = await runBenchGates(opts);

@@ -88,25 +88,24 @@ export interface AdaptiveOptions {
 /**
  * Times fn (ms per call) until the median's CI is narrow enough or the budget
  * is spent, as hyperfine and pyperf do: the number of repeats follows the
- * noise instead of being fixed.
+ * noise instead of being fixed. Returns the samples (after the warm-up calls).
  */
-export async function measureAdaptive(fn: () => unknown, o: AdaptiveOptions = {}): Promise<Spread> {
+export function sampleUntilStable(fn: () => unknown, o: AdaptiveOptions = {}): number[] {
   const minR = o.minRepeats ?? 7, maxR = Math.max(minR, o.maxRepeats ?? 200), budget = o.budgetMs ?? 2000, target = o.targetCi ?? UNSTABLE_CI / 2;
-  for (let i = 0; i < (o.warmup ?? 1); i++) await fn();
+  for (let i = 0; i < (o.warmup ?? 1); i++) fn();
   const samples: number[] = [];
   let spent = 0;
   while (samples.length < maxR) {
     const t0 = now();
-    await fn();
+    fn();
     const dt = now() - t0;
     samples.push(dt);
     spent += dt;
     if (samples.length < minR) continue;
     const s = spread(samples);
-    const half = Math.max(s.median - s.ciLow!, s.ciHigh! - s.median);
-    if (half <= target * s.median || spent >= budget) break;
+    if (Math.max(s.median - s.ciLow!, s.ciHigh! - s.median) <= target * s.median || spent >= budget) break;
   }
-  return spread(samples);
+  return samples;
 }
 
 /** One stretch of a phase on the clock (ms on performance.now()'s scale). */

@@ -2,7 +2,7 @@
 // order statistics, Tukey's outer-fence outliers, and the instability flags.
 import { describe, expect, it } from 'vitest';
 import { bestSpeedRow, type SweepRow } from '../../src-shared/analysis/sweeps';
-import { medianCiRanks, spread, spreadMetrics, unstableOf } from '../../src-shared/workloads/timing';
+import { medianCiRanks, sampleUntilStable, spread, spreadMetrics, unstableOf } from '../../src-shared/workloads/timing';
 
 describe('timing statistics', () => {
   it('bounds the median by the binomial order statistics (n=10: ranks 2..9, n=100: 40..61)', () => {
@@ -40,6 +40,25 @@ describe('timing statistics', () => {
     expect(spreadMetrics('ms', s)).toEqual({ ms: 5.5, ms_min: 1, ms_max: 10, ms_ci_lo: 2, ms_ci_hi: 9 });
     expect(unstableOf({ a: spread([10, 10, 10, 10]) })).toEqual({});
     expect(Object.keys(unstableOf({ a: spread([1, 50, 2, 90, 3, 70, 4]) }).unstable ?? {})).toEqual(['a']);
+  });
+});
+
+describe('repeats that follow the noise', () => {
+  const busy = (ms: number) => {
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      /* spin */
+    }
+  };
+  it('stops at the minimum once the CI is tight, and goes on to the maximum while it is not', () => {
+    // Two modes 1 ms apart, alternating: the median's CI spans both, so it never narrows.
+    let i = 0;
+    const bimodal = sampleUntilStable(() => busy(i++ % 2 ? 1.5 : 0.2), { minRepeats: 6, maxRepeats: 24, budgetMs: 1e9 });
+    expect(bimodal.length).toBe(24);
+    // The same budget cuts it short: at least the minimum, and no more calls than the budget allows.
+    const cut = sampleUntilStable(() => busy(2), { minRepeats: 3, maxRepeats: 1000, budgetMs: 10, targetCi: 0 });
+    expect(cut.length).toBeGreaterThanOrEqual(3);
+    expect(cut.length).toBeLessThanOrEqual(6);
   });
 });
 
