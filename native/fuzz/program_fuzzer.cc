@@ -147,6 +147,14 @@ Mat kron(const Mat& hi, std::size_t Dh, const Mat& lo, std::size_t Dl) {
           m[(rh * Dl + rl) * D + (ch * Dl + cl)] = hi[rh * Dh + ch] * lo[rl * Dl + cl];
   return m;
 }
+
+// factor() ⊗ … ⊗ factor() of one-qubit (2 x 2) factors up to dimension D.
+template <typename F>
+Mat kron_product(std::size_t D, F&& factor) {
+  Mat m = factor();
+  for (std::size_t d = 2; d < D; d *= 2) m = kron(factor(), 2, m, d);
+  return m;
+}
 Mat random_unitary(std::size_t D, Rng& rng) {
   Mat m(D * D);
   for (auto& x : m) x = cd(rng.normal(), rng.normal());
@@ -272,12 +280,7 @@ Gate decode_gate(Reader& r, unsigned n, unsigned np) {
     Mat m;
     switch (mode) {
       case 0: {  // library gates (exact), Kronecker products of them
-        m = library_1q(rng.below(8));
-        std::size_t d = 2;
-        while (d < D) {
-          m = kron(library_1q(rng.below(8)), 2, m, d);
-          d *= 2;
-        }
+        m = kron_product(D, [&] { return library_1q(rng.below(8)); });
         break;
       }
       case 1: m = random_unitary(D, rng); break;
@@ -303,23 +306,14 @@ Gate decode_gate(Reader& r, unsigned n, unsigned np) {
       v[2 * j] = std::cos(ph);
       v[2 * j + 1] = std::sin(ph);
     }
-    if (mode == 2) perturb(v);
-    if (mode == 3)
-      for (double& e : v)
-        if (r.u8() & 1) e = r.special();
-    if (mode == 4) wrong_size(v);
+    spoil(v, mode);
     if (mode == 7) g.generator = v;
     else g.matrix = std::move(v);
   } else if (!g.diagonal) {  // parameterised dense: generator with G^3 = G
     Mat G;
     switch (mode) {
       case 0: {  // Pauli string (at least one non-identity factor when possible)
-        G = pauli(rng.below(4));
-        std::size_t d = 2;
-        while (d < D) {
-          G = kron(pauli(rng.below(4)), 2, G, d);
-          d *= 2;
-        }
+        G = kron_product(D, [&] { return pauli(rng.below(4)); });
         break;
       }
       case 5: {  // permutation-conjugated diagonal of {-1, 0, 1}: exact

@@ -35,6 +35,14 @@ static Circuit one(Gate g, unsigned n = 2, unsigned np = 0) {
   return c;
 }
 
+// The options every finding reproduces under: portable kernels, one thread.
+static ExecOptions scalar_one_thread() {
+  ExecOptions o;
+  o.isa = Isa::scalar;
+  o.threads = 1;
+  return o;
+}
+
 static void test_validate_overflow() {
   g_ctx = "validate overflow";
   // U^dagger U overflows to inf - inf = NaN: must still be refused as not unitary
@@ -62,9 +70,7 @@ static void test_validate_overflow() {
 
 static void test_phase_overflow() {
   g_ctx = "phase overflow";
-  ExecOptions o;
-  o.isa = Isa::scalar;
-  o.threads = 1;
+  const ExecOptions o = scalar_one_thread();
   // diagonal generator with a huge eigenvalue: θ·λ = inf at θ = 2, finite at θ = 1e-10
   Gate d;
   d.qubits = {0};
@@ -133,9 +139,7 @@ static void test_phase_overflow() {
 //    eigenvalues first and stops at four.
 static void test_shift_spectrum() {
   g_ctx = "parameter shift spectrum";
-  ExecOptions o;
-  o.isa = Isa::scalar;
-  o.threads = 1;
+  const ExecOptions o = scalar_one_thread();
   Gate d;
   d.diagonal = true;
   d.slot = 0;
@@ -164,9 +168,7 @@ static void test_shift_spectrum() {
 }
 
 static void test_collapse() {
-  ExecOptions o;
-  o.isa = Isa::scalar;
-  o.threads = 1;
+  const ExecOptions o = scalar_one_thread();
   for (Precision prec : {Precision::f64, Precision::f32}) {
     g_ctx = std::string("collapse ") + to_string(prec);
     // |ψ> = a|00> + b|01> (qubit 0 set with amplitude b), b tiny: outcome 1 has p = b²

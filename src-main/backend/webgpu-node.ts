@@ -38,8 +38,6 @@ interface DawnModule {
 }
 
 let gpuPromise: Promise<GPU> | null = null;
-/** Held for the process's life (see closeNodeGpu). */
-let heldGpu: GPU | null = null;
 /** Whether Dawn was ever loaded in this process (its threads may be running). */
 let dawnLoaded = false;
 /** Backends made here and not disposed yet (closeNodeGpu disposes them). */
@@ -127,8 +125,7 @@ export function nodeGpu(): Promise<GPU> {
     prepareVulkan();
     const dawn = await loadDawn();
     dawnLoaded = true;
-    heldGpu = dawn.create([]);
-    return heldGpu;
+    return dawn.create([]); // held by gpuPromise for the process's life (see closeNodeGpu)
   })();
   // A failed start (no loader, no Dawn) is tried again next time, not cached.
   gpuPromise.catch(() => (gpuPromise = null));

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadProject } from '../project/store';
 import { makeProgress } from '../bench/progress';
-import { profileExperiment } from '../profile/profile';
+import { profileExperiment, profileSteps } from '../profile/profile';
 import { formatProfile, profileHtml } from '../profile/report';
 import { UsageError } from './errors';
 
@@ -23,8 +23,7 @@ export async function runProfile(file: string, opts: ProfileCliOptions): Promise
     const dir = path.dirname(path.resolve(opts.html));
     if (!fs.existsSync(dir)) throw new UsageError(`--html ${opts.html}: folder ${dir} does not exist`);
   }
-  // Steps: the profiled run, then (with trials) baseline, overhead, thread counts, precision and fusion settings.
-  const progress = makeProgress(opts.trials === false ? 1 : 9, !opts.json);
+  const progress = makeProgress(profileSteps(e, opts.trials !== false), !opts.json);
   const profile = await profileExperiment(e, { baseDir: path.dirname(path.resolve(file)), trials: opts.trials, onStep: (l) => progress.step(l) });
   progress.stop();
   if (opts.html) {

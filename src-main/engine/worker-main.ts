@@ -8,7 +8,7 @@
 import { benchGates, benchGatesSteps, benchGatesWebGpu } from '../bench/gates';
 import { loadAddon } from '../native/addon';
 import { runExperiment, type ExperimentProgress } from './run-experiment';
-import { profileExperiment } from '../profile/profile';
+import { profileExperiment, profileSteps } from '../profile/profile';
 import type { FromWorker, ToWorker } from './worker-protocol';
 import { exitProcess } from '../backend/webgpu-node';
 
@@ -49,7 +49,7 @@ async function handle(msg: ToWorker): Promise<void> {
       const report = webgpu ? await benchGatesWebGpu(opts, onStep) : await benchGates(opts, onStep);
       await send({ type: 'result', result: report });
     } else if (msg.job === 'profile') {
-      const steps = 9; // the profiled run, then the trials (profile.ts)
+      const steps = profileSteps(msg.experiment);
       let done = 0;
       const profile = await profileExperiment(msg.experiment, { baseDir: msg.baseDir, onStep: (label) => onProgress({ fraction: Math.min(0.99, done++ / steps), message: label }) });
       await send({ type: 'result', result: profile });

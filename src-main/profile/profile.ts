@@ -14,7 +14,7 @@ import { watchLoad } from '../engine/load';
 import { runExperiment } from '../engine/run-experiment';
 import { DEFAULT_FUSION } from '../backend/native-backend';
 import { loadAddon, type EngineProfileSnapshot } from '../native/addon';
-import type { Bottleneck, ExperimentProfile, ProfileKernel, ProfileTrial } from '../../src-shared/analysis/profile';
+import { formatMs, formatShare, type Bottleneck, type ExperimentProfile, type ProfileKernel, type ProfileTrial } from '../../src-shared/analysis/profile';
 
 export type { ExperimentProfile } from '../../src-shared/analysis/profile';
 
@@ -23,6 +23,18 @@ export interface ProfileOptions {
   /** Short trial runs for thread scaling and settings (default true). */
   trials?: boolean;
   onStep?: (label: string) => void;
+}
+
+const isNative = (e: Experiment) => e.settings.backend !== 'webgpu' && e.settings.backend !== 'reference';
+/** Thread counts of the scaling trials: powers of two below the default, and the default. */
+const threadTrials = (maxThreads: number) => [...new Set([1, 2, 4, 8, 16, 32, 64].filter((t) => t < maxThreads).concat(maxThreads))];
+/** Fusion widths tried besides the experiment's own (the CV GAN's Fock circuits are not fused). */
+const fusionTrials = (e: Experiment) => (['qgan', 'qgan-train'].includes(e.kind) ? [] : [0, 2, 4, 5].filter((f) => f !== (e.settings.fusion ?? DEFAULT_FUSION)));
+
+/** How many onStep calls profileExperiment makes (for a progress bar): the run, then each trial. */
+export function profileSteps(e: Experiment, trials = true): number {
+  if (!trials) return 1;
+  return 3 + (isNative(e) ? threadTrials(loadAddon().info().defaultThreads).length + 1 + fusionTrials(e).length : 0);
 }
 
 /** fn with the engine's counters on (restored to off afterwards). */
@@ -94,8 +106,7 @@ function kernelsOf(s: EngineProfileSnapshot): ProfileKernel[] {
     .sort((a, b) => b.ms - a.ms);
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
-const ms = (x: number) => (x >= 100 ? `${x.toFixed(0)} ms` : x >= 1 ? `${x.toFixed(1)} ms` : `${(x * 1000).toFixed(0)} µs`);
+const pct = formatShare, ms = formatMs;
 
 export async function profileExperiment(e: Experiment, opts: ProfileOptions = {}): Promise<ExperimentProfile> {
   const addon = loadAddon();
@@ -146,7 +157,7 @@ export async function profileExperiment(e: Experiment, opts: ProfileOptions = {}
   const scaling: ExperimentProfile['scaling'] = [];
   const trials: ProfileTrial[] = [];
   let overhead: ExperimentProfile['overhead'] = null;
-  const native = e.settings.backend !== 'webgpu' && e.settings.backend !== 'reference';
+  const native = isNative(e);
   // Trials compare a timing metric with a CI of its own where the run has one (QAOA's
   // s_per_problem has none, its ms_per_iteration has); otherwise each trial is repeated.
   const withCi = Object.keys(result.metrics).filter((k) => !isSpreadCompanion(k) && typeof result.metrics[`${k}_ci_lo`] === 'number');
@@ -180,8 +191,7 @@ export async function profileExperiment(e: Experiment, opts: ProfileOptions = {}
     };
     if (native) {
       const maxThreads = info.defaultThreads;
-      const counts = [...new Set([1, 2, 4, 8, 16, 32, 64].filter((t) => t < maxThreads).concat(maxThreads))];
-      for (const t of counts) {
+      for (const t of threadTrials(maxThreads)) {
         opts.onStep?.(`trial: threads ${t}`);
         const m = await measureTrial(trialOf(short, { threads: t }), metric, baseDir, repeats);
         scaling.push({ threads: t, median: m.median, ciLow: m.ciLow, ciHigh: m.ciHigh, speedup: 0, efficiency: 0 });
@@ -195,11 +205,9 @@ export async function profileExperiment(e: Experiment, opts: ProfileOptions = {}
       const precision = e.settings.precision === 'f32' ? 'f64' : 'f32';
       opts.onStep?.(`trial: precision ${precision}`);
       trials.push(judge(`precision ${precision}`, 'precision', precision, await measureTrial(trialOf(short, { precision }), metric, baseDir, repeats)));
-      if (!['qgan', 'qgan-train'].includes(e.kind)) {
-        for (const f of [0, 2, 4, 5].filter((f) => f !== (e.settings.fusion ?? DEFAULT_FUSION))) {
-          opts.onStep?.(`trial: fusion ${f}`);
-          trials.push(judge(`fusion ${f}`, 'fusion', f, await measureTrial(trialOf(short, { fusion: f }), metric, baseDir, repeats)));
-        }
+      for (const f of fusionTrials(e)) {
+        opts.onStep?.(`trial: fusion ${f}`);
+        trials.push(judge(`fusion ${f}`, 'fusion', f, await measureTrial(trialOf(short, { fusion: f }), metric, baseDir, repeats)));
       }
     }
   }

@@ -5,12 +5,10 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { packageRoot } from '../native/addon';
-import { profileCharts, type ExperimentProfile } from '../../src-shared/analysis/profile';
+import { formatFigure, formatMs, formatShare, profileCharts, type ExperimentProfile } from '../../src-shared/analysis/profile';
 
-const pct = (x: number) => `${(100 * x).toFixed(x < 0.1 ? 1 : 0)}%`;
-const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : x >= 1 ? `${x.toFixed(1)} ms` : `${(x * 1000).toFixed(0)} µs`);
+const pct = formatShare, ms = formatMs, num = formatFigure;
 const mib = (b: number) => (b < 2 ** 20 ? `${(b / 1024).toFixed(1)} KiB` : `${(b / 2 ** 20).toFixed(b < 2 ** 24 ? 1 : 0)} MiB`);
-const num = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3));
 
 export function formatProfile(p: ExperimentProfile): string {
   const L: string[] = [];

@@ -108,7 +108,7 @@ export interface LineSeriesSpec {
 }
 
 /** One I-beam (an error bar) at pixel x from pixel y `lo` to `hi`, caps `w` wide each side. */
-function iBeam(x: number, lo: number, hi: number, w: number, color: string) {
+export function iBeam(x: number, lo: number, hi: number, w: number, color: string) {
   const style = { stroke: color, lineWidth: 1.2 };
   return {
     type: 'group',

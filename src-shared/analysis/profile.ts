@@ -5,6 +5,11 @@
 import type { MachineLoad, RunEnvironment } from '../results';
 import type { TimelineEvent } from '../workloads/timing';
 
+/** How a profile writes its figures (CLI text, HTML report, Profile view alike). */
+export const formatShare = (x: number) => `${(100 * x).toFixed(x < 0.1 ? 1 : 0)}%`;
+export const formatMs = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : x >= 1 ? `${x.toFixed(1)} ms` : `${(x * 1000).toFixed(0)} µs`);
+export const formatFigure = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3));
+
 export interface ProfileKernel {
   kind: string;
   /** CPU time summed over threads, ms. */
