@@ -38,20 +38,24 @@ async function handle(msg: ToWorker): Promise<void> {
     last = t;
     void send({ type: 'progress', progress: p });
   };
+  // A job made of a few named steps (a benchmark, a profile) reports every step:
+  // each is news, and a fast step must not be dropped by the per-iteration throttle.
+  // `after`: the label names the step just finished (benchmark) rather than the one starting (profile).
+  const stepper = (steps: number, after: boolean) => {
+    let done = 0;
+    return (label: string) => void send({ type: 'progress', progress: { fraction: Math.min(after ? 1 : 0.99, (after ? ++done : done++) / steps), message: label } });
+  };
   try {
     if (msg.job === 'benchmark') {
       const o = msg.options;
       const webgpu = o.backend === 'webgpu';
       const opts = { ...o, json: true };
       const steps = benchGatesSteps(opts, webgpu ? 1 : loadAddon().info().cpu.logicalCores);
-      let done = 0;
-      const onStep = (label: string) => onProgress({ fraction: Math.min(1, ++done / steps), message: label });
+      const onStep = stepper(steps, true);
       const report = webgpu ? await benchGatesWebGpu(opts, onStep) : await benchGates(opts, onStep);
       await send({ type: 'result', result: report });
     } else if (msg.job === 'profile') {
-      const steps = profileSteps(msg.experiment);
-      let done = 0;
-      const profile = await profileExperiment(msg.experiment, { baseDir: msg.baseDir, onStep: (label) => onProgress({ fraction: Math.min(0.99, done++ / steps), message: label }) });
+      const profile = await profileExperiment(msg.experiment, { baseDir: msg.baseDir, onStep: stepper(profileSteps(msg.experiment), false) });
       await send({ type: 'result', result: profile });
     } else {
       await send({ type: 'result', result: await runExperiment(msg.experiment, msg.baseDir, onProgress) });
