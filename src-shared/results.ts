@@ -72,12 +72,18 @@ export interface MachineLoad {
   /** 1-minute load average before and after. */
   loadBefore: number;
   loadAfter: number;
-  /** CPU time other processes used during the run, in cores (0 .. logical cores). */
-  othersCores: number;
+  /** CPU time other processes used during the run, in cores (0 .. logical cores); absent when the run was too short to tell (under ~0.2 s: /proc/stat counts in 10 ms ticks). */
+  othersCores?: number;
   /** Share of CPU time the hypervisor took (steal), 0..1, where visible. */
   steal?: number;
   /** Mean current frequency of the cores, MHz, where readable. */
   mhz?: number;
   /** Set when the load makes the run's times unrepresentative of this machine. */
   busy?: string;
+}
+
+/** One sentence on a run's load, the same in the CLI, reports and the workbench. */
+export function describeLoad(load: MachineLoad): string {
+  const others = load.othersCores === undefined ? 'too short to tell what other processes used' : `other processes used ${load.othersCores.toFixed(2)} cores`;
+  return `${others}, load average ${load.loadBefore.toFixed(2)} → ${load.loadAfter.toFixed(2)}${load.busy ? ` — BUSY: ${load.busy}` : ''}`;
 }

@@ -8,7 +8,7 @@
 // the machine's state falls on both; each figure is a median with its 95% CI.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import type { Spread } from '../../src-shared/results';
+import { describeLoad, type MachineLoad, type Spread } from '../../src-shared/results';
 import { lower } from '../../src-shared/circuit/lower';
 import { randomUnitary } from '../../src-shared/circuit/random-circuits';
 import { Rng } from '../../src-shared/random';
@@ -18,7 +18,7 @@ import { now, spread } from '../../src-shared/workloads/timing';
 import { vqeAnsatz, vqeHamiltonian, vqeInitialParams, VQE_DEFAULTS } from '../../src-shared/workloads/vqe';
 import { UsageError } from '../cli/errors';
 import { collectInfo, lastLevelCacheBytes } from '../cli/info';
-import { watchLoad } from '../engine/load';
+import { BUSY_CORES, watchLoad } from '../engine/load';
 import { NativeSession } from '../engine/session';
 import { QGAN_DEFAULTS, QganGenerator } from '../engine/workloads/qgan';
 import { loadAddon } from '../native/addon';
@@ -132,7 +132,7 @@ export interface ContentionReport {
   /** How the competing load was placed. */
   hog: string;
   /** What else ran during each condition (the idle one should be idle). */
-  load: Record<'idle' | 'loaded', { othersCores: number; loadBefore: number; loadAfter: number } | null>;
+  load: Record<'idle' | 'loaded', MachineLoad | null>;
   results: ContentionResult[];
 }
 
@@ -210,7 +210,7 @@ export async function benchContention(opts: BenchContentionOptions, onStep?: (la
       }
     } finally {
       const l = stop();
-      if (l) loads[condition] = { othersCores: l.othersCores, loadBefore: l.loadBefore, loadAfter: l.loadAfter };
+      if (l) loads[condition] = l;
       if (hog) {
         hog.kill('SIGKILL');
         await sleep(100);
@@ -254,7 +254,7 @@ export function formatContention(r: ContentionReport): string {
   ];
   for (const c of ['idle', 'loaded'] as const) {
     const l = r.load[c];
-    if (l) lines.push(`  during the ${c} runs other processes used ${l.othersCores.toFixed(2)} cores (load average ${l.loadBefore.toFixed(2)} → ${l.loadAfter.toFixed(2)})${c === 'idle' && l.othersCores >= 0.25 ? ' — NOT IDLE: the idle figures are disturbed' : ''}`);
+    if (l) lines.push(`  during the ${c} runs: ${describeLoad(l)}${c === 'idle' && (l.othersCores ?? 0) >= BUSY_CORES ? ' — NOT IDLE: the idle figures are disturbed' : ''}`);
   }
   for (const x of r.results) {
     lines.push('', `■ ${x.id} — ${x.title}`);

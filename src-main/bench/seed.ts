@@ -3,7 +3,7 @@
 // Quench's figure (median and spread), the ratio, the goal and pass/miss,
 // and the correctness checks that make the figure count. Nothing is rounded
 // into a pass.
-import type { RunResult } from '../../src-shared/results';
+import { describeLoad, type RunResult } from '../../src-shared/results';
 import { collectInfo } from '../cli/info';
 import { UsageError } from '../cli/errors';
 import { watchLoad, withLoad } from '../engine/load';
@@ -103,7 +103,7 @@ export function formatSeedResults(results: SeedResult[], c: readonly SeedCase[] 
     const ci = h.ciLow !== undefined && h.ciHigh !== undefined ? `95% CI ${fmtValue(h.ciLow, '')}– ${fmtValue(h.ciHigh, '')}, ` : '';
     lines.push(`  Quench   ${fmtValue(h.value, r.target.unit)} [${ci}range ${fmtValue(h.min, '')}– ${fmtValue(h.max, r.target.unit)}] (${h.label})${ratio}`);
     if (h.unstable?.length) lines.push(`  UNSTABLE ${h.unstable.join('; ')}: this figure is not to be trusted`);
-    if (r.env.load) lines.push(`  load     other processes used ${r.env.load.othersCores.toFixed(2)} cores, load average ${r.env.load.loadBefore.toFixed(2)} → ${r.env.load.loadAfter.toFixed(2)}${r.env.load.busy ? ` — BUSY: ${r.env.load.busy}; the figures are not this machine's own` : ''}`);
+    if (r.env.load) lines.push(`  load     ${describeLoad(r.env.load)}${r.env.load.busy ? '; the figures are not this machine\'s own' : ''}`);
     for (const check of r.checks) lines.push(`  ${check.pass ? 'pass' : 'MISS'}     ${check.name}: ${check.detail}`);
     for (const extra of spec.extraLines?.(r) ?? []) lines.push(`  ${extra}`);
   }

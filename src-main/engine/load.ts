@@ -56,13 +56,14 @@ export function watchLoad(): () => MachineLoad | null {
     const dTotal = s1.total - s0.total;
     const cores = os.availableParallelism();
     // Jiffy counts are coarse (10 ms): below ~0.2 s the estimate is not worth reporting.
-    const othersCores = wallS > 0.2 ? Math.min(cores, Math.max(0, (busyS - ownS) / wallS)) : 0;
-    const load: MachineLoad = { loadBefore, loadAfter: os.loadavg()[0], othersCores: Number(othersCores.toFixed(2)) };
+    const othersCores = wallS > 0.2 ? Math.min(cores, Math.max(0, (busyS - ownS) / wallS)) : undefined;
+    const load: MachineLoad = { loadBefore, loadAfter: os.loadavg()[0] };
+    if (othersCores !== undefined) load.othersCores = Number(othersCores.toFixed(2));
     if (dTotal > 0 && s1.steal > s0.steal) load.steal = Number(((s1.steal - s0.steal) / dTotal).toFixed(3));
     const mhz = meanMhz();
     if (mhz) load.mhz = Math.round(mhz);
     const reasons: string[] = [];
-    if (othersCores >= BUSY_CORES) reasons.push(`other processes used ${othersCores.toFixed(1)} of ${cores} cores`);
+    if (othersCores !== undefined && othersCores >= BUSY_CORES) reasons.push(`other processes used ${othersCores.toFixed(1)} of ${cores} cores`);
     if ((load.steal ?? 0) >= 0.05) reasons.push(`the hypervisor took ${(100 * load.steal!).toFixed(0)}% of CPU time (steal)`);
     if (reasons.length) load.busy = reasons.join('; ');
     return load;

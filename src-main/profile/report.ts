@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { packageRoot } from '../native/addon';
+import { describeLoad } from '../../src-shared/results';
 import { formatFigure, formatMs, formatShare, profileCharts, type ExperimentProfile } from '../../src-shared/analysis/profile';
 
 const pct = formatShare, ms = formatMs, num = formatFigure;
@@ -14,7 +15,7 @@ export function formatProfile(p: ExperimentProfile): string {
   const L: string[] = [];
   L.push(`Profile of '${p.experiment.id}' (${p.experiment.kind}) — ${p.env.cpu}, ${p.env.backend} ${p.env.precision}, ${p.env.threads} thread(s)${p.env.threadsChosen ? ` (${p.env.threadsChosen})` : ''}`);
   L.push(`wall ${ms(p.wallMs)}; ${p.headline.metric ?? 'no timing metric'}${p.headline.value !== null ? ` = ${num(p.headline.value)}${p.headline.ciLow !== undefined ? ` [95% CI ${num(p.headline.ciLow)}–${num(p.headline.ciHigh!)}]` : ''}` : ''}`);
-  if (p.load) L.push(`load: other processes used ${p.load.othersCores.toFixed(2)} cores${p.load.busy ? ` — BUSY: ${p.load.busy}` : ''}`);
+  if (p.load) L.push(`load: ${describeLoad(p.load)}`);
   if (p.phases.length) {
     L.push('', 'Phases (share of wall time):');
     for (const ph of p.phases) L.push(`  ${ph.phase.padEnd(12)} ${ms(ph.ms).padStart(10)}  ${pct(ph.share).padStart(5)}`);

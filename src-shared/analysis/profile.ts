@@ -124,7 +124,8 @@ export function profileCharts(p: ExperimentProfile): { id: string; title: string
       id: 'scaling', title: `Thread scaling (${p.trials[0]?.metric ?? ''}, median and 95% CI)`,
       option: { tooltip: { trigger: 'axis' }, grid: { left: 70, right: 20, top: 10, bottom: 30 }, xAxis: { type: 'value', name: 'threads', minInterval: 1, min: 1 }, yAxis: { type: 'value', name: p.trials[0]?.metric ?? '' }, series: [
         { type: 'line', data: p.scaling.map((s) => [s.threads, s.median]) },
-        { type: 'custom', data: p.scaling.map((s) => [s.threads, s.ciLow, s.ciHigh]), renderItem: '__ERRORBAR__' },
+        // encode y on both ends so the axis extends to the CI's high end, not only the medians.
+        { type: 'custom', encode: { x: 0, y: [1, 2] }, data: p.scaling.map((s) => [s.threads, s.ciLow, s.ciHigh]), renderItem: '__ERRORBAR__' },
       ] },
     });
   return charts;

@@ -81,7 +81,7 @@ export const StoredResult = z.object({
     quench: z.string(), cpu: z.string(), logicalCores: z.number(), isa: z.string(), precision: z.string(), threads: z.number(), backend: z.string(), node: z.string(), platform: z.string(),
     adapter: z.string().optional(), timing: z.string().optional(), runIn: z.enum(['engine', 'window']).optional(),
     threadsChosen: z.string().max(500).optional(),
-    load: z.object({ loadBefore: z.number(), loadAfter: z.number(), othersCores: z.number(), steal: z.number().optional(), mhz: z.number().optional(), busy: z.string().max(1000).optional() }).optional(),
+    load: z.object({ loadBefore: z.number(), loadAfter: z.number(), othersCores: z.number().optional(), steal: z.number().optional(), mhz: z.number().optional(), busy: z.string().max(1000).optional() }).optional(),
   }),
   /** Timing figures not to be trusted, and why (wide CI, outliers, a busy machine). */
   unstable: z.record(z.string(), z.array(z.string().max(1000)).max(20)).optional(),

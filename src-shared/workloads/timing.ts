@@ -101,11 +101,31 @@ export function sampleUntilStable(fn: () => unknown, o: AdaptiveOptions = {}): n
     const dt = now() - t0;
     samples.push(dt);
     spent += dt;
-    if (samples.length < minR) continue;
-    const s = spread(samples);
-    if (Math.max(s.median - s.ciLow!, s.ciHigh! - s.median) <= target * s.median || spent >= budget) break;
+    if (settled(samples, minR, target) || (samples.length >= minR && spent >= budget)) break;
   }
   return samples;
+}
+
+/**
+ * sampleUntilStable for figures a run reports itself (a metric of a whole
+ * experiment run): calls sample() until the median's CI is within target or
+ * the wall-clock budget is spent, continuing from samples the caller already has.
+ */
+export async function collectUntilStable(sample: () => Promise<number>, o: AdaptiveOptions = {}, first: number[] = []): Promise<number[]> {
+  const minR = o.minRepeats ?? 5, maxR = Math.max(minR, o.maxRepeats ?? 30), budget = o.budgetMs ?? 2000, target = o.targetCi ?? UNSTABLE_CI / 2;
+  const samples = [...first];
+  const t0 = now();
+  while (samples.length < maxR) {
+    samples.push(await sample());
+    if (settled(samples, minR, target) || (samples.length >= minR && now() - t0 >= budget)) break;
+  }
+  return samples;
+}
+
+function settled(samples: number[], minRepeats: number, target: number): boolean {
+  if (samples.length < minRepeats) return false;
+  const s = spread(samples);
+  return Math.max(s.median - s.ciLow!, s.ciHigh! - s.median) <= target * s.median;
 }
 
 /** One stretch of a phase on the clock (ms on performance.now()'s scale). */

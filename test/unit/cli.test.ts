@@ -125,7 +125,9 @@ describe('quench CLI', () => {
       expect(x.headline.ciHigh).toBeGreaterThanOrEqual(x.headline.value);
     }
     expect(byCase.vqe.headline.ciLow).toBeDefined();
-    expect(byCase.vqe.env.load.othersCores).toBeGreaterThanOrEqual(0);
+    expect(byCase.vqe.env.load.loadBefore).toBeGreaterThanOrEqual(0);
+    // Other processes' share is only reported for runs long enough to measure it.
+    expect(byCase.vqe.env.load.othersCores ?? 0).toBeGreaterThanOrEqual(0);
     expect(byCase.vqe.env.threadsChosen).toBe('asked');
   }, 240_000);
 
@@ -135,7 +137,8 @@ describe('quench CLI', () => {
     const out = JSON.parse(r.stdout);
     expect(out.defaultThreads).toBeGreaterThanOrEqual(1);
     expect(out.hog).toMatch(/busy process/);
-    expect(out.load.loaded.othersCores).toBeGreaterThanOrEqual(0);
+    expect(out.load.loaded.loadAfter).toBeGreaterThanOrEqual(0);
+    expect(out.load.loaded.othersCores ?? 0).toBeGreaterThanOrEqual(0);
     const [x] = out.results;
     expect(x.id).toBe('qgan-b8');
     expect(x.figures.map((f: { condition: string; threads: string | number }) => `${f.condition}/${f.threads}`)).toEqual(['idle/default', 'idle/1', 'loaded/default', 'loaded/1']);

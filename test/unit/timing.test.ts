@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { bestSpeedRow, type SweepRow } from '../../src-shared/analysis/sweeps';
 import { medianCiRanks, sampleUntilStable, spread, spreadMetrics, unstableOf } from '../../src-shared/workloads/timing';
+import { watchLoad } from '../../src-main/engine/load';
+import { describeLoad } from '../../src-shared/results';
 
 describe('timing statistics', () => {
   it('bounds the median by the binomial order statistics (n=10: ranks 2..9, n=100: 40..61)', () => {
@@ -71,5 +73,19 @@ describe('ranking sweep points', () => {
     expect(tie.tied).toEqual(['a', 'b']);
     expect(bestSpeedRow([row('a', 10, [9, 11], ['other processes used 1.0 of 2 cores']), row('b', 20, [19, 21])], true).reason).toMatch(/unstable/);
     expect(bestSpeedRow([row('a', 10, [9, 11]), row('b', 20, [19, 21])], false).key).toBe('b');
+  });
+});
+
+describe('the load around a run', () => {
+  it('does not claim to know what other processes used during a run too short to measure', () => {
+    const stop = watchLoad();
+    const load = stop();
+    if (process.platform !== 'linux') return expect(load).toBeNull();
+    expect(load!.othersCores).toBeUndefined();
+    expect(load!.busy).toBeUndefined();
+    expect(describeLoad(load!)).toMatch(/too short to tell/);
+    expect(describeLoad({ loadBefore: 1, loadAfter: 2, othersCores: 0.97, busy: 'other processes used 1.0 of 2 cores' })).toBe(
+      'other processes used 0.97 cores, load average 1.00 → 2.00 — BUSY: other processes used 1.0 of 2 cores',
+    );
   });
 });

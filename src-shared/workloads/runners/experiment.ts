@@ -15,6 +15,7 @@ import { QNN_RUN_DEFAULTS, runQnnOn } from './qnn';
 import { runQsvmOn } from './qsvm';
 import { runScaleOn } from './scale';
 import { runVqeOn } from './vqe';
+import { markPhase, now } from '../timing';
 
 /** One step of a running experiment: how far along, and the newest point of its main curve. */
 export interface ExperimentProgress {
@@ -83,7 +84,12 @@ export async function runCircuitOn(backend: Backend, exec: ExecutionOptions, env
     validatePauliSum(sum, circuit.numQubits);
     return sum;
   });
+  const t0 = now();
   const r = await simulateProgram(backend, program, { observables, probabilities: circuit.numQubits <= 20, shots: e.params.shots, seed: e.params.seed }, exec);
+  // The backend reports durations, not instants; it runs them in this order
+  // (a dynamic circuit's branches interleave simulate and readout, shown summed).
+  let at = t0;
+  for (const phase of ['compile', 'simulate', 'readout'] as const) markPhase(phase, at, (at += r.timings[phase]));
   const timing = r.extra?.timing as string | undefined;
   return {
     kind: 'circuit',
