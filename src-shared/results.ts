@@ -2,7 +2,7 @@
 // files and printed by `quench bench`. Units live in the metric names
 // (ms_per_iteration, us_per_sample, …) so a number never travels without one.
 
-export type WorkloadKind = 'vqe' | 'qaoa' | 'qnn' | 'qsvm' | 'qgan' | 'qgan-train' | 'scale' | 'circuit';
+export type WorkloadKind = 'vqe' | 'qaoa' | 'qnn' | 'qsvm' | 'qgan' | 'qgan-train' | 'scale' | 'circuit' | 'validation';
 
 /** Where a run ran: enough to compare files from different machines. */
 export interface RunEnvironment {

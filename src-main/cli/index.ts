@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { runBenchGates } from '../bench/gates';
 import { runBenchSeed } from '../bench/seed';
 import { runProfile } from './profile';
+import { runValidate } from './validate';
 import { CONTENTION_CASES, runBenchContention } from '../bench/contention';
 import { runInfo } from './info';
 import { runSimulate } from './simulate';
@@ -92,6 +93,18 @@ export function buildProgram(): Command {
     .option('--no-trials', 'skip the short trial runs (thread scaling, settings)')
     .action(async (file: string, opts) => {
       process.exitCode = await runProfile(file, opts);
+    });
+
+  program
+    .command('validate')
+    .description('is the quantum model better, worse or indistinguishable from classical baselines? Seeded trials on shared splits, paired and Welch t-tests, bootstrap CIs, effect sizes, Holm correction, and a plain verdict')
+    .argument('<file>', 'project file (*.quench.json)')
+    .requiredOption('--experiment <id>', 'a validation experiment, or a qnn or qsvm experiment to validate as configured')
+    .option('--trials <n>', 'seeded trials (each its own data sample and split; default 10)', intOption('--trials', 2, 1000))
+    .option('--json', 'print the report as JSON')
+    .option('--no-save', 'do not write the validation run into the file')
+    .action(async (file: string, opts) => {
+      process.exitCode = await runValidate(file, opts);
     });
 
   program

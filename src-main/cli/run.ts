@@ -56,7 +56,7 @@ export async function runProjectFile(file: string, opts: RunOptions): Promise<nu
 }
 
 /** Under the file's lock: read the file as it is now (edits and runs made meanwhile, e.g. by the workbench, are kept), append, write. */
-async function appendRun(file: string, run: Run, experiment: Project['experiments'][number], command: string): Promise<void> {
+export async function appendRun(file: string, run: Run, experiment: Project['experiments'][number], command: string): Promise<void> {
   await withFileLock(
     file,
     () => {

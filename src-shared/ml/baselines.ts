@@ -422,10 +422,20 @@ export class MlpClassifier implements Classifier {
   }
 
   predict(X: Float64Array): Int32Array {
+    return argmaxRows(this.logits(X), this.mlp!.outputSize);
+  }
+
+  /** Class probabilities (softmax of the outputs), M × C row-major. */
+  predictProba(X: Float64Array): Float64Array {
+    const z = this.logits(X);
+    return softmaxCrossEntropy(z, new Int32Array(z.length / this.mlp!.outputSize), this.mlp!.outputSize).probs;
+  }
+
+  private logits(X: Float64Array): Float64Array {
     if (!this.mlp) throw new Error('mlp: fit first');
     const F = this.mlp.inputSize;
     if (X.length % F !== 0) throw new Error(`predict: ${X.length} values is not a multiple of ${F} features`);
-    return argmaxRows(this.mlp.forward(X, X.length / F), this.mlp.outputSize);
+    return this.mlp.forward(X, X.length / F);
   }
 }
 

@@ -36,6 +36,37 @@ export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<numbe
 }
 
 /**
+ * F1 score: for two classes, of class 1 (the positive class, as scikit-learn's
+ * default); for more, the unweighted mean over classes (macro F1). A class
+ * never predicted and never present counts as F1 = 0 only if it occurs.
+ */
+export function f1Score(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
+  const m = confusionMatrix(yTrue, yPred);
+  const C = m.length;
+  const f1 = (c: number) => {
+    const tp = m[c][c];
+    let fp = 0, fn = 0;
+    for (let k = 0; k < C; k++) if (k !== c) (fp += m[k][c]), (fn += m[c][k]);
+    return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
+  };
+  if (C <= 2) return C === 2 ? f1(1) : 0;
+  let sum = 0, present = 0;
+  for (let c = 0; c < C; c++) if (m[c].some((v) => v > 0) || m.some((row) => row[c] > 0)) (sum += f1(c)), present++;
+  return present ? sum / present : 0;
+}
+
+/**
+ * Mean cross-entropy of predicted class probabilities (N × C row-major) against
+ * the labels; probabilities are clipped to [1e-15, 1 − 1e-15] as scikit-learn does.
+ */
+export function logLoss(yTrue: ArrayLike<number>, probs: ArrayLike<number>, numClasses: number): number {
+  if (probs.length !== yTrue.length * numClasses) throw new Error(`logLoss: ${probs.length} probabilities for ${yTrue.length} samples × ${numClasses} classes`);
+  let s = 0;
+  for (let i = 0; i < yTrue.length; i++) s -= Math.log(Math.min(1 - 1e-15, Math.max(1e-15, probs[i * numClasses + yTrue[i]])));
+  return yTrue.length ? s / yTrue.length : 0;
+}
+
+/**
  * Kernel-target alignment (Cristianini et al., NIPS 2001):
  *   A(K, T) = ⟨K, T⟩_F / (‖K‖_F ‖T‖_F),  K: N × N row-major.
  * 'signed' (default for 2 classes): T = yyᵀ with y ∈ {−1, +1} (class 0 → −1,

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { PARAM_DEFAULTS, SETTINGS_DEFAULTS } from '../workloads/defaults';
 import { Experiment, RunSettings, WORKLOAD_PARAMS, type ExperimentKind } from './schema';
+import { VALIDATION_LABEL, VALIDATION_WORDS, validationParamUnused } from '../workloads/validation/params';
 
 export type ParamInput =
   | { type: 'int' | 'number'; min?: number; max?: number; exclusiveMin?: number; exclusiveMax?: number }
@@ -143,6 +144,7 @@ const WORDS: { [K in ExperimentKind]: Record<string, Words> } = {
     shots: { label: 'Shots', unit: 'samples', help: 'Samples of the final state (none when empty).' },
     seed: seed('the sampling'),
   },
+  validation: VALIDATION_WORDS,
 };
 
 export const KIND_LABELS: Record<ExperimentKind, string> = {
@@ -154,6 +156,7 @@ export const KIND_LABELS: Record<ExperimentKind, string> = {
   'qgan-train': 'CV-QGAN training',
   scale: 'Scaling (QNN epoch, QSVM kernel)',
   circuit: 'OpenQASM circuit',
+  validation: VALIDATION_LABEL,
 };
 
 // ---- derivation from the schema ------------------------------------------------------
@@ -241,6 +244,8 @@ export function paramUnused(kind: ExperimentKind, name: string, p: Record<string
       if (name === 'dataset' && p.csv) return 'with a CSV file';
       if (name === 'labelColumn' && !p.csv) return 'without a CSV file';
       return null;
+    case 'validation':
+      return validationParamUnused(name, p);
     default:
       return null;
   }

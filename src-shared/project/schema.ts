@@ -3,6 +3,7 @@
 // forward from older versions. Pure TypeScript, shared by the CLI, the engine
 // and the UI.
 import { z } from 'zod';
+import { VALIDATION_PARAMS } from '../workloads/validation/params';
 
 export const PROJECT_FORMAT = 'quench-project';
 export const PROJECT_VERSION = 2;
@@ -43,6 +44,7 @@ export const WORKLOAD_PARAMS = {
   circuit: z.strictObject({
     qasm: z.string().min(1).max(50_000_000), observables: z.array(z.string().max(100_000)).max(1000), shots: int(1, 100_000_000), seed,
   }).partial({ observables: true, shots: true, seed: true }),
+  validation: VALIDATION_PARAMS,
 } as const;
 
 export type ExperimentKind = keyof typeof WORKLOAD_PARAMS;
@@ -66,6 +68,7 @@ export const Experiment = z.discriminatedUnion('kind', [
   z.strictObject({ ...experimentBase, kind: z.literal('qgan-train'), params: WORKLOAD_PARAMS['qgan-train'].prefault({}) }),
   z.strictObject({ ...experimentBase, kind: z.literal('scale'), params: WORKLOAD_PARAMS.scale.prefault({}) }),
   z.strictObject({ ...experimentBase, kind: z.literal('circuit'), params: WORKLOAD_PARAMS.circuit }),
+  z.strictObject({ ...experimentBase, kind: z.literal('validation'), params: WORKLOAD_PARAMS.validation.prefault({}) }),
 ]);
 
 const numberRecord = z.record(z.string(), z.number());

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { ExperimentKind, RunSettings, WORKLOAD_PARAMS } from '../project/schema';
 import { QNN_DEFAULTS } from './qnn';
 import { QSVM_DEFAULTS } from './qsvm';
+import { VALIDATION_DEFAULTS } from './validation/params';
 import { VQE_DEFAULTS } from './vqe';
 
 /** The parameters of one kind, as the project file stores them (all optional). */
@@ -32,6 +33,7 @@ export const PARAM_DEFAULTS = {
   'qgan-train': { ...CV_GENERATOR, epochs: 5, stepsPerEpoch: 10, batch: 16, learningRate: 0.01 },
   scale: { sizes: [1000, 2000, 5000, 10000], qubits: QNN_DEFAULTS.qubits, layers: QNN_DEFAULTS.layers, features: QSVM_DEFAULTS.features, seed: 13 },
   circuit: { observables: [], seed: 0 },
+  validation: VALIDATION_DEFAULTS,
 } as const satisfies { [K in ExperimentKind]: Partial<WorkloadParams<K>> };
 
 export type ParamDefaults = typeof PARAM_DEFAULTS;

@@ -18,6 +18,7 @@ import { qaoaInitialParams } from './qaoa';
 import { qnnCircuit, qnnInitialWeights } from './qnn';
 import { featureMapPairs, featureMapParams, zzFeatureMap } from './qsvm';
 import { vqeAnsatz, vqeHamiltonian, vqeInitialParams } from './vqe';
+import { validationModelExperiment } from './validation/model';
 
 type Of<K extends ExperimentKind> = Extract<Experiment, { kind: K }>;
 
@@ -193,6 +194,8 @@ export function experimentCircuit(e: Experiment): ExperimentCircuit {
       const s = withDefaults('scale', e.params);
       return { type: 'qubit', title: `The QNN classifier timed at each size (the QSVM kernel uses the ZZ feature map on ${s.features} features)`, circuit: qnnNamed(s.qubits, s.layers, s.seed) };
     }
+    case 'validation':
+      return experimentCircuit(validationModelExperiment(e));
     case 'qgan':
     case 'qgan-train': {
       const s = withDefaults(e.kind, e.params);

@@ -25,6 +25,7 @@ import { withDefaults, type FilledParams } from './defaults';
 import { planDynamic } from '../circuit/dynamic';
 import { circuitProgram, qaoaGraphOf, qganGenerator, vqeHamiltonianOf, type CvGateSpec } from './experiment-circuit';
 import { featureMapPairs, QSVM_DEFAULTS } from './qsvm';
+import { validationModelExperiment } from './validation/model';
 
 export interface MemoryPart {
   /** What the bytes hold, in the user's words. */
@@ -437,6 +438,16 @@ export function estimateMemory(e: Experiment, ctx: MemoryContext = {}): MemoryEs
       const s = withDefaults('scale', e.params);
       phases = scale(e, m);
       amplitudes = 2 ** Math.max(s.qubits, s.features);
+      break;
+    }
+    case 'validation': {
+      // One trial at a time: the peak is one fit of the quantum model (or of a baseline beside it).
+      const model = validationModelExperiment(e);
+      const inner = estimateMemory(model, ctx);
+      phases = [{ name: `one trial: ${inner.phase}`, parts: inner.parts }];
+      amplitudes = inner.stateAmplitudes;
+      notes.push(...inner.notes);
+      limits.push(...inner.limits);
       break;
     }
     case 'circuit': {

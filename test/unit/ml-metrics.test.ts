@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   accuracy,
   approximationRatio,
+  f1Score,
+  logLoss,
   confusionMatrix,
   gradientFlow,
   kernelTargetAlignment,
@@ -119,5 +121,13 @@ describe('gradientFlow and approximationRatio', () => {
   it('approximationRatio', () => {
     expect(approximationRatio(9, 12)).toBeCloseTo(0.75, 12);
     expect(() => approximationRatio(1, 0)).toThrow(/maxCut must be positive/);
+  });
+  it("F1 and log-loss as scikit-learn computes them (its documentation's examples)", () => {
+    expect(f1Score([0, 1, 1, 0, 1, 1], [0, 1, 0, 0, 1, 1])).toBeCloseTo(6 / 7, 12);
+    // Macro F1 over three classes: sklearn f1_score([0,1,2,0,1,2], [0,2,1,0,0,1], average='macro') = 0.26666…
+    expect(f1Score([0, 1, 2, 0, 1, 2], [0, 2, 1, 0, 0, 1])).toBeCloseTo(0.2666666667, 9);
+    // log_loss(["spam","ham","ham","spam"], [[.1,.9],[.9,.1],[.8,.2],[.35,.65]]) = 0.21616…
+    expect(logLoss([1, 0, 0, 1], [0.1, 0.9, 0.9, 0.1, 0.8, 0.2, 0.35, 0.65], 2)).toBeCloseTo(0.21616, 5);
+    expect(() => logLoss([1], [0.5], 2)).toThrow(/probabilities/);
   });
 });
