@@ -37,6 +37,8 @@ describe.skipIf(!haveChromium).sequential(`every seed-suite case from the UI${ha
     await page.locator('[data-nav="runs"]').click();
     await page.locator(`[data-run="${run.id}"]`).click();
     await expect.poll(() => page.locator('[data-run-detail]').textContent()).toContain('completed');
+    // A validation's page leads with its verdict, one sentence per baseline.
+    if (run.result!.kind === 'validation') await expect.poll(() => page.locator('[data-verdicts] li').count()).toBe(3);
     await shot(page, `seed-${id}`);
     expect(tab.problems).toEqual([]);
   }, 150_000);

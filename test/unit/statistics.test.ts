@@ -4,6 +4,8 @@
 // tabulated t quantiles, R's p.adjust, and SciPy's percentile bootstrap.
 import { describe, expect, it } from 'vitest';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+import { compareRunGroups } from '../../src-shared/analysis/run-statistics';
+import type { Run } from '../../src-shared/project/schema';
 import { bootstrapDifferenceCi, formatP, hedgesG, holm, meanCi, pairedTest, ratioTest, welchTest } from '../../src-shared/analysis/statistics';
 
 // Student (1908): extra hours of sleep with two drugs, the same 10 patients.
@@ -90,5 +92,37 @@ describe('effect size, multiple comparisons, bootstrap', () => {
     expect(formatP(0.41)).toBe('p = 0.41');
     expect(formatP(0.0041)).toBe('p = 0.004');
     expect(formatP(0.00001)).toBe('p < 0.001');
+  });
+});
+
+describe('backends and configurations compared by their runs', () => {
+  const run = (id: string, backend: 'native-avx2' | 'webgpu', ms: number, ci?: [number, number]): Run => ({
+    id, experimentId: 'vqe', startedAt: '2026-01-01T00:00:00.000Z', durationMs: 1, status: 'completed', settings: { backend, precision: 'f64', threads: 0 },
+    result: {
+      kind: 'vqe', params: {}, quality: {}, curves: {}, phases: {}, details: {},
+      metrics: { ms_per_iteration: ms, ...(ci ? { ms_per_iteration_ci_lo: ci[0], ms_per_iteration_ci_hi: ci[1] } : {}), iterations: 10 },
+      env: { quench: '0', cpu: 'x', logicalCores: 2, isa: 'avx2', precision: 'f64', threads: 2, backend, node: '20', platform: 'linux' },
+    },
+  });
+  it('tests repeated runs with Welch on log times: a 2× slower backend, and an indistinguishable one', () => {
+    const native = [1.0, 1.05, 0.97, 1.02, 0.99].map((v, i) => run(`n${i}`, 'native-avx2', v));
+    const gpu = [2.0, 2.1, 1.95, 2.04, 1.98].map((v, i) => run(`g${i}`, 'webgpu', v));
+    const r = compareRunGroups([...native, ...gpu]);
+    expect(r.groups).toHaveLength(2);
+    const [c] = r.comparisons;
+    expect(c).toMatchObject({ metric: 'ms_per_iteration', method: 'welch', significant: true, n: [5, 5] });
+    expect(c.ratio).toBeCloseTo(2, 1);
+    expect(c.verdict).toMatch(/^2(\.\d+)?× slower than the baseline \(95% CI/);
+    const same = compareRunGroups([...native, ...[1.01, 0.98, 1.03, 1.0, 0.99].map((v, i) => run(`h${i}`, 'webgpu', v))]).comparisons[0];
+    expect(same.significant).toBe(false);
+    expect(same.verdict).toMatch(/^no significant difference/);
+  });
+  it('single runs are judged by their own CIs, never by a test they cannot support', () => {
+    const apart = compareRunGroups([run('a', 'native-avx2', 1, [0.95, 1.05]), run('b', 'webgpu', 2, [1.9, 2.1])]).comparisons[0];
+    expect(apart).toMatchObject({ method: 'ci-overlap', significant: true });
+    const overlap = compareRunGroups([run('a', 'native-avx2', 1, [0.8, 1.3]), run('b', 'webgpu', 1.1, [0.9, 1.4])]).comparisons[0];
+    expect(overlap.significant).toBe(false);
+    expect(overlap.verdict).toMatch(/within noise/);
+    expect(compareRunGroups([run('a', 'native-avx2', 1)]).comparisons).toEqual([]);
   });
 });
