@@ -4,8 +4,8 @@
 // and the correctness checks that make the figure count. Nothing is rounded
 // into a pass.
 import { describeLoad, type RunResult } from '../../src-shared/results';
-import { collectInfo } from '../cli/info';
-import { UsageError } from '../cli/errors';
+import { collectInfo } from '../engine/machine-info';
+import { UsageError } from '../errors';
 import { watchLoad, withLoad } from '../engine/load';
 import { makeProgress } from './progress';
 import { SEED_CASES, type CaseOutcome, type SeedCase } from './seed-cases';

@@ -9,7 +9,7 @@ import { runInfo } from './info';
 import { runSimulate } from './simulate';
 import { runProjectFile } from './run';
 import { runServe } from './serve';
-import { UsageError } from './errors';
+import { UsageError } from '../errors';
 import { WebGpuUnavailableError } from '../../src-shared/webgpu/context';
 import { closeNodeGpu } from '../backend/webgpu-node';
 import { DynamicCircuitError } from '../../src-shared/backend/dynamic-runner';
