@@ -6,7 +6,7 @@
 // form field's text into a parameter value, and turning schema issues into
 // messages in the user's words ("qubits: must be ≤ 26").
 import { z } from 'zod';
-import { PARAM_DEFAULTS, SETTINGS_DEFAULTS } from '../workloads/defaults';
+import { PARAM_DEFAULTS, SETTINGS_DEFAULTS } from './defaults';
 import { Experiment, RunSettings, WORKLOAD_PARAMS, type ExperimentKind } from './schema';
 
 export type ParamInput =
