@@ -1,4 +1,4 @@
-// `quench bench seed`: the seed suite of ../shared/design/BENCHMARKS.md.
+// `quench bench seed`: the seed suite (docs/benchmarks.md).
 // Every case prints its parameters, the seed document's figure or target,
 // Quench's figure (median and spread), the ratio, the goal and pass/miss,
 // and the correctness checks that make the figure count. Nothing is rounded
