@@ -6,7 +6,7 @@ import type { LoweredCircuit } from '../../src-shared/circuit/lowered';
 import { pauliTermMasks, type PauliSum } from '../../src-shared/observable/pauli';
 import { loadAddon, type NativeAddon, type NativeCancelToken, type NativeExecOptions, type NativeObservable, type NativeProgram, type NativeState } from '../native/addon';
 
-/** Default largest fused block, chosen by measurement (see README, "Fusion"). */
+/** Default largest fused block, chosen by measurement (bench/RESULTS.md: fusion on a brickwork circuit). */
 export const DEFAULT_FUSION = 2;
 
 export function toNativeObservable(sum: PauliSum): NativeObservable {

@@ -11,13 +11,12 @@ import { timeCopy, timeGate } from '../../src-shared/webgpu/bench-kernels';
 import { WEBGPU_DEFAULT_FUSION, type WebGpuBackend } from '../../src-shared/webgpu/webgpu-backend';
 import { DEFAULT_FUSION } from '../backend/native-backend';
 import { createNodeWebGpuBackend } from '../backend/webgpu-node';
-import { collectInfo } from '../cli/info';
-import { UsageError } from '../cli/errors';
+import { collectInfo, lastLevelCacheBytes } from '../engine/machine-info';
+import { UsageError } from '../errors';
 import { loadAddon, type NativeAddon, type NativeIsa, type NativePrecision } from '../native/addon';
 import { makeProgress } from './progress';
 import { sampleUntilStable, spread } from '../../src-shared/workloads/timing';
 import type { Spread } from '../../src-shared/results';
-import { lastLevelCacheBytes } from '../cli/info';
 
 export interface BenchGatesOptions {
   json?: boolean;

@@ -1,5 +1,5 @@
 // The cases of the seed suite: what each runs, the seed document's figure
-// and target, Quench's goal (BENCHMARKS.md), and the correctness checks.
+// and target, Quench's goal (docs/benchmarks.md), and the correctness checks.
 import type { RunResult } from '../../src-shared/results';
 import { runQaoa } from '../engine/workloads/qaoa';
 import { runQnn } from '../engine/workloads/qnn';
@@ -164,7 +164,7 @@ export const SEED_CASES: SeedCase[] = [
   },
   {
     id: 'qgan',
-    title: 'CV quantum GAN generator (seed 000): Fock-space circuit + decoder, batched',
+    title: "CV quantum GAN generator (the seed report's): Fock-space circuit + decoder, batched",
     describe: (p) => `${p.modes} modes, latent ${p.latent}, cutoff ${p.cutoff}, ${p.layers} layers (${p.gates} gates, ${p.numWeights} weights), readout ⟨x⟩ per mode, decoder ${p.modes}→2`,
     run: async (ctx) => {
       const run = await benchQgan(ctx.quick ? { batches: [1, 8, 32, 256], repeats: 3 } : {}, sessionOf(ctx));
@@ -266,7 +266,7 @@ export const SEED_CASES: SeedCase[] = [
 ];
 
 /**
- * The gates case on WebGPU: the issue's goal is ≥ 60% of the device's copy
+ * The gates case on WebGPU: the goal is ≥ 60% of the device's copy
  * bandwidth for 1-qubit gates at 26 qubits; states as large as the adapter
  * holds up to that (a software adapter gets the same size, slowly).
  */

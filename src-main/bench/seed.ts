@@ -1,11 +1,11 @@
-// `quench bench seed`: the seed suite of ../shared/design/BENCHMARKS.md.
+// `quench bench seed`: the seed suite (docs/benchmarks.md).
 // Every case prints its parameters, the seed document's figure or target,
 // Quench's figure (median and spread), the ratio, the goal and pass/miss,
 // and the correctness checks that make the figure count. Nothing is rounded
 // into a pass.
 import { describeLoad, type RunResult } from '../../src-shared/results';
-import { collectInfo } from '../cli/info';
-import { UsageError } from '../cli/errors';
+import { collectInfo } from '../engine/machine-info';
+import { UsageError } from '../errors';
 import { watchLoad, withLoad } from '../engine/load';
 import { makeProgress } from './progress';
 import { SEED_CASES, type CaseOutcome, type SeedCase } from './seed-cases';

@@ -10,7 +10,7 @@ import { runInfo } from './info';
 import { runSimulate } from './simulate';
 import { runProjectFile } from './run';
 import { runServe } from './serve';
-import { UsageError } from './errors';
+import { UsageError } from '../errors';
 import { WebGpuUnavailableError } from '../../src-shared/webgpu/context';
 import { closeNodeGpu } from '../backend/webgpu-node';
 import { DynamicCircuitError } from '../../src-shared/backend/dynamic-runner';
@@ -134,7 +134,7 @@ export function buildProgram(): Command {
 
   bench
     .command('seed')
-    .description('the seed suite (BENCHMARKS.md): VQE, QAOA, QNN, QSVM, CV-QGAN … against the seed figures and goals')
+    .description('the seed suite: VQE, QAOA, QNN, QSVM, CV-QGAN … against the figures of the seed documents and Quench\'s goals (docs/benchmarks.md)')
     .option('--json', 'print an array of results')
     .option('--case <list>', 'cases to run (default: all)', listOption('--case', (s) => s))
     .option('--quick', 'small sizes that finish within a minute (tests, CI)')

@@ -6,7 +6,7 @@ import { loadProject } from '../project/store';
 import { makeProgress } from '../bench/progress';
 import { profileExperiment, profileSteps } from '../profile/profile';
 import { formatProfile, profileHtml } from '../profile/report';
-import { UsageError } from './errors';
+import { UsageError } from '../errors';
 
 export interface ProfileCliOptions {
   experiment: string;

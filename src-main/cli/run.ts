@@ -10,7 +10,7 @@ import { now } from '../../src-shared/workloads/timing';
 import { withFileLock } from '../project/lock';
 import { newId } from '../project/results';
 import { loadProject, saveProjectAtomic } from '../project/store';
-import { UsageError } from './errors';
+import { UsageError } from '../errors';
 
 export interface RunOptions {
   experiment?: string[];

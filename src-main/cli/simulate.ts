@@ -1,15 +1,12 @@
 // `quench simulate FILE.qasm`: one circuit, read out as probabilities,
 // expectation values and (optionally) samples.
 import fs from 'node:fs';
-import type { Backend } from '../../src-shared/backend/backend';
 import { simulateProgram, type ProgramResult } from '../../src-shared/backend/dynamic-runner';
-import { ReferenceBackend } from '../../src-shared/backend/reference-backend';
 import { parsePauliSum, validatePauliSum, type PauliSum } from '../../src-shared/observable/pauli';
 import { parseQasm } from '../../src-shared/qasm';
-import { NativeBackend } from '../backend/native-backend';
+import { pickBackend } from '../backend/pick';
 import { createNodeWebGpuBackend } from '../backend/webgpu-node';
-import { loadAddon } from '../native/addon';
-import { UsageError } from './errors';
+import { UsageError } from '../errors';
 
 export interface SimulateOptions {
   json?: boolean;
@@ -26,12 +23,6 @@ export interface SimulateOptions {
 
 /** Above this many qubits, the JSON/text output of all 2^n probabilities is refused. */
 const MAX_PRINTED_QUBITS = 24;
-
-export function pickBackend(kind: 'native' | 'reference', isa: 'auto' | 'avx2' | 'scalar'): Backend {
-  if (kind === 'reference') return new ReferenceBackend();
-  const chosen = isa === 'auto' ? loadAddon().info().defaultIsa : isa;
-  return new NativeBackend(chosen);
-}
 
 export async function runSimulate(file: string, options: SimulateOptions): Promise<number> {
   if (options.backend === 'webgpu' && options.precision === 'f64')

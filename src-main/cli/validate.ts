@@ -13,7 +13,7 @@ import { makeProgress } from '../bench/progress';
 import { runExperiment } from '../engine/run-experiment';
 import { newId } from '../project/results';
 import { loadProject } from '../project/store';
-import { UsageError } from './errors';
+import { UsageError } from '../errors';
 import { appendRun } from './run';
 
 export interface ValidateOptions {

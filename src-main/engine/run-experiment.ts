@@ -6,7 +6,7 @@ import type { Experiment } from '../../src-shared/project/schema';
 import type { RunResult } from '../../src-shared/results';
 import { backendProblem } from '../../src-shared/project/param-meta';
 import { isSessionExperiment, runCircuitOn, runExperimentOn, type ProgressCallback } from '../../src-shared/workloads/runners/experiment';
-import { pickBackend } from '../cli/simulate';
+import { pickBackend } from '../backend/pick';
 import { NativeSession, openSession, withSession, type SessionOptions, type WebGpuSession } from './session';
 import { loadCsvDataset } from './dataset-file';
 import { watchLoad, withLoad } from './load';

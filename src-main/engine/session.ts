@@ -10,7 +10,7 @@ import type { PauliSum } from '../../src-shared/observable/pauli';
 import type { RunEnvironment } from '../../src-shared/results';
 import { DEFAULT_FUSION, NativeBackend, toNativeObservable } from '../backend/native-backend';
 import { loadAddon, type NativeAddon, type NativeExecOptions, type NativeObservable, type NativeProgram } from '../native/addon';
-import { WebGpuSession, type MachineInfo } from '../../src-shared/webgpu/webgpu-session';
+import { WebGpuSession, type MachineInfo } from '../../src-shared/workloads/webgpu-session';
 import { createNodeWebGpuBackend } from '../backend/webgpu-node';
 
 export type { GradientValue, WorkloadSession } from '../../src-shared/workloads/session';

@@ -29,7 +29,7 @@ import {
 import { gridPoints, gridSize, MAX_SWEEP_POINTS, OverrideError, withOverrides } from '../../src-shared/project/sweep';
 import type { RunResult } from '../../src-shared/results';
 import type { ExperimentProfile } from '../../src-shared/analysis/profile';
-import { collectInfo } from '../cli/info';
+import { collectInfo } from '../engine/machine-info';
 import { now } from '../../src-shared/workloads/timing';
 import type { SpawnWorker, ToWorker } from '../engine/worker-protocol';
 import { addRecent, clearRecovery, quenchHome, readRecent, readRecovery, writeRecovery, type Recovery } from '../project/home';

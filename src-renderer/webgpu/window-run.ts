@@ -5,7 +5,7 @@
 import type { Experiment } from '../../src-shared/project/schema';
 import type { RunResult } from '../../src-shared/results';
 import type { ExperimentProgress } from '../../src-shared/workloads/runners/experiment';
-import type { MachineInfo } from '../../src-shared/webgpu/webgpu-session';
+import type { MachineInfo } from '../../src-shared/workloads/webgpu-session';
 
 export type FromWindowWorker =
   | { type: 'progress'; progress: ExperimentProgress }

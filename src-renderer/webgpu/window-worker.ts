@@ -3,8 +3,8 @@
 // SVM training and baselines never block the UI thread, and cancel is
 // terminate() — as killing the engine process is for native runs.
 import type { Experiment } from '../../src-shared/project/schema';
-import { runExperimentOnGpu } from '../../src-shared/webgpu/run-experiment';
-import type { MachineInfo } from '../../src-shared/webgpu/webgpu-session';
+import { runExperimentOnGpu } from '../../src-shared/workloads/run-on-gpu';
+import type { MachineInfo } from '../../src-shared/workloads/webgpu-session';
 import type { FromWindowWorker } from './window-run';
 
 const post = (m: FromWindowWorker) => (self as unknown as Worker).postMessage(m);

@@ -71,7 +71,7 @@ export type Direction = 'lower' | 'higher';
  * Which way a metric is better, from its name; null when neither (counts,
  * exact reference values). Times and losses: lower. Accuracies, ratios,
  * alignments, gradient flow, rates, fractions: higher. The seed report wants
- * the linear-interpolation R² near 0 (BENCHMARKS.md, "Quality metrics"): lower.
+ * the linear-interpolation R² near 0 (docs/benchmarks.md, quality metrics): lower.
  */
 export function metricDirection(name: string): Direction | null {
   const n = name.toLowerCase();
@@ -105,7 +105,7 @@ const HEADLINE_SPEED: Record<string, string> = {
   'qgan-train': 's_total',
   circuit: 'ms_simulate',
 };
-/** Per kind: the quality figure that answers "did the speed cost anything" (BENCHMARKS.md, quality metrics). */
+/** Per kind: the quality figure that answers "did the speed cost anything" (docs/benchmarks.md, quality metrics). */
 const HEADLINE_QUALITY: Record<string, string> = {
   vqe: 'energy_error',
   qaoa: 'approximation_ratio_expected',

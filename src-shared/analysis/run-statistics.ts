@@ -7,7 +7,7 @@
 // their own repeats' 95% CIs of the median (apart or overlapping).
 import type { Run } from '../project/schema';
 import { isSpreadCompanion, metricTimeUnit } from './metrics';
-import { formatP, holm, ratioTest } from './statistics';
+import { formatP, holm, ratioTest } from '../ml/statistics';
 
 export interface RunGroup {
   key: string;

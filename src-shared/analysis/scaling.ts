@@ -72,13 +72,13 @@ export function batchSeriesFromRun(run: Run, label: string): BatchSeries | null 
   return { id: `run:${run.id}`, label, source: 'run', basis: 'details.table (time per sample, median of repeats)', points };
 }
 
-/** The seed report's table (seed 000) as a series. */
+/** The seed report's batch-scaling table as a series. */
 export function seedBatchSeries(): BatchSeries {
   return {
     id: 'seed-000',
-    label: 'seed 000 (Strawberry Fields)',
+    label: 'seed report (Strawberry Fields)',
     source: 'seed',
-    basis: 'seed 000, "Batch Scaling Analysis"',
+    basis: "the seed report's batch-scaling table",
     points: SEED_QGAN_BATCH_TABLE.map((r) => ({ batch: r.batch, sTotal: r.s_total, usPerSample: r.ms_per_sample * 1000, samplesPerS: r.samples_per_s })),
   };
 }
@@ -209,7 +209,7 @@ export interface SampleScaling {
   qnn: { n: number; usPerSample: number }[];
   /** QSVM: the symmetric fidelity kernel at each data size (s). */
   qsvm: { n: number; seconds: number }[];
-  /** Per-sample time at the largest size ÷ at the smallest − 1 (BENCHMARKS.md: within 10%). */
+  /** Per-sample time at the largest size ÷ at the smallest − 1 (the scale goal: within 10%). */
   drift: number | null;
 }
 

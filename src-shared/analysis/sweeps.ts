@@ -190,24 +190,24 @@ export function gridSuggestions(kind: ExperimentKind): GridSuggestion[] {
         {
           id: 'cutoff-layers',
           label: 'cutoff 2–5 × layers 1–3',
-          // seed 000, "Immediate Optimizations": cutoff 4 → 3 (~2–3×), n_layers 2 → 1 (~2×)
-          why: "seed 000 asks what 'cutoff 4 → 3, layers 2 → 1' costs in quality for its speed-up",
+          // the seed report's first optimisations: cutoff 4 → 3 (~2–3×), layers 2 → 1 (~2×)
+          why: "the seed report asks what 'cutoff 4 → 3, layers 2 → 1' costs in quality for its speed-up",
           entries: [{ name: 'cutoff', values: '2, 3, 4, 5' }, { name: 'layers', values: '1, 2, 3' }],
         },
         { id: 'modes', label: 'modes 1–6', why: 'Fock space grows as cutoff^modes', entries: [{ name: 'modes', values: '1, 2, 3, 4, 5, 6' }] },
-        ...(kind === 'qgan-train' ? [{ id: 'batch', label: 'batch 1–64', why: 'training time per sample against the batch (seed 000: batch does not help)', entries: [{ name: 'batch', values: '1, 4, 8, 16, 32, 64' }] }] : []),
+        ...(kind === 'qgan-train' ? [{ id: 'batch', label: 'batch 1–64', why: 'training time per sample against the batch (the seed report: batching does not help)', entries: [{ name: 'batch', values: '1, 4, 8, 16, 32, 64' }] }] : []),
       ];
     case 'vqe':
-      return [{ id: 'qubits', label: 'qubits 4–16', why: 'seed 004 target: < 1 s/iteration at 10 qubits', entries: [{ name: 'qubits', values: '4, 6, 8, 10, 12, 14, 16' }] }];
+      return [{ id: 'qubits', label: 'qubits 4–16', why: 'seed guide target: < 1 s/iteration at 10 qubits', entries: [{ name: 'qubits', values: '4, 6, 8, 10, 12, 14, 16' }] }];
     case 'qaoa':
-      return [{ id: 'nodes', label: 'nodes 8–20', why: 'seed 004 target: < 5 s/problem at 20 qubits', entries: [{ name: 'nodes', values: '8, 12, 16, 20' }] }];
+      return [{ id: 'nodes', label: 'nodes 8–20', why: 'seed guide target: < 5 s/problem at 20 qubits', entries: [{ name: 'nodes', values: '8, 12, 16, 20' }] }];
     case 'qnn':
       return [
-        { id: 'inference-batch', label: 'inference batch 1–4096', why: 'seed 004 target: < 10 ms/sample; batching is what gets there', entries: [{ name: 'inferenceBatch', values: '1, 4, 16, 64, 256, 1024, 4096' }] },
+        { id: 'inference-batch', label: 'inference batch 1–4096', why: 'seed guide target: < 10 ms/sample; batching is what gets there', entries: [{ name: 'inferenceBatch', values: '1, 4, 16, 64, 256, 1024, 4096' }] },
         { id: 'qubits-layers', label: 'qubits 4–12 × layers 1–3', why: 'speed against test accuracy', entries: [{ name: 'qubits', values: '4, 6, 8, 10, 12' }, { name: 'layers', values: '1, 2, 3' }] },
       ];
     case 'qsvm':
-      return [{ id: 'features-reps', label: 'features 2–10 × reps 1–3', why: 'seed 004 target: < 1 min for 1000 samples', entries: [{ name: 'features', values: '2, 4, 6, 8, 10' }, { name: 'reps', values: '1, 2, 3' }] }];
+      return [{ id: 'features-reps', label: 'features 2–10 × reps 1–3', why: 'seed guide target: < 1 min for 1000 samples', entries: [{ name: 'features', values: '2, 4, 6, 8, 10' }, { name: 'reps', values: '1, 2, 3' }] }];
     default:
       return [];
   }

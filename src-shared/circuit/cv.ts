@@ -28,3 +28,20 @@ export interface CvOutputs {
   n: Float64Array;
   norm: Float64Array;
 }
+
+/** Which part of a CV generator a gate belongs to: the diagram draws them, the memory estimate counts them. */
+export type CvBlock = 'latent' | 'interferometer 1' | 'squeezing' | 'interferometer 2' | 'displacement' | 'Kerr';
+/** One gate of a CV generator as the workbench describes it (src-shared/workloads/experiment-circuit.ts, qganGenerator). */
+export interface CvGateSpec {
+  kind: CvGateKind;
+  mode0: number;
+  /** Beamsplitter only. */
+  mode1?: number;
+  /** θ = slot === undefined ? value : params[slot] + value (as the core's fock::Angle, scale 1). */
+  a: Omit<CvAngle, 'scale'>;
+  /** Displacement, Squeezing: φ; Beamsplitter: φ. Unused for Rotation and Kerr. */
+  b?: Omit<CvAngle, 'scale'>;
+  /** −1 for the latent encoding, else the CV layer. */
+  layer: number;
+  block: CvBlock;
+}

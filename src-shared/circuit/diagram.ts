@@ -6,7 +6,7 @@
 // there are; a wide one keeps the first wires and bundles the rest into one.
 import type { Angle, Circuit, GateName, Operation } from './circuit';
 import type { ClassicalRegister, Instruction } from './dynamic';
-import type { CvGateSpec } from '../workloads/experiment-circuit';
+import type { CvGateSpec } from './cv';
 
 /** How an operation's targets are drawn. */
 export type OpStyle =

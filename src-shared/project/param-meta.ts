@@ -6,9 +6,9 @@
 // form field's text into a parameter value, and turning schema issues into
 // messages in the user's words ("qubits: must be ≤ 26").
 import { z } from 'zod';
-import { PARAM_DEFAULTS, SETTINGS_DEFAULTS } from '../workloads/defaults';
+import { PARAM_DEFAULTS, SETTINGS_DEFAULTS } from './defaults';
 import { Experiment, RunSettings, WORKLOAD_PARAMS, type ExperimentKind } from './schema';
-import { VALIDATION_LABEL, VALIDATION_WORDS, validationParamUnused } from '../workloads/validation/params';
+import { VALIDATION_HELP, VALIDATION_LABEL, VALIDATION_WORDS, validationParamUnused } from '../workloads/validation/params';
 
 export type ParamInput =
   | { type: 'int' | 'number'; min?: number; max?: number; exclusiveMin?: number; exclusiveMax?: number }
@@ -157,6 +157,35 @@ export const KIND_LABELS: Record<ExperimentKind, string> = {
   scale: 'Scaling (QNN epoch, QSVM kernel)',
   circuit: 'OpenQASM circuit',
   validation: VALIDATION_LABEL,
+};
+
+/** What each kind runs and what it measures, in one or two sentences: shown under the kind in the editor. */
+export const KIND_HELP: Record<ExperimentKind, string> = {
+  vqe:
+    'Variational quantum eigensolver: finds the lowest energy of a spin chain (Heisenberg, Ising or your own Pauli sum) by optimising a parameterised circuit on exact gradients. ' +
+    'Measures the time per iteration (energy and gradient) and the error against the exact ground energy.',
+  qaoa:
+    'QAOA for MaxCut: rounds of cost and mixer layers on a random regular graph (or your own edges), optimised on exact gradients. ' +
+    'Measures the time per problem and the approximation ratio against the exact maximum cut.',
+  qnn:
+    'Quantum neural-network classifier: features encoded as rotation angles, entangling layers, read out as ⟨Z0⟩, trained in mini-batches. ' +
+    'Measures training time, single-sample latency and batched throughput, beside classical models trained on the same data.',
+  qsvm:
+    'Quantum-kernel SVM: each data point becomes a state of the ZZ feature map, the kernel is the overlap of those states, and an SVM is trained on it. ' +
+    'Measures the kernel and total time and the test accuracy, beside a classical RBF-SVM.',
+  qgan:
+    "The seed report's continuous-variable GAN generator (a photonic circuit simulated in a truncated Fock space, then a small decoder), timed at several batch sizes. " +
+    'Measures the time per sample at each batch size, with the truncation loss and a gradient check.',
+  'qgan-train':
+    'Trains the continuous-variable GAN generator against a classical discriminator on a two-dimensional target distribution. ' +
+    'Measures the total training time and the time per step, and how close the generated samples come to the target.',
+  scale:
+    'How time grows with the amount of data: a QNN training epoch and a QSVM kernel at growing sample counts. ' +
+    'Shows whether the time per sample stays flat as the data grows.',
+  circuit:
+    'Your own OpenQASM 2.0 circuit, mid-circuit measurement, reset and if included. ' +
+    'Gives probabilities, expectation values of Pauli sums and sampled counts, on any backend (the TypeScript reference too).',
+  validation: VALIDATION_HELP,
 };
 
 // ---- derivation from the schema ------------------------------------------------------

@@ -13,7 +13,7 @@ const pos = z.number().finite().positive();
 const seed = int(0, 2 ** 31 - 1);
 const datasetName = z.enum(['moons', 'circles', 'blobs', 'xor', 'adhoc', 'iris']);
 
-/** Workload parameters per kind; every field optional (defaults from BENCHMARKS.md), unknown keys rejected. */
+/** Workload parameters per kind; every field optional (defaults in ./defaults.ts), unknown keys rejected. */
 export const WORKLOAD_PARAMS = {
   vqe: z.strictObject({
     qubits: int(2, 26), hamiltonian: z.enum(['heisenberg', 'tfim', 'custom']), J: z.number().finite(), delta: z.number().finite(), h: z.number().finite(),

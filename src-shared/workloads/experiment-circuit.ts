@@ -5,6 +5,7 @@
 // error), as field messages, so the editor shows them while the user types
 // instead of the run failing later.
 import type { Circuit, Operation } from '../circuit/circuit';
+import type { CvBlock, CvGateSpec } from '../circuit/cv';
 import { parsePauliSum, validatePauliSum, type PauliSum } from '../observable/pauli';
 import type { FieldIssue } from '../project/param-meta';
 import { backendProblem } from '../project/param-meta';
@@ -86,25 +87,6 @@ export function qaoaGateCircuit(graph: Graph, p: number): Circuit {
 }
 
 // ---- the CV generator -----------------------------------------------------------------------
-export type CvGateKind = 'Displacement' | 'Squeezing' | 'Rotation' | 'Beamsplitter' | 'Kerr';
-export type CvBlock = 'latent' | 'interferometer 1' | 'squeezing' | 'interferometer 2' | 'displacement' | 'Kerr';
-/** θ = slot === undefined ? value : scale·params[slot] + value (as the core's fock::Angle). */
-export interface CvAngle {
-  slot?: number;
-  value?: number;
-}
-export interface CvGateSpec {
-  kind: CvGateKind;
-  mode0: number;
-  /** Beamsplitter only. */
-  mode1?: number;
-  a: CvAngle;
-  /** Displacement, Squeezing: φ; Beamsplitter: φ. Unused for Rotation and Kerr. */
-  b?: CvAngle;
-  /** −1 for the latent encoding, else the CV layer. */
-  layer: number;
-  block: CvBlock;
-}
 export interface CvGenerator {
   modes: number;
   numParams: number;

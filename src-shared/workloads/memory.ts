@@ -23,7 +23,8 @@
 import type { Experiment } from '../project/schema';
 import { withDefaults, type FilledParams } from './defaults';
 import { planDynamic } from '../circuit/dynamic';
-import { circuitProgram, qaoaGraphOf, qganGenerator, vqeHamiltonianOf, type CvGateSpec } from './experiment-circuit';
+import type { CvGateSpec } from '../circuit/cv';
+import { circuitProgram, qaoaGraphOf, qganGenerator, vqeHamiltonianOf } from './experiment-circuit';
 import { featureMapPairs, QSVM_DEFAULTS } from './qsvm';
 import { validationModelExperiment } from './validation/model';
 

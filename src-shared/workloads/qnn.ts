@@ -5,6 +5,7 @@
 // mean squared error (f − t)², prediction is class 1 when f < 0.
 import type { Circuit, Operation } from '../circuit/circuit';
 import type { PauliSum } from '../observable/pauli';
+import { PARAM_DEFAULTS } from '../project/defaults';
 import { Rng } from '../random';
 
 export interface QnnSpec {
@@ -13,7 +14,9 @@ export interface QnnSpec {
   seed: number;
 }
 
-export const QNN_DEFAULTS: QnnSpec = { qubits: 8, layers: 3, seed: 3 };
+const qnn = PARAM_DEFAULTS.qnn;
+/** The builder's part of the qnn defaults (src-shared/project/defaults.ts). */
+export const QNN_DEFAULTS: QnnSpec = { qubits: qnn.qubits, layers: qnn.layers, seed: qnn.seed };
 
 /** Slots 0..n−1: input features (radians); then 2·n·L trainable weights. */
 export function qnnCircuit(s: QnnSpec): Circuit {

@@ -5,6 +5,7 @@
 // derived slots y_ij = (π − x_i)(π − x_j): every angle stays affine in one
 // slot and ONE compiled program maps every data point to its state.
 import type { Circuit, Operation } from '../circuit/circuit';
+import { PARAM_DEFAULTS } from '../project/defaults';
 
 export interface QsvmSpec {
   features: number;
@@ -12,7 +13,9 @@ export interface QsvmSpec {
   entanglement: 'full' | 'linear';
 }
 
-export const QSVM_DEFAULTS: QsvmSpec = { features: 8, reps: 2, entanglement: 'full' };
+const qsvm = PARAM_DEFAULTS.qsvm;
+/** The feature map's part of the qsvm defaults (src-shared/project/defaults.ts). */
+export const QSVM_DEFAULTS: QsvmSpec = { features: qsvm.features, reps: qsvm.reps, entanglement: qsvm.entanglement };
 
 export function featureMapPairs(s: QsvmSpec): [number, number][] {
   const pairs: [number, number][] = [];

@@ -1,6 +1,6 @@
 // What the workload runners ask of a backend: one interface, answered by the
 // native engine (src-main/engine/session.ts, at once) and by the WebGPU
-// backend (src-shared/webgpu/webgpu-session.ts, when the GPU is done). The
+// backend (src-shared/workloads/webgpu-session.ts, when the GPU is done). The
 // runners (./runners) are written once against it and await every call, so
 // the same code runs in the engine process and in the window.
 import type { Backend, ExecutionOptions } from '../backend/backend';

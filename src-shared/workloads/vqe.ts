@@ -2,6 +2,7 @@
 // (RY·RZ on every qubit, then a CNOT ladder or ring, L times, plus a final
 // rotation layer). One iteration = energy + full gradient (adjoint).
 import type { Circuit, Operation } from '../circuit/circuit';
+import { PARAM_DEFAULTS } from '../project/defaults';
 import { heisenbergXXZ, parsePauliSum, transverseIsing, validatePauliSum, type PauliSum } from '../observable/pauli';
 import { Rng } from '../random';
 
@@ -26,7 +27,9 @@ export interface VqeSpec {
   seed: number;
 }
 
-export const VQE_DEFAULTS: VqeSpec = { qubits: 10, hamiltonian: 'heisenberg', J: 1, delta: 1, h: 1, periodic: false, layers: 4, ansatz: 'hea', entangler: 'ladder', seed: 1 };
+const vqe = PARAM_DEFAULTS.vqe;
+/** The builder's part of the vqe defaults (src-shared/project/defaults.ts). */
+export const VQE_DEFAULTS: VqeSpec = { qubits: vqe.qubits, hamiltonian: vqe.hamiltonian, J: vqe.J, delta: vqe.delta, h: vqe.h, periodic: vqe.periodic, layers: vqe.layers, ansatz: vqe.ansatz, entangler: vqe.entangler, seed: vqe.seed };
 
 export function vqeHamiltonian(s: VqeSpec): PauliSum {
   let H: PauliSum;

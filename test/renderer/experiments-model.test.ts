@@ -2,8 +2,8 @@
 // schema, field texts ↔ values, the draft ↔ experiment, new/duplicate/import ids.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { fieldIssue, formatField, paramMeta, paramUnused, parseField } from '../../src-shared/project/param-meta';
-import { Experiment, WORKLOAD_PARAMS } from '../../src-shared/project/schema';
+import { fieldIssue, formatField, KIND_HELP, KIND_LABELS, paramMeta, paramUnused, parseField } from '../../src-shared/project/param-meta';
+import { Experiment, EXPERIMENT_KINDS, WORKLOAD_PARAMS } from '../../src-shared/project/schema';
 import { checkDraft, draftOf, duplicateExperiment, experimentFromQasm, mergeDraft, newExperiment, uniqueId } from '../../src-renderer/features/experiments/model';
 import { exampleProject } from './fake-api';
 
@@ -22,6 +22,14 @@ describe('parameter metadata', () => {
     expect(paramMeta('circuit').find((m) => m.name === 'observables')?.input.type).toBe('text-list');
     expect(paramMeta('qnn').find((m) => m.name === 'labelColumn')?.input.type).toBe('text-or-int');
     expect(paramMeta('qnn').find((m) => m.name === 'baselines')).toMatchObject({ input: { type: 'boolean' }, default: true });
+  });
+
+  it('says in words what every kind is: a label and a short description', () => {
+    for (const kind of EXPERIMENT_KINDS) {
+      expect(KIND_LABELS[kind], kind).toBeTruthy();
+      expect(KIND_HELP[kind].length, kind).toBeGreaterThan(40);
+      expect(KIND_HELP[kind].length, kind).toBeLessThan(400); // concise: it sits under the editor's title
+    }
   });
 
   it('gives a parameter added to a schema a field with no UI work', () => {

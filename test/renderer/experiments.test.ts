@@ -7,6 +7,7 @@ import path from 'node:path';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { KIND_HELP } from '../../src-shared/project/param-meta';
 import type { Project } from '../../src-shared/project/schema';
 import { setApi } from '../../src-renderer/api/current';
 import { downloadText } from '../../src-renderer/export';
@@ -74,6 +75,7 @@ describe('experiments list', () => {
     expect(added).toMatchObject({ id: 'qaoa-2', kind: 'qaoa', name: 'QAOA — MaxCut', params: {} });
     expect(useUiStore().selectedExperimentId).toBe('qaoa-2');
     expect(w.find('[data-editor="qaoa-2"]').exists()).toBe(true);
+    expect(w.find('[data-editor="qaoa-2"] [data-kind-help]').text()).toBe(KIND_HELP.qaoa); // what the kind is
     // the form shows each default as the placeholder
     expect(w.find('input[name="nodes"]').attributes('placeholder')).toBe('default: 20');
   });

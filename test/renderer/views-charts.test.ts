@@ -26,7 +26,7 @@ describe('line charts', () => {
     expect(o.xAxis).toMatchObject({ type: 'log', min: 1, max: 1e4 });
     const refs = o.series.find((s: AnyOption) => s.name === 'references');
     expect(refs.markLine.data.map((d: AnyOption) => d.yAxis)).toEqual([606_000, 60]);
-    expect(refs.markLine.data[0].label.formatter).toBe('seed 000: 606 ms/sample, flat in batch');
+    expect(refs.markLine.data[0].label.formatter).toBe('seed report: 606 ms/sample, flat in batch');
     expect(refs.markLine.data[1].lineStyle.color).toBe(LIGHT.ok); // goals in the ok colour, seed figures in the bad one
     expect(refs.markLine.data[0].lineStyle.color).toBe(LIGHT.bad);
     expect(o.legend.data).toEqual(['Quench']);
@@ -137,8 +137,8 @@ describe('the options render in ECharts itself (server-side SVG, the pieces of c
         refLines: [seed, goal].map((r) => ({ value: referenceValueIn(r, 'us_per_sample'), label: r.label, role: r.role })),
         refBands: [{ from: referenceValueIn(p3, 'us_per_sample'), to: referenceValueIn(p3, 'us_per_sample', 'upTo'), label: p3.label }],
       }, p), dark);
-      expect(line).toContain('seed 000: 606 ms/sample, flat in batch');
-      expect(line).toContain('goal: ≤ 60 µs/sample at batch 32 (BENCHMARKS.md)');
+      expect(line).toContain('seed report: 606 ms/sample, flat in batch');
+      expect(line).toContain('goal: ≤ 60 µs/sample at batch 32');
       expect(line).toContain('batch size');
       const heat = svg(heatmapOption({ xName: 'cutoff', yName: 'layers', xs: ['2', '3'], ys: ['1', '2'], metric: 'us_per_sample_batch32', direction: 'lower', cells: [[0, 0, 5], [1, 0, 50], [0, 1, 8], [1, 1, null]], format: (v) => `${v} µs` }, p), dark);
       expect(heat).toContain('50 µs');

@@ -87,7 +87,7 @@ describe('Sweeps view', () => {
     const values = w.findAll('input[name="values"]').map((i) => (i.element as HTMLInputElement).value);
     expect(values).toEqual(['2, 3, 4, 5', '1, 2, 3']);
     expect(w.text()).toContain('integer 2–30 · now 4');
-    expect(w.find('.why').text()).toContain("seed 000 asks what 'cutoff 4 → 3, layers 2 → 1' costs in quality for its speed-up");
+    expect(w.find('.why').text()).toContain("the seed report asks what 'cutoff 4 → 3, layers 2 → 1' costs in quality for its speed-up");
 
     fake.api.runSweep.mockResolvedValueOnce({ sweepId: 'sw1', runIds: Array.from({ length: 12 }, (_, i) => `q${i}`) });
     await w.find('form').trigger('submit');
@@ -197,22 +197,22 @@ describe('Scaling view', () => {
     expect(typeof bars[0].renderItem).toBe('function');
     const refs = time.series.find((s: AnyOption) => s.name === 'references');
     expect(refs.markLine.data.map((d: AnyOption) => [d.yAxis, d.label.formatter])).toEqual([
-      [606_000, 'seed 000: 606 ms/sample, flat in batch'],
-      [60, 'goal: ≤ 60 µs/sample at batch 32 (BENCHMARKS.md)'],
+      [606_000, 'seed report: 606 ms/sample, flat in batch'],
+      [60, 'goal: ≤ 60 µs/sample at batch 32'],
     ]);
     expect(refs.markArea.data[0][0].yAxis).toBeCloseTo(50_000, 6);
     expect(refs.markArea.data[0][1].yAxis).toBeCloseTo(100_000, 6);
-    expect(time.series.map((s: AnyOption) => s.name)).toContain('seed 000 (Strawberry Fields)');
+    expect(time.series.map((s: AnyOption) => s.name)).toContain('seed report (Strawberry Fields)');
     const quenchSeries = time.series[0];
     expect(quenchSeries.data[0]).toEqual([1, (qganRun.result!.details.table as { us_per_sample: number }[])[0].us_per_sample]);
     expect(rate.series.find((s: AnyOption) => s.name === 'references').markLine.data.map((d: AnyOption) => d.yAxis)).toEqual([1.65, 1e6 / 60]);
 
     // hide the seed: its series goes, the Quench run stays
     await w.find('input[data-source="seed"]').setValue(false);
-    expect((charts(w)[0].props('option') as AnyOption).series.map((s: AnyOption) => s.name)).not.toContain('seed 000 (Strawberry Fields)');
+    expect((charts(w)[0].props('option') as AnyOption).series.map((s: AnyOption) => s.name)).not.toContain('seed report (Strawberry Fields)');
   });
 
-  it('draws sample-count scaling from a scale run, with the goals of BENCHMARKS.md', async () => {
+  it("draws sample-count scaling from a scale run, with Quench's goals", async () => {
     setup(withResults({ runs: [scaleRun] }));
     const w = await view(ScalingView);
     expect(w.find('#sample-scaling').exists()).toBe(true);
@@ -222,7 +222,7 @@ describe('Scaling view', () => {
     expect(qnn.series[0].data.map((d: number[]) => d[0])).toEqual([64, 128]);
     const goal = qnn.series.find((s: AnyOption) => s.name === 'references').markLine.data[0];
     expect(goal.yAxis).toBeCloseTo(scaleRun.result!.metrics.qnn_us_per_sample_64 * 1.1, 9);
-    expect(goal.label.formatter).toBe('goal: ≤ +10% of the 64-sample figure (BENCHMARKS.md)');
+    expect(goal.label.formatter).toBe('goal: ≤ +10% of the 64-sample figure');
     expect((c[1].props('option') as AnyOption).series.find((s: AnyOption) => s.name === 'references').markLine.data[0].yAxis).toBe(30);
   });
 

@@ -87,13 +87,13 @@ describe('seed references', () => {
   it('carry the seed documents’ figures in their own units, each with its source', () => {
     for (const r of REFERENCES) {
       expect(r.label.length).toBeGreaterThan(10);
-      expect(['seed 000', 'seed 004', 'BENCHMARKS.md']).toContain(r.source);
+      expect(['seed report', 'seed guide', 'Quench goal']).toContain(r.source);
     }
-    // seed 000: ~606 ms per sample; BENCHMARKS.md: goal ≤ 60 µs at batch 32
+    // the seed report: ~606 ms per sample; Quench's goal ≤ 60 µs at batch 32
     expect(referenceValueIn(referenceById('qgan-seed'), 'us_per_sample')).toBeCloseTo(606_000);
     expect(referenceValueIn(referenceById('qgan-goal'), 'us_per_sample')).toBe(60);
     expect(referenceValueIn(referenceById('qgan-phase3'), 'us_per_sample', 'upTo')).toBeCloseTo(100_000);
-    // seed 004: VQE < 1 s per iteration, in the metric's ms
+    // the seed guide: VQE < 1 s per iteration, in the metric's ms
     const vqe = referencesFor('vqe', 'ms_per_iteration');
     expect(vqe.map((r) => [r.role, r.valueInMetric])).toEqual([['seed-target', 1000], ['goal', 2]]);
     expect(referencesFor('qnn', 'us_per_sample_batched').map((r) => r.valueInMetric)).toEqual([10_000, 20]);
@@ -139,7 +139,7 @@ describe('batch scaling', () => {
     expect(speedupVsSeed({ batch: 32, sTotal: 0, usPerSample: 10, samplesPerS: 1e5 }, 'qnn')).toBeNull();
   });
 
-  it('gives the seed series from seed 000 and recognises batch and size parameters', () => {
+  it('gives the seed series from the seed report and recognises batch and size parameters', () => {
     const seed = seedBatchSeries();
     expect(seed.points[0]).toMatchObject({ batch: 1, usPerSample: 606_000, samplesPerS: 1.65, sTotal: 0.61 });
     expect(['batch', 'batchSize', 'inferenceBatch'].every(isBatchParam)).toBe(true);

@@ -86,6 +86,27 @@ describe('project files', () => {
     expect(bad.stderr).toMatch(/no experiment 'nope'/);
   });
 
+  it('quench run --no-save prints the runs and leaves the file byte-identical (nothing else written beside it)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quench-'));
+    const file = path.join(dir, 'seed.quench.json');
+    fs.copyFileSync(example, file);
+    const before = fs.readFileSync(file);
+    const mtime = fs.statSync(file).mtimeMs;
+    const r = spawnSync(process.execPath, [path.join(root, 'bin/quench.js'), 'run', file, '--experiment', 'bell', '--json', '--no-save'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const runs = JSON.parse(r.stdout);
+    expect(runs.map((x: { status: string }) => x.status)).toEqual(['completed']);
+    expect(runs[0].result.quality.expectation_0).toBeCloseTo(1, 10);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    expect(fs.statSync(file).mtimeMs).toBe(mtime);
+    expect(fs.readdirSync(dir)).toEqual(['seed.quench.json']); // no lock file, no temp file
+    // the text summary too
+    const text = spawnSync(process.execPath, [path.join(root, 'bin/quench.js'), 'run', file, '--experiment', 'bell', '--no-save'], { encoding: 'utf8' });
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^bell: /m);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
   it('runs a classifier on a CSV dataset given relative to the project file', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quench-'));
     const ds = makeMoons({ n: 240, noise: 0.1, seed: 3 });

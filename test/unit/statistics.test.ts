@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import { compareRunGroups } from '../../src-shared/analysis/run-statistics';
 import type { Run } from '../../src-shared/project/schema';
-import { bootstrapDifferenceCi, formatP, hedgesG, holm, meanCi, pairedTest, ratioTest, welchTest } from '../../src-shared/analysis/statistics';
+import { bootstrapDifferenceCi, formatP, hedgesG, holm, meanCi, pairedTest, ratioTest, welchTest } from '../../src-shared/ml/statistics';
 
 // Student (1908): extra hours of sleep with two drugs, the same 10 patients.
 const drug1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0];

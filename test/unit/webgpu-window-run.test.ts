@@ -1,10 +1,10 @@
-// What the window runs on its own navigator.gpu (src-shared/webgpu/run-experiment.ts,
+// What the window runs on its own navigator.gpu (src-shared/workloads/run-on-gpu.ts,
 // which the renderer's worker calls), here on Dawn's GPU object: the same shared
 // runners as the engine process, the VQE's exact energy from the TypeScript
 // Lanczos, cancel through the signal, and the kinds that stay in the engine.
 import { describe, expect, it } from 'vitest';
 import { parseProject } from '../../src-shared/project/schema';
-import { runExperimentOnGpu } from '../../src-shared/webgpu/run-experiment';
+import { runExperimentOnGpu } from '../../src-shared/workloads/run-on-gpu';
 import { nodeGpu, createNodeWebGpuBackend } from '../../src-main/backend/webgpu-node';
 import { runExperiment } from '../../src-main/engine/run-experiment';
 

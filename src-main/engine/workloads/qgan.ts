@@ -1,4 +1,4 @@
-// The continuous-variable quantum GAN of the seed report (seed 000): a CV
+// The continuous-variable quantum GAN of the seed report (docs/benchmarks.md): a CV
 // generator in a truncated Fock basis (native, batched), a classical linear
 // decoder to 2-D, and a classical discriminator, trained on a bimodal 2-D
 // Gaussian mixture. Generator gradients are exact: the discriminator's and

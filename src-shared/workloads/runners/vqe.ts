@@ -59,7 +59,7 @@ export async function runVqeOn(session: WorkloadSession, spec: Partial<VqeSpec> 
   clock.phases.optimizer = Math.max(0, now() - optStart - (clock.phases.simulate ?? 0));
   let exact: number | undefined;
   if (opts.exact !== false) exact = clock.time('classical', () => session.groundEnergy(H, s.qubits));
-  // BENCHMARKS.md: one iteration = energy + full gradient, through the public API.
+  // docs/benchmarks.md: one iteration = energy + full gradient, through the public API.
   const it = spread(evaluationMs);
   const steps = spread(stepMs);
   return {

@@ -4,7 +4,7 @@
 // Welch's, a bootstrap CI of the difference, Hedges' g, Holm's correction
 // over the baselines, and a verdict in plain words that never claims more
 // than the test shows. Pure: the runner, the CLI and the workbench share it.
-import { bootstrapDifferenceCi, effectWords, formatP, geometricMeanCi, hedgesG, holm, meanCi, pairedTest, ratioTest, welchTest, type MeanCi, type TTest } from '../../analysis/statistics';
+import { bootstrapDifferenceCi, effectWords, formatP, geometricMeanCi, hedgesG, holm, meanCi, pairedTest, ratioTest, welchTest, type MeanCi, type TTest } from '../../ml/statistics';
 
 export type ValidationMetric = 'accuracy' | 'f1' | 'log_loss' | 'train_ms' | 'infer_us' | 'params';
 

@@ -8,8 +8,8 @@ import type { Backend, ExecutionOptions } from '../backend/backend';
 import type { LoweredCircuit } from '../circuit/lowered';
 import type { PauliSum } from '../observable/pauli';
 import type { RunEnvironment } from '../results';
-import type { GradientValue, WorkloadSession } from '../workloads/session';
-import { WEBGPU_DEFAULT_FUSION, type WebGpuBackend } from './webgpu-backend';
+import type { GradientValue, WorkloadSession } from './session';
+import { WEBGPU_DEFAULT_FUSION, type WebGpuBackend } from '../webgpu/webgpu-backend';
 
 /** The machine's part of a run's environment (the caller knows it: the addon's CPU info, or the server's). */
 export type MachineInfo = Pick<RunEnvironment, 'quench' | 'cpu' | 'logicalCores' | 'node' | 'platform'> & Partial<Pick<RunEnvironment, 'runIn'>>;

@@ -6,8 +6,8 @@ import { LANCZOS_MAX_QUBITS, lanczosGroundEnergy } from '../backend/lanczos';
 import { backendProblem } from '../project/param-meta';
 import type { Experiment } from '../project/schema';
 import type { RunResult } from '../results';
-import { isSessionExperiment, runCircuitOn, runExperimentOn, type ProgressCallback } from '../workloads/runners/experiment';
-import { WebGpuBackend } from './webgpu-backend';
+import { isSessionExperiment, runCircuitOn, runExperimentOn, type ProgressCallback } from './runners/experiment';
+import { WebGpuBackend } from '../webgpu/webgpu-backend';
 import { WebGpuSession, type MachineInfo } from './webgpu-session';
 
 export interface GpuRunOptions {
