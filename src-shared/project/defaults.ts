@@ -5,7 +5,7 @@
 // default") read them from. The values are the seed configuration: the sizes
 // of the seed documents' workloads (docs/benchmarks.md).
 import type { z } from 'zod';
-import { VALIDATION_DEFAULTS } from '../workloads/validation/params';
+import { VALIDATION } from '../workloads/validation/params';
 import type { ExperimentKind, RunSettings, WORKLOAD_PARAMS } from './schema';
 
 /** The parameters of one kind, as the project file stores them (all optional). */
@@ -44,7 +44,7 @@ export const PARAM_DEFAULTS = {
   'qgan-train': { ...CV_GENERATOR, epochs: 5, stepsPerEpoch: 10, batch: 16, learningRate: 0.01 },
   scale: { sizes: [1000, 2000, 5000, 10000], qubits: QNN_CIRCUIT.qubits, layers: QNN_CIRCUIT.layers, features: ZZ_FEATURE_MAP.features, seed: 13 },
   circuit: { observables: [], seed: 0 },
-  validation: VALIDATION_DEFAULTS,
+  validation: VALIDATION.defaults,
 } as const satisfies { [K in ExperimentKind]: Partial<WorkloadParams<K>> };
 
 export type ParamDefaults = typeof PARAM_DEFAULTS;

@@ -8,7 +8,8 @@
 import { z } from 'zod';
 import { PARAM_DEFAULTS, SETTINGS_DEFAULTS } from './defaults';
 import { Experiment, RunSettings, WORKLOAD_PARAMS, type ExperimentKind } from './schema';
-import { VALIDATION_HELP, VALIDATION_LABEL, VALIDATION_WORDS, validationParamUnused } from '../workloads/validation/params';
+import { declarationOf, DECLARED_KINDS } from './kinds';
+import type { ParamWords } from './kind-declaration';
 
 export type ParamInput =
   | { type: 'int' | 'number'; min?: number; max?: number; exclusiveMin?: number; exclusiveMax?: number }
@@ -38,12 +39,11 @@ export interface ParamMeta {
   required: boolean;
 }
 
-interface Words {
-  label: string;
-  unit?: string;
-  help: string;
-  /** Force a multi-line field for a string parameter. */
-  multiline?: boolean;
+type Words = ParamWords;
+
+/** One field per kind declared in its own folder (kinds.ts), e.g. its words or label. */
+function declared<T>(pick: (d: (typeof DECLARED_KINDS)[number]) => T): Record<(typeof DECLARED_KINDS)[number]['kind'], T> {
+  return Object.fromEntries(DECLARED_KINDS.map((d) => [d.kind, pick(d)])) as Record<(typeof DECLARED_KINDS)[number]['kind'], T>;
 }
 
 const seed = (what: string): Words => ({ label: 'Seed', help: `Random seed for ${what}.` });
@@ -144,7 +144,7 @@ const WORDS: { [K in ExperimentKind]: Record<string, Words> } = {
     shots: { label: 'Shots', unit: 'samples', help: 'Samples of the final state (none when empty).' },
     seed: seed('the sampling'),
   },
-  validation: VALIDATION_WORDS,
+  ...declared((d) => d.words),
 };
 
 export const KIND_LABELS: Record<ExperimentKind, string> = {
@@ -156,7 +156,7 @@ export const KIND_LABELS: Record<ExperimentKind, string> = {
   'qgan-train': 'CV-QGAN training',
   scale: 'Scaling (QNN epoch, QSVM kernel)',
   circuit: 'OpenQASM circuit',
-  validation: VALIDATION_LABEL,
+  ...declared((d) => d.label),
 };
 
 /** What each kind runs and what it measures, in one or two sentences: shown under the kind in the editor. */
@@ -185,7 +185,7 @@ export const KIND_HELP: Record<ExperimentKind, string> = {
   circuit:
     'Your own OpenQASM 2.0 circuit, mid-circuit measurement, reset and if included. ' +
     'Gives probabilities, expectation values of Pauli sums and sampled counts, on any backend (the TypeScript reference too).',
-  validation: VALIDATION_HELP,
+  ...declared((d) => d.help),
 };
 
 // ---- derivation from the schema ------------------------------------------------------
@@ -257,6 +257,8 @@ export function paramMeta(kind: ExperimentKind): ParamMeta[] {
  * or null when it is used: the form dims it. `p` holds the parameters with defaults filled in.
  */
 export function paramUnused(kind: ExperimentKind, name: string, p: Record<string, unknown>): string | null {
+  const declared = declarationOf(kind);
+  if (declared) return declared.paramUnused?.(name, p) ?? null;
   const adam = (opt: unknown) => (name === 'learningRate' && opt !== 'adam' ? `with optimizer '${String(opt)}' (Adam only)` : null);
   switch (kind) {
     case 'vqe':
@@ -273,8 +275,6 @@ export function paramUnused(kind: ExperimentKind, name: string, p: Record<string
       if (name === 'dataset' && p.csv) return 'with a CSV file';
       if (name === 'labelColumn' && !p.csv) return 'without a CSV file';
       return null;
-    case 'validation':
-      return validationParamUnused(name, p);
     default:
       return null;
   }

@@ -19,7 +19,7 @@ import { qaoaInitialParams } from './qaoa';
 import { qnnCircuit, qnnInitialWeights } from './qnn';
 import { featureMapPairs, featureMapParams, zzFeatureMap } from './qsvm';
 import { vqeAnsatz, vqeHamiltonian, vqeInitialParams } from './vqe';
-import { validationModelExperiment } from './validation/model';
+import { runtimeOf, unregistered } from './registry';
 
 type Of<K extends ExperimentKind> = Extract<Experiment, { kind: K }>;
 
@@ -153,6 +153,8 @@ export type ExperimentCircuit =
  * (see experimentProblems for the same as field messages).
  */
 export function experimentCircuit(e: Experiment): ExperimentCircuit {
+  const runtime = runtimeOf(e.kind);
+  if (runtime) return runtime.circuit(e as never, experimentCircuit);
   switch (e.kind) {
     case 'vqe': {
       const s = withDefaults('vqe', e.params);
@@ -176,8 +178,6 @@ export function experimentCircuit(e: Experiment): ExperimentCircuit {
       const s = withDefaults('scale', e.params);
       return { type: 'qubit', title: `The QNN classifier timed at each size (the QSVM kernel uses the ZZ feature map on ${s.features} features)`, circuit: qnnNamed(s.qubits, s.layers, s.seed) };
     }
-    case 'validation':
-      return experimentCircuit(validationModelExperiment(e));
     case 'qgan':
     case 'qgan-train': {
       const s = withDefaults(e.kind, e.params);
@@ -191,6 +191,8 @@ export function experimentCircuit(e: Experiment): ExperimentCircuit {
         circuit: program.circuit, measured: program.measurements.map((m) => m.qubit), program,
       };
     }
+    default:
+      throw unregistered(e);
   }
 }
 
@@ -213,6 +215,8 @@ export function experimentProblems(e: Experiment): FieldIssue[] {
   const add = (name: string, message: string, root = 'params') => out.push({ field: `${root}.${name}`, message: `${name}: ${message}` });
   const backend = backendProblem(e.kind, e.settings.backend);
   if (backend) add('backend', backend, 'settings');
+  const runtime = runtimeOf(e.kind);
+  if (runtime) return [...out, ...runtime.problems(e as never, experimentProblems).filter((x) => !x.field.startsWith('settings.'))];
   switch (e.kind) {
     case 'vqe': {
       const s = withDefaults('vqe', e.params);
@@ -313,6 +317,11 @@ function firstTrainingPoint(dataset: DatasetName, train: number, test: number, f
  */
 export function experimentQasm(e: Experiment): QasmExport {
   const fileName = `${safeFileName(e.id)}.qasm`;
+  const runtime = runtimeOf(e.kind);
+  if (runtime) {
+    if (!runtime.circuitExperiment) throw new Error(`experiment '${e.id}': a ${e.kind} experiment has no circuit of its own to export`);
+    return { ...experimentQasm(runtime.circuitExperiment(e as never)), fileName };
+  }
   if (e.kind === 'circuit') return { text: e.params.qasm ?? '', fileName };
   const problem = qasmExportProblem(e);
   if (problem) throw new Error(`experiment '${e.id}': ${problem}`);

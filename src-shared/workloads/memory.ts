@@ -26,7 +26,7 @@ import { planDynamic } from '../circuit/dynamic';
 import type { CvGateSpec } from '../circuit/cv';
 import { circuitProgram, qaoaGraphOf, qganGenerator, vqeHamiltonianOf } from './experiment-circuit';
 import { featureMapPairs, QSVM_DEFAULTS } from './qsvm';
-import { validationModelExperiment } from './validation/model';
+import { runtimeOf, unregistered } from './registry';
 
 export interface MemoryPart {
   /** What the bytes hold, in the user's words. */
@@ -405,6 +405,8 @@ function circuit(e: Extract<Experiment, { kind: 'circuit' }>, notes: string[]): 
  * is not well formed enough to size (experimentProblems names the field).
  */
 export function estimateMemory(e: Experiment, ctx: MemoryContext = {}): MemoryEstimate {
+  const runtime = runtimeOf(e.kind);
+  if (runtime) return runtime.memory(e as never, ctx, estimateMemory);
   const m = new Machine(e.settings.threads, ctx);
   const notes: string[] = [];
   const limits: string[] = [];
@@ -441,22 +443,14 @@ export function estimateMemory(e: Experiment, ctx: MemoryContext = {}): MemoryEs
       amplitudes = 2 ** Math.max(s.qubits, s.features);
       break;
     }
-    case 'validation': {
-      // One trial at a time: the peak is one fit of the quantum model (or of a baseline beside it).
-      const model = validationModelExperiment(e);
-      const inner = estimateMemory(model, ctx);
-      phases = [{ name: `one trial: ${inner.phase}`, parts: inner.parts }];
-      amplitudes = inner.stateAmplitudes;
-      notes.push(...inner.notes);
-      limits.push(...inner.limits);
-      break;
-    }
     case 'circuit': {
       const r = circuit(e, notes);
       phases = r.phases;
       amplitudes = 2 ** r.n;
       break;
     }
+    default:
+      throw unregistered(e);
   }
   let peak = phases[0];
   for (const p of phases) if (total(p.parts) > total(peak.parts)) peak = p;

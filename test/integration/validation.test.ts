@@ -8,6 +8,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Experiment, Project } from '../../src-shared/project/schema';
 import { estimateMemory } from '../../src-shared/workloads/memory';
+import { experimentCircuit, experimentProblems, experimentQasm } from '../../src-shared/workloads/experiment-circuit';
+import { KIND_HELP, KIND_LABELS, paramMeta, paramUnused } from '../../src-shared/project/param-meta';
+import { declarationOf } from '../../src-shared/project/kinds';
+import { runtimeOf } from '../../src-shared/workloads/registry';
+import { VALIDATION } from '../../src-shared/workloads/validation/params';
 import { validationOf } from '../../src-shared/workloads/validation/model';
 import { forestRows, formatValidation, validationReport, type ModelTrials } from '../../src-shared/workloads/validation/report';
 
@@ -69,6 +74,26 @@ describe('validation experiments', () => {
     const bad = Experiment.safeParse({ id: 'v', name: 'v', kind: 'validation', params: { trials: 1, baselines: ['svm'] } });
     expect(bad.success).toBe(false);
     expect(JSON.stringify(bad.error!.issues.map((i) => i.path))).toMatch(/trials.*baselines|baselines.*trials/);
+  });
+});
+
+describe('a kind in its own folder, through the registry', () => {
+  const v = Experiment.parse({ id: 'v', name: 'v', kind: 'validation', params: { model: 'qnn', qubits: 3, train: 50, sampleSizes: [20, 80], dataset: 'iris' } });
+  it('gives the editor its words, help and parameter hints from its declaration', () => {
+    expect(KIND_LABELS.validation).toBe(VALIDATION.label);
+    expect(KIND_HELP.validation).toBe(VALIDATION.help);
+    expect(paramMeta('validation').find((m) => m.name === 'trials')).toMatchObject({ label: 'Trials', default: 10 });
+    expect(paramUnused('validation', 'features', { model: 'qnn' })).toMatch(/quantum model 'qnn'/);
+    expect(declarationOf('validation')).toBe(VALIDATION);
+  });
+  it("checks its fields, draws and exports its quantum model's circuit", () => {
+    const problems = experimentProblems(v).map((p) => p.message);
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^dataset: the QNN classifier is binary/), 'sampleSizes: 80 is larger than the training split (50)']));
+    const c = experimentCircuit(v);
+    expect(c.type === 'qubit' && c.circuit.numQubits).toBe(3);
+    expect(experimentQasm(v)).toMatchObject({ fileName: 'v.qasm', text: expect.stringMatching(/^OPENQASM 2\.0;/m) });
+    expect(runtimeOf('validation')?.kind).toBe('validation');
+    expect(runtimeOf('vqe')).toBeUndefined();
   });
 });
 

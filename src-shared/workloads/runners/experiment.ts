@@ -15,7 +15,7 @@ import { QNN_RUN_DEFAULTS, runQnnOn } from './qnn';
 import { runQsvmOn } from './qsvm';
 import { runScaleOn } from './scale';
 import { runVqeOn } from './vqe';
-import { runValidationOn } from '../validation/runner';
+import { runtimeOf, unregistered, WORKLOAD_RUNTIMES } from '../registry';
 import { markPhase, now } from '../timing';
 
 /** One step of a running experiment: how far along, and the newest point of its main curve. */
@@ -27,8 +27,8 @@ export interface ExperimentProgress {
 export type ProgressCallback = (p: ExperimentProgress) => void;
 
 /** The kinds that run on a WorkloadSession (every qubit workload; the CV GAN has its own engine). */
-export type SessionExperiment = Extract<Experiment, { kind: 'vqe' | 'qaoa' | 'qnn' | 'qsvm' | 'scale' | 'validation' }>;
-export const SESSION_KINDS = ['vqe', 'qaoa', 'qnn', 'qsvm', 'scale', 'validation'] as const;
+export type SessionExperiment = Extract<Experiment, { kind: 'vqe' | 'qaoa' | 'qnn' | 'qsvm' | 'scale' | (typeof WORKLOAD_RUNTIMES)[number]['kind'] }>;
+export const SESSION_KINDS = ['vqe', 'qaoa', 'qnn', 'qsvm', 'scale', ...WORKLOAD_RUNTIMES.map((r) => r.kind)] as const;
 export const isSessionExperiment = (e: Experiment): e is SessionExperiment => (SESSION_KINDS as readonly string[]).includes(e.kind);
 
 export interface ExperimentRunContext {
@@ -47,6 +47,8 @@ function csvOf(e: { id: string }, ctx: ExperimentRunContext, csv: string | undef
 export async function runExperimentOn(session: WorkloadSession, e: SessionExperiment, ctx: ExperimentRunContext = {}): Promise<RunResult> {
   const report = (done: number, total: number, series: string, x: number, y: number, message: string) =>
     ctx.onProgress?.({ fraction: Math.min(1, done / total), message, point: { series, x, y } });
+  const runtime = runtimeOf(e.kind);
+  if (runtime) return runtime.run(session, e as never, ctx);
   switch (e.kind) {
     case 'vqe': {
       const { optimizer, iterations, learningRate, ...spec } = e.params;
@@ -70,11 +72,8 @@ export async function runExperimentOn(session: WorkloadSession, e: SessionExperi
     }
     case 'scale':
       return runScaleOn(session, e.params);
-    case 'validation': {
-      const { csv, labelColumn, ...spec } = e.params;
-      const onTrial = (done: number, total: number, acc: number) => report(done, total, 'quantum_accuracy', done - 1, acc, `trial ${done}/${total}`);
-      return runValidationOn(session, { ...spec, data: await csvOf(e, ctx, csv, labelColumn) }, { onTrial });
-    }
+    default:
+      throw unregistered(e);
   }
 }
 

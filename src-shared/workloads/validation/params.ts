@@ -1,7 +1,8 @@
-// A validation's parameters, defaults and the words the editor shows: the
-// part of the kind the project file reads (it depends on zod alone, so the
-// project model can import it without pulling in runners).
+// A validation's declaration: parameters, defaults and the words the editor
+// shows — the part of the kind the project file reads (zod and types only, so
+// the project model can import it without pulling in runners).
 import { z } from 'zod';
+import type { KindDeclaration } from '../../project/kind-declaration';
 
 /** The classical models a quantum classifier is compared with. */
 export const CLASSICAL_BASELINES = ['rbf-svm', 'logistic-regression', 'mlp'] as const;
@@ -63,12 +64,12 @@ export const VALIDATION_DEFAULTS = {
   alpha: 0.05,
 } as const satisfies ValidationParams;
 
-export const VALIDATION_LABEL = 'Validation — quantum vs classical';
+const VALIDATION_LABEL = 'Validation — quantum vs classical';
 
-export const VALIDATION_HELP =
+const VALIDATION_HELP =
   'Trains the quantum model and each classical baseline on the same data splits over several seeded trials, then compares accuracy, F1, log-loss, training time, inference time and size with paired and Welch t-tests, bootstrap CIs, effect sizes and Holm correction, and states the verdict plainly.';
 
-export const VALIDATION_WORDS: Record<string, { label: string; unit?: string; help: string }> = {
+const VALIDATION_WORDS: KindDeclaration['words'] = {
   model: { label: 'Quantum model', help: 'QNN classifier (trained by adjoint gradients) or QSVM (fidelity kernel + SVM).' },
   baselines: { label: 'Classical baselines', help: 'One per line: rbf-svm, logistic-regression, mlp (the MLP is sized to the QNN\'s parameter count).' },
   trials: { label: 'Trials', unit: 'trials', help: 'Independent repetitions, each with its own data sample, split and initialisation (seed, seed + 1, …); every model sees the same splits.' },
@@ -92,7 +93,7 @@ export const VALIDATION_WORDS: Record<string, { label: string; unit?: string; he
 };
 
 /** Why a parameter has no effect with the others as they are, or null. */
-export function validationParamUnused(name: string, p: Record<string, unknown>): string | null {
+function validationParamUnused(name: string, p: Record<string, unknown>): string | null {
   const qnnOnly = ['qubits', 'layers', 'epochs', 'batchSize', 'learningRate'], qsvmOnly = ['features', 'reps', 'entanglement'];
   if (qnnOnly.includes(name) && p.model !== 'qnn') return `with quantum model '${String(p.model)}'`;
   if (qsvmOnly.includes(name) && p.model !== 'qsvm') return `with quantum model '${String(p.model)}'`;
@@ -100,3 +101,13 @@ export function validationParamUnused(name: string, p: Record<string, unknown>):
   if (name === 'labelColumn' && !p.csv) return 'without a CSV file';
   return null;
 }
+
+export const VALIDATION = {
+  kind: 'validation',
+  label: VALIDATION_LABEL,
+  help: VALIDATION_HELP,
+  params: VALIDATION_PARAMS,
+  defaults: VALIDATION_DEFAULTS,
+  words: VALIDATION_WORDS,
+  paramUnused: validationParamUnused,
+} as const satisfies KindDeclaration<'validation', typeof VALIDATION_PARAMS>;
