@@ -1,0 +1,348 @@
+// `quench bench peers`: Quench beside the simulators people install from PyPI
+// (qsim, Lightning, Qulacs, Qiskit Aer; NumPy + OpenBLAS for the Gram
+// product), on the same cases, in interleaved rounds (peer, Quench, peer, …)
+// with the machine's load recorded; per round the ratio, then the median
+// ratio with its spread; every peer's answer checked against Quench's on the
+// same inputs (a disagreement is reported, never hidden). The peers live in
+// a virtual environment under the cache folder (never in the repository);
+// bench/peers/peers.py is their side.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { lower } from '../../src-shared/circuit/lower';
+import type { Circuit, Operation } from '../../src-shared/circuit/circuit';
+import { brickwork, randomUnitary } from '../../src-shared/circuit/random-circuits';
+import type { LoweredGate } from '../../src-shared/circuit/lowered';
+import { ReferenceState } from '../../src-shared/backend/reference';
+import { Rng } from '../../src-shared/random';
+import { describeLoad, type MachineLoad } from '../../src-shared/results';
+import { featureMapParams, zzFeatureMap } from '../../src-shared/workloads/qsvm';
+import { now, spread } from '../../src-shared/workloads/timing';
+import { DEFAULT_FUSION } from '../backend/native-backend';
+import { watchLoad } from '../engine/load';
+import { collectInfo } from '../engine/machine-info';
+import { NativeSession } from '../engine/session';
+import { UsageError } from '../errors';
+import { loadAddon, packageRoot } from '../native/addon';
+import { makeProgress } from './progress';
+
+/** Pinned peers: what `pip install` gets for each. */
+export const PEER_PACKAGES: Record<PeerId, string[]> = {
+  qsim: ['qsimcirq==0.22.1', 'cirq-core'],
+  lightning: ['pennylane-lightning==0.45.0'],
+  qulacs: ['qulacs==0.6.14'],
+  aer: ['qiskit-aer==0.18.2', 'qiskit'],
+  numpy: ['numpy'],
+};
+export type PeerId = 'qsim' | 'lightning' | 'qulacs' | 'aer' | 'numpy';
+const PEER_MODULE: Record<PeerId, string> = { qsim: 'qsimcirq', lightning: 'pennylane_lightning', qulacs: 'qulacs', aer: 'qiskit_aer', numpy: 'numpy' };
+
+export const PEER_CASES = ['gates', 'brickwork', 'gram'] as const;
+export type PeerCase = (typeof PEER_CASES)[number];
+
+export interface PeersOptions {
+  json?: boolean;
+  case?: string[];
+  peer?: string[];
+  qubits?: number[];
+  threads?: number[];
+  rounds: number;
+  /** Where the venv lives (default: the user's cache folder). */
+  venv?: string;
+}
+
+export interface PeerRow {
+  case: string;
+  peer: PeerId;
+  version: string;
+  qubits?: number;
+  threads: number;
+  precision: 'f32' | 'f64';
+  unit: 'ms/gate' | 'ms/layer' | 'ms';
+  quench: { median: number; min: number; max: number };
+  peerFigure: { median: number; min: number; max: number };
+  /** Peer time ÷ Quench time per round: > 1 means Quench is faster. */
+  speedup: { median: number; min: number; max: number; rounds: number };
+  agrees: boolean;
+  maxAnswerError: number;
+  note?: string;
+}
+
+export interface PeersReport {
+  env: ReturnType<typeof collectInfo>;
+  load: MachineLoad | null;
+  skipped: string[];
+  rows: PeerRow[];
+}
+
+/** The peers' virtual environment, created and filled on first use; returns its python and what failed to install. */
+export function ensurePeers(venv: string, peers: PeerId[], log: (s: string) => void): { python: string; failed: Map<PeerId, string> } {
+  const python = path.join(venv, 'bin', 'python');
+  const failed = new Map<PeerId, string>();
+  if (!fs.existsSync(python)) {
+    log(`creating the peers' virtual environment in ${venv}`);
+    const r = spawnSync('python3', ['-m', 'venv', venv], { encoding: 'utf8' });
+    if (r.status !== 0) throw new UsageError(`could not create a Python virtual environment in ${venv}: ${(r.stderr || r.stdout).trim().split('\n')[0]} (needs python3 with venv)`);
+  }
+  for (const peer of peers) {
+    if (spawnSync(python, ['-c', `import ${PEER_MODULE[peer]}`]).status === 0) continue;
+    log(`installing ${PEER_PACKAGES[peer].join(' ')}`);
+    const r = spawnSync(python, ['-m', 'pip', 'install', '-q', ...PEER_PACKAGES[peer]], { encoding: 'utf8' });
+    if (r.status !== 0) failed.set(peer, (r.stderr || r.stdout).trim().split('\n').find((l) => /error/i.test(l)) ?? 'pip failed');
+  }
+  return { python, failed };
+}
+
+interface PeerAnswer {
+  version: string;
+  samples_ms: number[];
+  answer: number[];
+  extra?: Record<string, unknown>;
+}
+
+function callPeer(python: string, req: Record<string, unknown>, threads: number): PeerAnswer {
+  const script = path.join(packageRoot(), 'bench', 'peers', 'peers.py');
+  // Every peer's thread pool follows OMP_NUM_THREADS (Lightning, Qulacs, OpenBLAS); qsim and Aer take it in the request.
+  const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+  const r = spawnSync(python, [script, JSON.stringify(req)], { encoding: 'utf8', env, maxBuffer: 64 * 2 ** 20 });
+  if (r.status !== 0) throw new Error((r.stderr || r.stdout).trim().split('\n').slice(-1)[0] || `exit ${r.status}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as PeerAnswer;
+}
+
+const stat = (xs: number[]) => {
+  const s = spread(xs);
+  return { median: s.median, min: s.min, max: s.max };
+};
+
+/** The shared test state: RY(0.3 (q + 1)) then RZ(0.1 (q + 1)) on every qubit (bench/peers/peers.py prepares the same). */
+function preparedOps(n: number): Operation[] {
+  const ops: Operation[] = [];
+  for (let q = 0; q < n; q++) ops.push({ gate: 'ry', qubits: [q], params: [0.3 * (q + 1)] }, { gate: 'rz', qubits: [q], params: [0.1 * (q + 1)] });
+  return ops;
+}
+
+const GATES = ['h', 'rz', 'cz', 'cx', 'swap', 'u2q'] as const;
+type GateName = (typeof GATES)[number];
+const GATE_PEERS: PeerId[] = ['qulacs', 'lightning'];
+
+/** The gate as Quench runs it: lowered from the named gate, or the random 2-qubit unitary itself. */
+function gateOf(g: GateName, n: number, targets: number[], matrix: Float64Array | null): LoweredGate {
+  if (g === 'u2q') return { qubits: targets, controls: [], diagonal: false, matrix: matrix! };
+  const op: Operation = g === 'rz' ? { gate: 'rz', qubits: [targets[0]], params: [0.3] } : { gate: g, qubits: g === 'h' ? [targets[0]] : targets };
+  return lower({ numQubits: n, numParams: 0, ops: [op] }).gates[0];
+}
+
+export async function benchPeers(opts: PeersOptions, log: (s: string) => void = () => {}): Promise<PeersReport> {
+  const cases = (opts.case ?? [...PEER_CASES]) as PeerCase[];
+  for (const c of cases) if (!(PEER_CASES as readonly string[]).includes(c)) throw new UsageError(`--case ${c}: one of ${PEER_CASES.join(', ')}`);
+  const wanted = (opts.peer ?? ['qsim', 'lightning', 'qulacs', 'aer', 'numpy']) as PeerId[];
+  for (const p of wanted) if (!(p in PEER_PACKAGES)) throw new UsageError(`--peer ${p}: one of ${Object.keys(PEER_PACKAGES).join(', ')}`);
+  const venv = opts.venv ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'quench', 'peers-venv');
+  const { python, failed } = ensurePeers(venv, wanted, log);
+  const skipped = [...failed].map(([p, why]) => `${p}: not installed (${why})`);
+  const peers = wanted.filter((p) => !failed.has(p));
+  const addon = loadAddon();
+  const cores = addon.info().cpu.logicalCores;
+  const threadList = [...new Set((opts.threads ?? [1, 0]).map((t) => (t === 0 ? cores : t)))];
+  const qubits = opts.qubits ?? [20, 24];
+  const rows: PeerRow[] = [];
+  const stop = watchLoad();
+  const rng = new Rng(7);
+
+  const steps = cases.reduce((a, c) => a + (c === 'gates' ? qubits.length * threadList.length * GATES.length : c === 'brickwork' ? qubits.length * threadList.length : threadList.length), 0);
+  const progress = makeProgress(steps, !opts.json);
+  /** Interleaved rounds: peer, Quench, peer, Quench …; the ratio per round. */
+  const interleave = async (peerRun: () => PeerAnswer, quenchRun: () => { samples: number[]; answer: number[] } | Promise<{ samples: number[]; answer: number[] }>) => {
+    const pMed: number[] = [], qMed: number[] = [], ratios: number[] = [];
+    let pa: PeerAnswer | null = null, qa: number[] = [];
+    for (let r = 0; r < opts.rounds; r++) {
+      pa = peerRun();
+      const q = await quenchRun();
+      qa = q.answer;
+      const p = spread(pa.samples_ms).median, m = spread(q.samples).median;
+      pMed.push(p);
+      qMed.push(m);
+      ratios.push(p / m);
+    }
+    const err = Math.max(0, ...pa!.answer.map((v, i) => Math.abs(v - (qa[i] ?? NaN))));
+    return { pa: pa!, pMed, qMed, ratios, err };
+  };
+
+  for (const c of cases) {
+    if (c === 'gates') {
+      for (const n of qubits)
+        for (const threads of threadList)
+          for (const g of GATES) {
+            progress.step(`${g} ${n}q ${threads}t`);
+            const mid = Math.floor(n / 2);
+            const targets = g === 'h' || g === 'rz' ? [mid] : [mid, mid + 1];
+            const matrix = g === 'u2q' ? randomUnitary(2, rng) : null;
+            const gate = gateOf(g, n, targets, matrix);
+            const state = new addon.State(n, 'f64');
+            const prepared = lower({ numQubits: n, numParams: 0, ops: preparedOps(n) });
+            const exec = { threads, isa: addon.info().defaultIsa };
+            const inner = n >= 24 ? 5 : 20;
+            const quenchRun = () => {
+              state.reset();
+              state.run(new addon.Program(prepared, DEFAULT_FUSION), [], exec);
+              state.apply(gate, undefined, exec);
+              const amps = state.amplitudes().slice(0, 16);
+              const samples: number[] = [];
+              for (let r = 0; r < 5; r++) {
+                const t0 = now();
+                for (let i = 0; i < inner; i++) state.apply(gate, undefined, exec);
+                samples.push((now() - t0) / inner);
+              }
+              return { samples, answer: Array.from(amps) };
+            };
+            for (const peer of peers.filter((p) => GATE_PEERS.includes(p))) {
+              const req = { peer, case: 'gate', qubits: n, precision: 'f64', threads, gate: g, targets, inner, repeats: 5, ...(matrix ? { matrix: complexRows(matrix, 4) } : {}) };
+              try {
+                const x = await interleave(() => callPeer(python, req, threads), quenchRun);
+                rows.push(row(`gate ${g}`, peer, x, { qubits: n, threads, precision: 'f64', unit: 'ms/gate' }));
+              } catch (e) {
+                skipped.push(`${peer} gate ${g} ${n}q: ${(e as Error).message}`);
+              }
+            }
+            state.dispose();
+          }
+    }
+    if (c === 'brickwork') {
+      for (const n of qubits)
+        for (const threads of threadList) {
+          progress.step(`brickwork ${n}q ${threads}t`);
+          const LAYERS = 20;
+          const circuit: Circuit = brickwork(n, LAYERS, new Rng(11));
+          const layers = Array.from({ length: LAYERS }, () => ({ u3: [] as number[][], cz: [] as number[][] }));
+          // The same circuit for the peers, layer by layer (u3 on every qubit, then the CZ bricks).
+          let i = 0;
+          for (let l = 0; l < LAYERS; l++) {
+            for (let q = 0; q < n; q++) layers[l].u3.push((circuit.ops[i++] as { params: number[] }).params);
+            for (let q = l % 2; q + 1 < n; q += 2) layers[l].cz.push((circuit.ops[i++] as { qubits: number[] }).qubits);
+          }
+          const lowered = lower(circuit);
+          const exec = { threads, isa: addon.info().defaultIsa };
+          const state = new addon.State(n, 'f64');
+          const programs = new Map([2, 3, 4].map((f) => [f, new addon.Program(lowered, f)]));
+          let bestFusion = DEFAULT_FUSION;
+          const quenchRun = () => {
+            // Quench's best fusion here too (as qsim's is measured at its best): each width once, then the best repeated.
+            let best = Infinity;
+            for (const [f, p] of programs) {
+              state.reset();
+              const t0 = now();
+              state.run(p, [], exec);
+              const dt = now() - t0;
+              if (dt < best) (best = dt), (bestFusion = f);
+            }
+            const samples: number[] = [];
+            for (let r = 0; r < 3; r++) {
+              state.reset();
+              const t0 = now();
+              state.run(programs.get(bestFusion)!, [], exec);
+              samples.push((now() - t0) / LAYERS);
+            }
+            return { samples, answer: Array.from(state.probabilities().slice(0, 8)) };
+          };
+          for (const peer of peers.filter((p) => ['qsim', 'aer', 'qulacs'].includes(p))) {
+            const req = { peer, case: 'brickwork', qubits: n, precision: 'f64', threads, repeats: 3, layers };
+            try {
+              const x = await interleave(() => callPeer(python, req, threads), quenchRun);
+              const note = `Quench fusion ${bestFusion}${x.pa.extra?.fusion ? `; qsim fusion ${x.pa.extra.fusion}` : ''}`;
+              rows.push({ ...row('brickwork 20 layers', peer, x, { qubits: n, threads, precision: 'f64', unit: 'ms/layer' }), note });
+            } catch (e) {
+              skipped.push(`${peer} brickwork ${n}q: ${(e as Error).message}`);
+            }
+          }
+          state.dispose();
+        }
+    }
+    if (c === 'gram' && peers.includes('numpy')) {
+      const features = 8, train = 1000, test = 200, spec = { features, reps: 2, entanglement: 'full' as const };
+      const circuit = lower(zzFeatureMap(spec));
+      const x = new Rng(5);
+      const pts = Float64Array.from({ length: (train + test) * features }, () => x.next() * Math.PI);
+      const params = featureMapParams(spec, pts, train + test);
+      // The states for NumPy, from the reference backend (its part is the product only).
+      const dim = 2 ** features, states = new Float64Array((train + test) * dim * 2);
+      const P = params.length / (train + test);
+      for (let i = 0; i < train + test; i++) states.set(new ReferenceState(features).run(circuit, params.subarray(i * P, (i + 1) * P)).amplitudes, i * dim * 2);
+      const file = path.join(os.tmpdir(), `quench-peers-states-${process.pid}.npy`);
+      fs.writeFileSync(file, npyComplex(states, train + test, dim));
+      try {
+        for (const threads of threadList) {
+          progress.step(`gram ${threads}t`);
+          const session = new NativeSession({ threads, precision: 'f64' });
+          session.prepare(circuit);
+          const pTrain = params.subarray(0, train * P), pTest = params.subarray(train * P);
+          const quenchRun = async () => {
+            const samples: number[] = [];
+            let K: Float64Array = new Float64Array(0), Kx: Float64Array = new Float64Array(0);
+            for (let r = 0; r < 3; r++) {
+              const t0 = now();
+              K = await session.fidelityKernel(circuit, pTrain, train, null, train);
+              Kx = await session.fidelityKernel(circuit, pTest, test, pTrain, train);
+              samples.push(now() - t0);
+            }
+            return { samples, answer: [...K.slice(0, 4), ...Kx.slice(0, 4)] };
+          };
+          const req = { peer: 'numpy', case: 'gram', states: file, train, repeats: 3 };
+          const r2 = await interleave(() => callPeer(python, req, threads), quenchRun);
+          rows.push({ ...row('QSVM Gram 1000+200 (8 qubits)', 'numpy', r2, { threads, precision: 'f64', unit: 'ms' }), note: 'Quench: the states and the product; NumPy: the product of states given to it' });
+          session.dispose();
+        }
+      } finally {
+        fs.rmSync(file, { force: true });
+      }
+    }
+  }
+  progress.stop();
+  return { env: collectInfo(), load: stop(), skipped, rows };
+}
+
+function row(name: string, peer: PeerId, x: { pa: PeerAnswer; pMed: number[]; qMed: number[]; ratios: number[]; err: number }, o: { qubits?: number; threads: number; precision: 'f32' | 'f64'; unit: PeerRow['unit'] }): PeerRow {
+  const tol = o.precision === 'f32' ? 1e-4 : 1e-8;
+  return {
+    case: name, peer, version: x.pa.version, ...o,
+    quench: stat(x.qMed), peerFigure: stat(x.pMed), speedup: { ...stat(x.ratios), rounds: x.ratios.length },
+    agrees: Number.isFinite(x.err) && x.err <= tol, maxAnswerError: x.err,
+  };
+}
+
+/** A Float64Array of interleaved complex values as rows of [re, im] pairs (for the peer's matrix). */
+function complexRows(m: Float64Array, dim: number): number[][][] {
+  return Array.from({ length: dim }, (_, r) => Array.from({ length: dim }, (_, c) => [m[2 * (r * dim + c)], m[2 * (r * dim + c) + 1]]));
+}
+
+/** rows × cols complex128 as a NumPy .npy (format 1.0). */
+export function npyComplex(data: Float64Array, rows: number, cols: number): Buffer {
+  let header = `{'descr': '<c16', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
+  const pad = 64 - ((10 + header.length + 1) % 64);
+  header += ' '.repeat(pad % 64) + '\n';
+  const pre = Buffer.alloc(10);
+  pre.write('\x93NUMPY', 0, 'latin1');
+  pre[6] = 1;
+  pre[7] = 0;
+  pre.writeUInt16LE(header.length, 8);
+  return Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
+}
+
+const f = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toPrecision(3));
+
+export function formatPeers(r: PeersReport): string {
+  const L = [`Quench bench peers — ${r.env.cpu.model}, ${r.env.cpu.logicalCores} cores, ISA ${r.env.isa.inUse}`, `Load: ${r.load ? describeLoad(r.load) : 'not measured'}. Figures: medians over interleaved rounds [min–max]; speed-up = peer ÷ Quench per round.`, ''];
+  L.push(`${'case'.padEnd(30)}${'qubits'.padEnd(8)}${'threads'.padEnd(9)}${'peer'.padEnd(26)}${'Quench'.padEnd(18)}${'peer figure'.padEnd(18)}speed-up of Quench  answer`);
+  for (const x of r.rows)
+    L.push(
+      `${x.case.padEnd(30)}${String(x.qubits ?? '').padEnd(8)}${String(x.threads).padEnd(9)}${`${x.peer} ${x.version}`.padEnd(26)}${`${f(x.quench.median)} ${x.unit}`.padEnd(18)}${`${f(x.peerFigure.median)} ${x.unit}`.padEnd(18)}${`${f(x.speedup.median)}× [${f(x.speedup.min)}–${f(x.speedup.max)}]`.padEnd(20)}${x.agrees ? 'agrees' : `DIFFERS (max error ${x.maxAnswerError.toExponential(1)})`}${x.note ? `  (${x.note})` : ''}`,
+    );
+  if (r.skipped.length) L.push('', 'Skipped:', ...r.skipped.map((s) => `  ${s}`));
+  return L.join('\n');
+}
+
+export async function runBenchPeers(opts: PeersOptions): Promise<number> {
+  const report = await benchPeers(opts, (s) => process.stderr.write(`quench: ${s}\n`));
+  process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatPeers(report) + '\n');
+  return report.rows.some((x) => !x.agrees) ? 1 : 0;
+}
