@@ -16,7 +16,8 @@ export type ChartOption = EChartsCoreOption;
 export interface RefLine {
   value: number;
   label: string;
-  role: ReferenceRole;
+  /** A seed figure, target or goal; 'reference' for a run's own reference value (the exact ground energy). */
+  role: ReferenceRole | 'reference';
 }
 export interface RefBand {
   from: number;
@@ -33,7 +34,7 @@ export function compact(v: number): string {
   return formatPlain(v);
 }
 
-export const roleColor = (role: ReferenceRole, p: Palette) => (role === 'goal' ? p.ok : role === 'seed-figure' ? p.bad : p.muted);
+export const roleColor = (role: RefLine['role'], p: Palette) => (role === 'goal' ? p.ok : role === 'seed-figure' ? p.bad : p.muted);
 
 const fontFamily = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 

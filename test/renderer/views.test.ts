@@ -283,7 +283,7 @@ describe('Compare view', () => {
     expect(json.format).toBe('quench-comparison');
     expect(json.runs.map((r: { id: string }) => r.id)).toEqual([qganRun.id, qganRun1t.id]);
     await w.find('[data-action="export-comparison-csv"]').trigger('click');
-    expect((await blobs[1].text()).split('\r\n')[0]).toMatch(/^section,key,differs,#1 qgan/);
+    expect((await blobs[1].text()).split('\r\n')[0]).toMatch(/^section,key,label,unit,differs,#1 qgan/);
 
     // make the second the baseline
     await w.findAll('.chips li')[1].find('button.mini').trigger('click');
