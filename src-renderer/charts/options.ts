@@ -203,11 +203,6 @@ export function lineOption(spec: LineSpec, p: Palette): ChartOption {
   };
 }
 
-/** A run's curves (loss, energy … per iteration): the one option CurveChart draws. */
-export function curveOption(series: Record<string, [number, number][]>, p: Palette): ChartOption {
-  return lineOption({ series: Object.entries(series).map(([name, data]) => ({ name, data })), xName: 'iteration', yName: '', xInteger: true }, p);
-}
-
 export interface HeatmapSpec {
   xName: string;
   yName: string;

@@ -54,7 +54,7 @@ export function keyMetricsOf(kind: string, metrics: Record<string, number>, qual
   const m = Object.keys(metrics).filter((k) => !isSpreadCompanion(k));
   const q = Object.keys(quality);
   const speed = headlineSpeedMetric(kind, m);
-  const qual = HEADLINE_QUALITY[kind] && q.includes(HEADLINE_QUALITY[kind]) ? HEADLINE_QUALITY[kind] : null;
+  const qual = q.length ? headlineQualityMetric(kind, q) : null;
   const rest = m.filter((k) => k !== speed && describeMetric(k).quantity.kind === 'time');
   const keys = [...(speed ? [speed] : []), ...(qual ? [qual] : []), ...rest].slice(0, n);
   return keys.map((key) => ({ key, value: key in metrics && key !== qual ? metrics[key] : quality[key] }));
