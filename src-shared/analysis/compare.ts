@@ -9,7 +9,7 @@
 // run flagged unstable is said to be so.
 import type { Experiment, Run } from '../project/schema';
 import { curvePoints } from './curves';
-import { describeMetric, isSpreadCompanion, metricContext, metricDirection, ratioOf, verdict, type Direction, type MetricContext } from './metric-registry';
+import { describeMetric, isSpreadCompanion, metricContext, metricDirection, ratioOf, storedUnit, verdict, type Direction, type MetricContext } from './metric-registry';
 
 export type ConfigSection = 'experiment' | 'settings' | 'params' | 'environment';
 
@@ -249,6 +249,8 @@ export interface QcMeasure {
   /** 'test accuracy', 'fit time (ms)', … */
   measure: string;
   direction: Direction;
+  /** '%' for accuracies (values are fractions 0–1), else '' (the unit is in the measure's name). */
+  unit: '%' | '';
   entries: QcEntry[];
   note?: string;
 }
@@ -266,7 +268,7 @@ export function quantumVsClassical(run: Run): QcMeasure[] {
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   const measure = (name: string, direction: Direction, entries: [string, 'quantum' | 'classical', number | null][], note?: string): QcMeasure | null => {
     const es = entries.filter((e): e is [string, 'quantum' | 'classical', number] => e[2] !== null).map(([n, side, value]) => ({ name: n, side, value }));
-    return es.some((e) => e.side === 'classical') && es.some((e) => e.side === 'quantum') ? { measure: name, direction, entries: es, ...(note ? { note } : {}) } : null;
+    return es.some((e) => e.side === 'classical') && es.some((e) => e.side === 'quantum') ? { measure: name, direction, unit: /accuracy/.test(name) ? '%' : '', entries: es, ...(note ? { note } : {}) } : null;
   };
   const out: (QcMeasure | null)[] = [];
   switch (r.kind) {
@@ -330,10 +332,8 @@ export function comparisonCsvRows(runs: Run[], experimentById: Map<string, Exper
   const rows: Record<string, string | number | null>[] = [];
   for (const c of configDiff(runs, experimentById)) rows.push({ section: c.section, key: c.key, label: '', unit: '', differs: c.differs ? 'yes' : '', ...Object.fromEntries(labels.map((l, i) => [l, c.values[i]])) });
   for (const d of metricDeltas(runs)) {
-    const info = describeMetric(d.key);
     // values are stored in the key's own unit (ms_…, us_…): say which, not the display unit
-    const stored = info.quantity.kind === 'time' ? { us: 'µs', ns: 'ns', ms: 'ms', s: 's', min: 'min' }[info.quantity.stored] : info.quantity.kind === 'fraction' ? 'fraction (0–1)' : d.unit;
-    const row: Record<string, string | number | null> = { section: d.group, key: d.key, label: d.label, unit: stored, differs: '' };
+    const row: Record<string, string | number | null> = { section: d.group, key: d.key, label: d.label, unit: storedUnit(d.key), differs: '' };
     labels.forEach((l, i) => {
       row[l] = d.cells[i].value;
       if (i > 0) {

@@ -274,6 +274,21 @@ export function metricAxisName(key: string, ctx: MetricContext = {}): string {
   return describeMetric(key, ctx).label;
 }
 
+/**
+ * The unit a metric's stored value is in (what an export's raw number means):
+ * the key's own time unit ('µs' for us_…), 'fraction' for 0–1 shares, the
+ * unit of a rate, '' for dimensionless numbers and counts.
+ */
+export function storedUnit(key: string): string {
+  const q = describeMetric(key).quantity;
+  switch (q.kind) {
+    case 'time': return TIME_UNIT_LABEL[q.stored];
+    case 'fraction': return 'fraction';
+    case 'si': return q.scale ? `${formatSI(q.scale, q.unit).replace(/^1\.00 /, '')}` : q.unit;
+    default: return '';
+  }
+}
+
 /** The observables of a run, from its details (circuit runs): for the labels of expectation_{i}. */
 export function metricContext(result: { details?: Record<string, unknown> } | null | undefined): MetricContext {
   const obs = result?.details?.observables;

@@ -8,7 +8,7 @@ import { metricTimeUnit } from './units';
 export { convertTime, formatPlain, formatSeconds, isRate, metricTimeUnit, TIME_UNIT_LABEL, type TimeUnit } from './units';
 export {
   describeMetric, formatDifference, formatMetric, formatRatio, formatValue, isSpreadCompanion, metricAxisName, metricContext, metricDirection, metricHeading,
-  observableLabel, ratioOf, verdict, type Direction, type MetricContext, type MetricInfo,
+  observableLabel, ratioOf, storedUnit, verdict, type Direction, type MetricContext, type MetricInfo,
 } from './metric-registry';
 
 /** Per kind: the figure the seed suite judges it by (src-main/bench/seed-cases.ts headlines). */

@@ -22,7 +22,8 @@ export interface Reference {
   role: ReferenceRole;
   /** The line's label: what the figure is and where it comes from. */
   label: string;
-  source: 'seed 000' | 'seed 004' | 'BENCHMARKS.md';
+  /** Where the figure comes from: a seed document, or the goals Quench sets itself (the seed suite's). */
+  source: 'seed 000' | 'seed 004' | 'Quench goal';
   /** The size the figure was stated at (e.g. VQE's target is for 10 qubits). */
   at?: { param: string; value: number };
 }
@@ -50,32 +51,32 @@ export const REFERENCES: readonly Reference[] = [
   { id: 'qgan-phase1', kind: 'qgan', metric: 'us_per_sample', value: 150, upTo: 200, unit: 'ms', role: 'seed-projection', label: 'seed 000 Phase 1 projection: 150–200 ms/sample (cutoff 3, 1 layer)', source: 'seed 000' },
   { id: 'qgan-phase3', kind: 'qgan', metric: 'us_per_sample', value: 50, upTo: 100, unit: 'ms', role: 'seed-projection', label: 'seed 000 Phase 3 projection (research): 50–100 ms/sample', source: 'seed 000' },
   // BENCHMARKS.md, qgan row: "≤ 60 µs/sample at batch 32 (10,000×)"
-  { id: 'qgan-goal', kind: 'qgan', metric: 'us_per_sample', value: QGAN_GOAL_US_PER_SAMPLE, unit: 'us', role: 'goal', label: 'goal: ≤ 60 µs/sample at batch 32 (BENCHMARKS.md)', source: 'BENCHMARKS.md', at: { param: 'batch', value: 32 } },
+  { id: 'qgan-goal', kind: 'qgan', metric: 'us_per_sample', value: QGAN_GOAL_US_PER_SAMPLE, unit: 'us', role: 'goal', label: 'goal: ≤ 60 µs/sample at batch 32', source: 'Quench goal', at: { param: 'batch', value: 32 } },
   // Derived throughputs: seed 000 table, 1.65–1.74 samples/s; the goal's 60 µs/sample is 16,667 samples/s.
   { id: 'qgan-seed-rate', kind: 'qgan', metric: 'samples_per_s', value: 1.65, unit: null, role: 'seed-figure', label: 'seed 000: 1.65 samples/s (batch 1), 1.74 at batch 32', source: 'seed 000' },
-  { id: 'qgan-goal-rate', kind: 'qgan', metric: 'samples_per_s', value: 1e6 / QGAN_GOAL_US_PER_SAMPLE, unit: null, role: 'goal', label: 'goal: ≥ 16,667 samples/s at batch 32 (60 µs/sample, BENCHMARKS.md)', source: 'BENCHMARKS.md', at: { param: 'batch', value: 32 } },
+  { id: 'qgan-goal-rate', kind: 'qgan', metric: 'samples_per_s', value: 1e6 / QGAN_GOAL_US_PER_SAMPLE, unit: null, role: 'goal', label: 'goal: ≥ 16,667 samples/s at batch 32 (60 µs/sample)', source: 'Quench goal', at: { param: 'batch', value: 32 } },
   // the same generator's headline metric
   { id: 'qgan-seed-b32', kind: 'qgan', metric: 'us_per_sample_batch32', value: 574, unit: 'ms', role: 'seed-figure', label: 'seed 000: 574 ms/sample at batch 32', source: 'seed 000' },
-  { id: 'qgan-goal-b32', kind: 'qgan', metric: 'us_per_sample_batch32', value: QGAN_GOAL_US_PER_SAMPLE, unit: 'us', role: 'goal', label: 'goal: ≤ 60 µs/sample at batch 32 (BENCHMARKS.md)', source: 'BENCHMARKS.md' },
+  { id: 'qgan-goal-b32', kind: 'qgan', metric: 'us_per_sample_batch32', value: QGAN_GOAL_US_PER_SAMPLE, unit: 'us', role: 'goal', label: 'goal: ≤ 60 µs/sample at batch 32', source: 'Quench goal' },
   // ——— qgan-train (seed 000: "5 epochs: ~17 minutes"; BENCHMARKS.md goal ≤ 2 s) ———
   { id: 'qgan-train-seed', kind: 'qgan-train', metric: 's_total', value: 17, unit: 'min', role: 'seed-figure', label: 'seed 000: 17 min for 5 epochs', source: 'seed 000', at: { param: 'epochs', value: 5 } },
-  { id: 'qgan-train-goal', kind: 'qgan-train', metric: 's_total', value: 2, unit: 's', role: 'goal', label: 'goal: ≤ 2 s (BENCHMARKS.md)', source: 'BENCHMARKS.md', at: { param: 'epochs', value: 5 } },
+  { id: 'qgan-train-goal', kind: 'qgan-train', metric: 's_total', value: 2, unit: 's', role: 'goal', label: 'goal: ≤ 2 s', source: 'Quench goal', at: { param: 'epochs', value: 5 } },
   // ——— seed 004, "Performance Targets" table; goals from BENCHMARKS.md ———
   { id: 'vqe-target', kind: 'vqe', metric: 'ms_per_iteration', value: 1, unit: 's', role: 'seed-target', label: 'seed 004 target: < 1 s/iteration (10 qubits)', source: 'seed 004', at: { param: 'qubits', value: 10 } },
-  { id: 'vqe-goal', kind: 'vqe', metric: 'ms_per_iteration', value: 2, unit: 'ms', role: 'goal', label: 'goal: ≤ 2 ms/iteration (10 qubits, BENCHMARKS.md)', source: 'BENCHMARKS.md', at: { param: 'qubits', value: 10 } },
+  { id: 'vqe-goal', kind: 'vqe', metric: 'ms_per_iteration', value: 2, unit: 'ms', role: 'goal', label: 'goal: ≤ 2 ms/iteration (10 qubits)', source: 'Quench goal', at: { param: 'qubits', value: 10 } },
   { id: 'qaoa-target', kind: 'qaoa', metric: 's_per_problem', value: 5, unit: 's', role: 'seed-target', label: 'seed 004 target: < 5 s/problem (20 qubits)', source: 'seed 004', at: { param: 'nodes', value: 20 } },
-  { id: 'qaoa-goal', kind: 'qaoa', metric: 's_per_problem', value: 1, unit: 's', role: 'goal', label: 'goal: ≤ 1 s/problem (20 qubits, BENCHMARKS.md)', source: 'BENCHMARKS.md', at: { param: 'nodes', value: 20 } },
+  { id: 'qaoa-goal', kind: 'qaoa', metric: 's_per_problem', value: 1, unit: 's', role: 'goal', label: 'goal: ≤ 1 s/problem (20 qubits)', source: 'Quench goal', at: { param: 'nodes', value: 20 } },
   { id: 'qnn-target', kind: 'qnn', metric: 'us_per_sample_batched', value: 10, unit: 'ms', role: 'seed-target', label: 'seed 004 target: < 10 ms/sample (QNN inference)', source: 'seed 004' },
-  { id: 'qnn-goal', kind: 'qnn', metric: 'us_per_sample_batched', value: 20, unit: 'us', role: 'goal', label: 'goal: ≤ 20 µs/sample batched (BENCHMARKS.md)', source: 'BENCHMARKS.md' },
+  { id: 'qnn-goal', kind: 'qnn', metric: 'us_per_sample_batched', value: 20, unit: 'us', role: 'goal', label: 'goal: ≤ 20 µs/sample batched', source: 'Quench goal' },
   { id: 'qnn-latency-target', kind: 'qnn', metric: 'latency_us_p95', value: 10, unit: 'ms', role: 'seed-target', label: 'seed 004 target: < 10 ms/sample', source: 'seed 004' },
-  { id: 'qnn-latency-goal', kind: 'qnn', metric: 'latency_us_p95', value: 200, unit: 'us', role: 'goal', label: 'goal: p95 single ≤ 200 µs (BENCHMARKS.md)', source: 'BENCHMARKS.md' },
+  { id: 'qnn-latency-goal', kind: 'qnn', metric: 'latency_us_p95', value: 200, unit: 'us', role: 'goal', label: 'goal: p95 single ≤ 200 µs', source: 'Quench goal' },
   { id: 'qsvm-target', kind: 'qsvm', metric: 's_total', value: 1, unit: 'min', role: 'seed-target', label: 'seed 004 target: < 1 min training (1000 samples)', source: 'seed 004', at: { param: 'train', value: 1000 } },
-  { id: 'qsvm-goal', kind: 'qsvm', metric: 's_total', value: 1, unit: 's', role: 'goal', label: 'goal: ≤ 1 s total (1000 samples, BENCHMARKS.md)', source: 'BENCHMARKS.md', at: { param: 'train', value: 1000 } },
+  { id: 'qsvm-goal', kind: 'qsvm', metric: 's_total', value: 1, unit: 's', role: 'goal', label: 'goal: ≤ 1 s total (1000 samples)', source: 'Quench goal', at: { param: 'train', value: 1000 } },
   // BENCHMARKS.md, scale row: "QSVM kernel at 10k ≤ 30 s"; per-sample QNN time at 10k within 10% of 1k
-  { id: 'scale-qsvm-goal', kind: 'scale', metric: 'qsvm_kernel_s_10000', value: 30, unit: 's', role: 'goal', label: 'goal: QSVM kernel at 10k samples ≤ 30 s (BENCHMARKS.md)', source: 'BENCHMARKS.md' },
-  { id: 'scale-drift-goal', kind: 'scale', metric: 'qnn_per_sample_drift', value: 0.1, unit: null, role: 'goal', label: 'goal: per-sample time at 10k within 10% of 1k (BENCHMARKS.md)', source: 'BENCHMARKS.md' },
+  { id: 'scale-qsvm-goal', kind: 'scale', metric: 'qsvm_kernel_s_10000', value: 30, unit: 's', role: 'goal', label: 'goal: QSVM kernel at 10k samples ≤ 30 s', source: 'Quench goal' },
+  { id: 'scale-drift-goal', kind: 'scale', metric: 'qnn_per_sample_drift', value: 0.1, unit: null, role: 'goal', label: 'goal: per-sample time at 10k within 10% of 1k', source: 'Quench goal' },
   // BENCHMARKS.md, gates row: "≥ 85% of the machine's copy bandwidth at n ≥ 24"
-  { id: 'gates-goal', kind: 'gates', metric: 'fractionOfInplace', value: 0.85, unit: null, role: 'goal', label: 'goal: ≥ 85% of in-place bandwidth at n ≥ 24 (BENCHMARKS.md)', source: 'BENCHMARKS.md', at: { param: 'qubits', value: 24 } },
+  { id: 'gates-goal', kind: 'gates', metric: 'fractionOfInplace', value: 0.85, unit: null, role: 'goal', label: 'goal: ≥ 85% of in-place bandwidth at n ≥ 24', source: 'Quench goal', at: { param: 'qubits', value: 24 } },
 ];
 
 export const referenceById = (id: string): Reference => {

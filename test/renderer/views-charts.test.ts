@@ -153,7 +153,7 @@ describe('the options render in ECharts itself (server-side SVG, the pieces of c
         refBands: [{ from: referenceValueIn(p3, 'us_per_sample'), to: referenceValueIn(p3, 'us_per_sample', 'upTo'), label: p3.label }],
       }, p), dark);
       expect(line).toContain('seed 000: 606 ms/sample, flat in batch');
-      expect(line).toContain('goal: ≤ 60 µs/sample at batch 32 (BENCHMARKS.md)');
+      expect(line).toContain('goal: ≤ 60 µs/sample at batch 32');
       expect(line).toContain('batch size');
       const heat = svg(heatmapOption({ xName: 'cutoff', yName: 'layers', xs: ['2', '3'], ys: ['1', '2'], metric: 'us_per_sample_batch32', direction: 'lower', cells: [[0, 0, 5], [1, 0, 50], [0, 1, 8], [1, 1, null]], format: (v) => `${v} µs` }, p), dark);
       expect(heat).toContain('50 µs');

@@ -146,14 +146,14 @@ describe('Sweeps view', () => {
     // one parameter: no heatmap, parallel coordinates over cutoff + the two metrics
     expect(charts(w)).toHaveLength(1);
     const par = charts(w)[0].props('option') as AnyOption;
-    expect(par.parallelAxis.map((a: AnyOption) => a.name)).toEqual(['cutoff', 'us_per_sample_batch32', 'truncation_loss']);
+    expect(par.parallelAxis.map((a: AnyOption) => a.name)).toEqual(['cutoff', 'Time per sample (batch 32)', 'Truncation loss']);
     // choosing another quality metric redraws
     await w.find('select[name="quality-metric"]').setValue('gradient_flow');
-    expect((charts(w)[0].props('option') as AnyOption).parallelAxis[2].name).toBe('gradient_flow');
+    expect((charts(w)[0].props('option') as AnyOption).parallelAxis[2].name).toBe('Gradient flow');
 
     await w.find('[data-action="export-sweep-csv"]').trigger('click');
     const csv = await blobs[0].text();
-    expect(csv.split('\r\n')[0]).toBe('cutoff,state,us_per_sample_batch32,gradient_flow,runs');
+    expect(csv.split('\r\n')[0]).toBe('cutoff,state,us_per_sample_batch32 (µs),gradient_flow,runs');
     expect(csv.split('\r\n')).toHaveLength(5);
   });
 
@@ -164,7 +164,7 @@ describe('Sweeps view', () => {
     setup(withResults({ sweeps: [sweep], runs }));
     const w = await view(SweepsView);
     const c = charts(w);
-    expect(c.map((x) => x.props('title'))).toEqual(['us_per_sample_batch32 — speed', 'truncation_loss — quality', expect.stringContaining('parallel coordinates')]);
+    expect(c.map((x) => x.props('title'))).toEqual(['Speed: time per sample (batch 32)', 'Quality: truncation loss', expect.stringContaining('parallel coordinates')]);
     const speed = c[0].props('option') as AnyOption;
     expect(speed.series[0].type).toBe('heatmap');
     expect(speed.xAxis.data).toEqual(['2', '3', '4']);
@@ -198,7 +198,7 @@ describe('Scaling view', () => {
     const refs = time.series.find((s: AnyOption) => s.name === 'references');
     expect(refs.markLine.data.map((d: AnyOption) => [d.yAxis, d.label.formatter])).toEqual([
       [606_000, 'seed 000: 606 ms/sample, flat in batch'],
-      [60, 'goal: ≤ 60 µs/sample at batch 32 (BENCHMARKS.md)'],
+      [60, 'goal: ≤ 60 µs/sample at batch 32'],
     ]);
     expect(refs.markArea.data[0][0].yAxis).toBeCloseTo(50_000, 6);
     expect(refs.markArea.data[0][1].yAxis).toBeCloseTo(100_000, 6);
@@ -212,7 +212,7 @@ describe('Scaling view', () => {
     expect((charts(w)[0].props('option') as AnyOption).series.map((s: AnyOption) => s.name)).not.toContain('seed 000 (Strawberry Fields)');
   });
 
-  it('draws sample-count scaling from a scale run, with the goals of BENCHMARKS.md', async () => {
+  it('draws sample-count scaling from a scale run, with its goals', async () => {
     setup(withResults({ runs: [scaleRun] }));
     const w = await view(ScalingView);
     expect(w.find('#sample-scaling').exists()).toBe(true);
@@ -222,7 +222,7 @@ describe('Scaling view', () => {
     expect(qnn.series[0].data.map((d: number[]) => d[0])).toEqual([64, 128]);
     const goal = qnn.series.find((s: AnyOption) => s.name === 'references').markLine.data[0];
     expect(goal.yAxis).toBeCloseTo(scaleRun.result!.metrics.qnn_us_per_sample_64 * 1.1, 9);
-    expect(goal.label.formatter).toBe('goal: ≤ +10% of the 64-sample figure (BENCHMARKS.md)');
+    expect(goal.label.formatter).toBe('goal: ≤ +10% of the 64-sample figure');
     expect((c[1].props('option') as AnyOption).series.find((s: AnyOption) => s.name === 'references').markLine.data[0].yAxis).toBe(30);
   });
 
@@ -233,9 +233,10 @@ describe('Scaling view', () => {
     expect(w.text()).toContain('No batch-scaling results yet');
     const c = charts(w);
     expect(c).toHaveLength(1);
-    expect(c[0].props('title')).toBe('us_per_sample_batch32 vs cutoff — cutoff sweep');
+    expect(c[0].props('title')).toBe('Time per sample (batch 32) against cutoff — cutoff sweep');
     const o = c[0].props('option') as AnyOption;
     expect(o.yAxis.type).toBe('log');
+    expect(o.yAxis.name).toBe('Time per sample (batch 32)');
     expect(o.series[0].data.map((d: number[]) => d[0])).toEqual([2, 3, 4]);
     // qgan's headline metric has the seed's batch-32 figure and the goal
     expect(o.series.find((s: AnyOption) => s.name === 'references').markLine.data.map((d: AnyOption) => d.yAxis)).toEqual([574_000, 60]);

@@ -87,7 +87,8 @@ describe('seed references', () => {
   it('carry the seed documents’ figures in their own units, each with its source', () => {
     for (const r of REFERENCES) {
       expect(r.label.length).toBeGreaterThan(10);
-      expect(['seed 000', 'seed 004', 'BENCHMARKS.md']).toContain(r.source);
+      expect(['seed 000', 'seed 004', 'Quench goal']).toContain(r.source);
+      expect(r.label).not.toMatch(/BENCHMARKS/);
     }
     // seed 000: ~606 ms per sample; BENCHMARKS.md: goal ≤ 60 µs at batch 32
     expect(referenceValueIn(referenceById('qgan-seed'), 'us_per_sample')).toBeCloseTo(606_000);
@@ -173,7 +174,7 @@ describe('a cutoff × layers sweep over the seed generator', () => {
     expect(trunc(2)).toBeGreaterThan(trunc(3));
     expect(trunc(3)).toBeGreaterThan(trunc(4));
     const csv = sweepCsvRows(sweep, rows, 'us_per_sample_batch32', 'truncation_loss');
-    expect(Object.keys(csv[0])).toEqual(['cutoff', 'layers', 'state', 'us_per_sample_batch32', 'truncation_loss', 'runs']);
+    expect(Object.keys(csv[0])).toEqual(['cutoff', 'layers', 'state', 'us_per_sample_batch32 (µs)', 'truncation_loss', 'runs']);
   });
 
   it('marks points by where their run is: stored, running, queued, or deleted', () => {
@@ -200,7 +201,7 @@ describe('a cutoff × layers sweep over the seed generator', () => {
     expect(heatmapData({ ...sweep, grid: { cutoff: [2, 3] } }, rows, 'speed')).toBeNull();
 
     const p = parallelData(sweep, rows, 'us_per_sample_batch32', 'truncation_loss');
-    expect(p.axes.map((a) => a.name)).toEqual(['cutoff', 'layers', 'us_per_sample_batch32', 'truncation_loss']);
+    expect(p.axes.map((a) => a.name)).toEqual(['cutoff', 'layers', 'Time per sample (batch 32)', 'Truncation loss']);
     expect(p.lines).toHaveLength(6);
     expect(p.axes[0]).toEqual({ name: 'cutoff', type: 'category', categories: ['2', '3', '4'] });
     expect(p.lines[0].slice(0, 2)).toEqual(['2', '1']);
