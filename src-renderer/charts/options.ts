@@ -148,6 +148,8 @@ export interface LineSpec {
   refBands?: RefBand[];
   /** Tooltip and axis label text for y values. */
   yFormat?: (v: number) => string;
+  /** Axis label text for y values, where it differs from the tooltip's (round ticks without trailing zeros). */
+  yTickFormat?: (v: number) => string;
 }
 
 /** Named series of [x, y] points, optionally on log axes, with reference lines and bands. */
@@ -183,7 +185,7 @@ export function lineOption(spec: LineSpec, p: Palette): ChartOption {
       nameGap: 50,
       ...(spec.yLog || refs.length || bands.length ? axisExtent(ys, !!spec.yLog) : { scale: true }),
       ...axisCommon,
-      axisLabel: { color: p.muted, formatter: (v: number) => fmt(v) },
+      axisLabel: { color: p.muted, formatter: (v: number) => (spec.yTickFormat ?? fmt)(v) },
     },
     series: [
       ...series.map((s): LineSeriesOption => ({
@@ -325,6 +327,8 @@ export interface BarSpec {
   yLog?: boolean;
   refLines?: RefLine[];
   format?: (v: number) => string;
+  /** Axis label text, where it differs from the bars' labels (round ticks without trailing zeros). */
+  tickFormat?: (v: number) => string;
 }
 
 /** Bars per category (one series or several side by side), with reference lines. */
@@ -347,7 +351,7 @@ export function barOption(spec: BarSpec, p: Palette): ChartOption {
       nameGap: 50,
       ...ext,
       nameTextStyle: { color: p.muted },
-      axisLabel: { color: p.muted, formatter: (v: number) => fmt(v) },
+      axisLabel: { color: p.muted, formatter: (v: number) => (spec.tickFormat ?? fmt)(v) },
       splitLine: { lineStyle: { color: p.border, opacity: 0.6 } },
     },
     series: [

@@ -6,7 +6,7 @@
 import type { CustomSeriesOption, ScatterSeriesOption } from 'echarts/charts';
 import type { CurveChartSpec } from '../../src-shared/analysis/curves';
 import type { Bars, BoundaryView, SamplesView } from '../../src-shared/analysis/run-details';
-import { formatPlain } from '../../src-shared/analysis/units';
+import { formatPlain, trimZeros } from '../../src-shared/analysis/units';
 import { lineOption, type ChartOption } from './options';
 import type { Palette } from './palette';
 
@@ -24,6 +24,7 @@ export function curveChartOption(spec: CurveChartSpec, p: Palette): ChartOption 
       xLog: spec.xLog,
       refLines: spec.refLines,
       yFormat: spec.format,
+      yTickFormat: spec.tick,
     },
     p,
   );
@@ -55,7 +56,7 @@ export function outcomesOption(bars: Bars, opts: { yName: string; format: (v: nu
       axisLine: { lineStyle: { color: p.border } },
       axisTick: { alignWithLabel: true },
     },
-    yAxis: { type: 'value', name: opts.yName, nameLocation: 'middle', nameGap: 48, min: 0, ...axisStyle(p), axisLabel: { color: p.muted, formatter: (v: number) => opts.format(v) } },
+    yAxis: { type: 'value', name: opts.yName, nameLocation: 'middle', nameGap: 48, min: 0, ...axisStyle(p), axisLabel: { color: p.muted, formatter: (v: number) => trimZeros(opts.format(v)) } },
     series: [
       {
         type: 'bar',
@@ -63,10 +64,18 @@ export function outcomesOption(bars: Bars, opts: { yName: string; format: (v: nu
         data: bars.values,
         barMaxWidth: 40,
         itemStyle: { color: opts.color ?? p.accent },
-        label: { show: bars.labels.length <= 8, position: 'top', color: p.text, fontSize: 11, formatter: (x: { value: unknown }) => (typeof x.value === 'number' ? opts.format(x.value) : '') },
+        label: { show: bars.labels.length <= 8, position: 'top', color: p.text, fontSize: 11, formatter: (x: { value: unknown }) => (typeof x.value !== 'number' ? '' : x.value === 0 ? '0' : opts.format(x.value)) },
       },
     ],
   };
+}
+
+/** `a` over `b` at `share` (0…1), both '#rrggbb': what `a` at that opacity looks like on `b`. */
+export function mix(a: string, b: string, share: number): string {
+  const rgb = (h: string) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+  const [x, y] = [rgb(a), rgb(b)];
+  if ([...x, ...y].some((v) => !Number.isFinite(v))) return a;
+  return `#${x.map((v, i) => Math.round(v * share + y[i] * (1 - share)).toString(16).padStart(2, '0')).join('')}`;
 }
 
 type CustomApi = { value(i: number): number; coord(v: [number, number]): number[] };
@@ -81,6 +90,8 @@ export function decisionBoundaryOption(b: BoundaryView, p: Palette): ChartOption
   const cw = (b.x[1] - b.x[0]) / b.nx, ch = (b.y[1] - b.y[0]) / b.ny;
   const maxScore = b.score ? Math.max(1e-12, ...b.score.map(Math.abs)) : 1;
   const colorOf = (c: number) => p.series[c % p.series.length];
+  // cells are opaque, the class colour mixed into the background: translucent cells would darken where they meet
+  const tint = (c: number, strength: number) => mix(colorOf(c), p.surface, 0.12 + 0.36 * strength);
   const cells = b.predicted.map((c, i) => {
     const ix = i % b.nx, iy = Math.floor(i / b.nx);
     const strength = b.score ? Math.min(1, Math.abs(b.score[i]) / maxScore) : 0.6;
@@ -100,7 +111,7 @@ export function decisionBoundaryOption(b: BoundaryView, p: Palette): ChartOption
       return {
         type: 'rect',
         shape: { x: a[0], y: c[1], width: c[0] - a[0] + 0.6, height: a[1] - c[1] + 0.6 },
-        style: { fill: colorOf(api.value(2)), opacity: 0.1 + 0.32 * api.value(3) },
+        style: { fill: tint(api.value(2), api.value(3)) },
       };
     }) as unknown as CustomSeriesOption['renderItem'],
   };
@@ -138,8 +149,9 @@ export function decisionBoundaryOption(b: BoundaryView, p: Palette): ChartOption
       },
     },
     grid: { left: 56, right: 20, top: 36, bottom: 44 },
-    xAxis: { type: 'value', name: b.features[0], nameLocation: 'middle', nameGap: 26, min: b.x[0], max: b.x[1], ...axisStyle(p), splitLine: { show: false }, axisLabel: { color: p.muted, formatter: fmt } },
-    yAxis: { type: 'value', name: b.features[1], nameLocation: 'middle', nameGap: 40, min: b.y[0], max: b.y[1], ...axisStyle(p), splitLine: { show: false }, axisLabel: { color: p.muted, formatter: fmt } },
+    // the grid's edges are not round numbers: no tick labels there
+    xAxis: { type: 'value', name: b.features[0], nameLocation: 'middle', nameGap: 26, min: b.x[0], max: b.x[1], ...axisStyle(p), splitLine: { show: false }, axisLabel: { color: p.muted, formatter: fmt, showMinLabel: false, showMaxLabel: false } },
+    yAxis: { type: 'value', name: b.features[1], nameLocation: 'middle', nameGap: 40, min: b.y[0], max: b.y[1], ...axisStyle(p), splitLine: { show: false }, axisLabel: { color: p.muted, formatter: fmt, showMinLabel: false, showMaxLabel: false } },
     series: [region, ...points],
   };
 }

@@ -113,7 +113,9 @@ export function metricDeltas(runs: Run[]): DeltaRow[] {
         if (group === 'metric') {
           const ci = ciOf(r, key);
           if (ci) extra.ci = ci;
-          const flags = [...(r.result?.unstable?.[key] ?? []), ...(r.result?.unstable?.load ?? [])];
+          // a busy machine spoils timings, not counts (iterations, evaluations)
+          const timing = ['time', 'si'].includes(describeMetric(key).quantity.kind);
+          const flags = timing ? [...(r.result?.unstable?.[key] ?? []), ...(r.result?.unstable?.load ?? [])] : [];
           if (flags.length) extra.unstable = flags;
         }
         if (i === 0 || value === null || typeof base !== 'number') return { value, abs: null, ratio: null, verdict: null, ...extra };

@@ -5,6 +5,7 @@
 // energy on a VQE's energy chart). Pure: the run page, the live view and the
 // Compare view build their charts from it.
 import { describeMetric, formatMetric, formatValue, type MetricInfo } from './metric-registry';
+import { trimZeros } from './units';
 
 export type CurveX = 'iteration' | 'epoch' | 'step' | 'samples';
 
@@ -39,10 +40,10 @@ function specOf(name: string): CurveSpec {
 }
 
 /** How a curve is drawn on its own: its label, the x axis's name, the y axis's name and the tick formatter. */
-export function curveAxis(name: string): { label: string; x: string; yName: string; format: (v: number) => string } {
+export function curveAxis(name: string): { label: string; x: string; yName: string; format: (v: number) => string; tick: (v: number) => string } {
   const s = specOf(name);
   const info: MetricInfo = describeMetric(s.metric ?? name);
-  return { label: s.label, x: X_NAME[s.x], yName: s.label, format: (v) => formatValue(info, v) };
+  return { label: s.label, x: X_NAME[s.x], yName: s.label, format: (v) => formatValue(info, v), tick: (v) => trimZeros(formatValue(info, v, { digits: 3 })) };
 }
 
 /**
@@ -72,8 +73,10 @@ export interface CurveChartSpec {
   refLines: RefLineSpec[];
   /** Log x axis (data sizes). */
   xLog: boolean;
-  /** Tick and tooltip text of a y value. */
+  /** Tooltip text of a y value (the metric's digits). */
   format: (v: number) => string;
+  /** Axis tick text of a y value (trailing zeros dropped). */
+  tick: (v: number) => string;
 }
 
 /**
@@ -101,6 +104,7 @@ export function curveCharts(curves: Record<string, number[] | [number, number][]
         refLines: [],
         xLog: s.x === 'samples',
         format: (v) => formatValue(info, v),
+        tick: (v) => trimZeros(formatValue(info, v, { digits: 3 })),
       };
       charts.set(id, chart);
     }

@@ -8,7 +8,7 @@
 // The workbench, the exports and the CLI all read metrics through here;
 // the raw key stays available (a tooltip, the exports' key column).
 import { parsePauliSum, type PauliSum } from '../observable/pauli';
-import { formatNumberSig, formatSeconds, formatSI, metricTimeUnit, isRate, convertTime, subscriptDigits, MINUS, TIME_UNIT_LABEL, type NumberStyle, type TimeUnit } from './units';
+import { formatNumberSig, formatSeconds, formatSI, metricTimeUnit, isRate, convertTime, subscriptDigits, trimZeros, MINUS, TIME_UNIT_LABEL, type NumberStyle, type TimeUnit } from './units';
 
 /** Which way a metric is better. */
 export type Direction = 'lower' | 'higher';
@@ -228,6 +228,11 @@ export function formatValue(info: MetricInfo, value: number, style: NumberStyle 
     case 'plain':
       return formatNumberSig(value, s);
   }
+}
+
+/** An axis tick of a metric: its value in its unit, without trailing zeros ('2 ms', '90%', '−13.5'). */
+export function formatTick(key: string, value: number): string {
+  return trimZeros(formatValue(describeMetric(key), value, { digits: 3 }));
 }
 
 /**

@@ -5,9 +5,9 @@
 import { describeMetric, isSpreadCompanion, metricDirection } from './metric-registry';
 import { metricTimeUnit } from './units';
 
-export { convertTime, formatPlain, formatSeconds, isRate, metricTimeUnit, TIME_UNIT_LABEL, type TimeUnit } from './units';
+export { convertTime, formatPlain, formatSeconds, isRate, metricTimeUnit, TIME_UNIT_LABEL, trimZeros, type TimeUnit } from './units';
 export {
-  describeMetric, formatDifference, formatMetric, formatRatio, formatValue, isSpreadCompanion, metricAxisName, metricContext, metricDirection, metricHeading,
+  describeMetric, formatDifference, formatMetric, formatRatio, formatTick, formatValue, isSpreadCompanion, metricAxisName, metricContext, metricDirection, metricHeading,
   observableLabel, ratioOf, storedUnit, verdict, type Direction, type MetricContext, type MetricInfo,
 } from './metric-registry';
 

@@ -5,7 +5,7 @@
 // these details, and a damaged one must not take the page down — a missing
 // or malformed detail is simply not drawn.
 import { describeMetric, formatMetric, isSpreadCompanion, metricContext, type MetricContext } from './metric-registry';
-import { formatSeconds } from './units';
+import { formatSeconds, superscriptDigits } from './units';
 import { bitstring, histogramBars, topOutcomes, type TopProbabilities } from './outcomes';
 
 interface ResultLike {
@@ -102,7 +102,7 @@ export function circuitView(result: ResultLike | null | undefined): CircuitView 
     }
   } else if (isTop(d.topProbabilities)) {
     const t = d.topProbabilities;
-    probabilities = { labels: t.bitstrings.slice(), values: t.probabilities.slice(), caption: `the ${t.bitstrings.length} most likely of 2^${t.qubits} outcomes (together ${pct(t.covered)})` };
+    probabilities = { labels: t.bitstrings.slice(), values: t.probabilities.slice(), caption: `the ${t.bitstrings.length} most likely of 2${superscriptDigits(String(t.qubits))} outcomes (together ${pct(t.covered)})` };
   } else if (qubits !== null) {
     note = qubits > 20 ? `Probabilities are computed for circuits of up to 20 qubits; this one has ${qubits}.` : 'This run was stored without its probabilities (an older version of Quench); run it again to see them.';
   }

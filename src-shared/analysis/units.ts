@@ -44,6 +44,9 @@ export const MINUS = '−';
 const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '+': '', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
 const SUBSCRIPT = '₀₁₂₃₄₅₆₇₈₉';
 
+/** Digits as superscripts: 2^14 → '2¹⁴'. */
+export const superscriptDigits = (s: string) => s.replace(/[-+\d]/g, (c) => SUPERSCRIPT[c] ?? c);
+
 /** Digits as subscripts: 'Z0' → 'Z₀' (observables' qubit indices). */
 export const subscriptDigits = (s: string) => s.replace(/\d/g, (d) => SUBSCRIPT[Number(d)]);
 
@@ -141,3 +144,10 @@ export function formatPlain(v: number): string {
   if (Number.isInteger(v)) return `${sign(v)}${a}`;
   return `${sign(v)}${a.toPrecision(a >= 1000 ? 6 : 4).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')}`;
 }
+
+/**
+ * An axis tick: the same number and unit with trailing zeros dropped
+ * ('2.00 ms' → '2 ms', '−3.0000' → '−3', '90.0%' → '90%'): a tick marks a
+ * round value, it does not report a measurement.
+ */
+export const trimZeros = (text: string) => text.replace(/(\d)\.(\d*?)0+(?!\d)/g, (_m, a: string, b: string) => (b ? `${a}.${b}` : a));

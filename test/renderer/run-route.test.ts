@@ -154,11 +154,13 @@ describe('addresses', () => {
 describe("a run's charts", () => {
   it('a circuit: probabilities (bitstrings, every outcome), counts as a histogram, observables by their Pauli text', async () => {
     const app = await open('/runs/bell-1');
-    const probs = frame(app, /^Probabilities — all 4 outcomes$/)!;
+    const probs = frame(app, 'Probabilities')!;
+    expect(app.text()).toContain('All 4 outcomes.');
+    expect(app.text()).toContain('1,000 shots.');
     const o = probs.props('option') as AnyOption;
     expect(o.xAxis.data).toEqual(['00', '01', '10', '11']);
     expect(o.series[0].data).toEqual([0.5, 0, 0, 0.5]);
-    const counts = frame(app, /^Counts — 1,000 shots$/)!.props('option') as AnyOption;
+    const counts = frame(app, 'Counts')!.props('option') as AnyOption;
     expect(counts.xAxis.data).toEqual(['00', '11']);
     expect(counts.series[0].data).toEqual([507, 493]);
     const obs = app.find('[data-observables]');

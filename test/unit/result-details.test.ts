@@ -40,7 +40,7 @@ describe('most likely outcomes', () => {
     expect(top.bitstrings[0]).toHaveLength(13);
     for (let i = 1; i < 64; i++) expect(top.probabilities[i]).toBeLessThanOrEqual(top.probabilities[i - 1]);
     const view = circuitView(r)!;
-    expect(view.probabilities!.caption).toMatch(/^the 64 most likely of 2\^13 outcomes \(together \d/);
+    expect(view.probabilities!.caption).toMatch(/^the 64 most likely of 2¹³ outcomes \(together \d/);
     expect(view.observables).toEqual([{ key: 'expectation_0', label: '⟨Z₀Z₁⟩', text: 'Z0*Z1', value: expect.any(String) }]);
 
     const bell = `${HDR}qreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n`;
