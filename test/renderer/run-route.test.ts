@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createWebHashHistory, type Router } from 'vue-router';
 import type { Project, Run } from '../../src-shared/project/schema';
 import App from '../../src-renderer/App.vue';
+import CompareView from '../../src-renderer/features/compare/CompareView.vue';
 import { createWorkbenchRouter } from '../../src-renderer/router';
 import { useCompareStore } from '../../src-renderer/stores/compare';
 import { useUiStore } from '../../src-renderer/stores/ui';
@@ -148,6 +149,35 @@ describe('addresses', () => {
     await flushPromises();
     expect(router.currentRoute.value.path).toBe('/compare');
     expect(useCompareStore().selected).toEqual(['vqe-1', 'vqe-f0']);
+  });
+});
+
+describe('Compare', () => {
+  it('compares an energy by its difference with sign, never by a ratio, coloured by its direction; times by both', async () => {
+    const a = makeRun('e-a', { startedAt: '2025-02-01T00:00:00.000Z', result: { ...vqeResult(2000), quality: { energy: -17.03, exact_energy: -17.5 } } });
+    const b = makeRun('e-b', { startedAt: '2025-02-02T00:00:00.000Z', result: { ...vqeResult(1000), quality: { energy: -15.51, exact_energy: -17.5 } } });
+    ({ pinia } = freshApp({ ...exampleProject(), runs: [a, b] }));
+    useUiStore().bindRouter(router);
+    useCompareStore().set(['e-a', 'e-b']);
+    const app = await open('/compare');
+    const cells = (key: string) => app.find(`[data-metric="${key}"]`).findAll('td');
+    const energy = cells('energy');
+    expect(energy.map((c) => c.text())).toEqual(['−17.030', '−15.510', '+1.52', '']);
+    expect(energy[2].classes()).toContain('worse'); // a higher energy is worse
+    expect(app.find('[data-metric="energy"] th').text()).toContain('Energy');
+    expect(app.find('[data-metric="energy"] th').attributes('title')).toBe('energy');
+    const exact = cells('exact_energy');
+    expect(exact[2].text()).toBe('±0');
+    expect(exact[2].classes()).not.toContain('better');
+    expect(exact[2].classes()).not.toContain('worse');
+    const time = cells('ms_per_iteration');
+    expect(time.map((c) => c.text())).toEqual(['20.0 ms', '10.0 ms', '−10.0 ms', '0.500×']);
+    expect(time[2].classes()).toContain('better');
+    // the statistics panel's place: a slot the view renders with the picked runs
+    const view = mount(CompareView, { global: { plugins: [pinia, router], stubs: { ChartFrame: true } }, slots: { statistics: `<template #statistics="{ runs }"><div data-stats>{{ runs.length }} runs</div></template>` } });
+    await flushPromises();
+    expect(view.find('[data-stats]').text()).toBe('2 runs');
+    view.unmount();
   });
 });
 
