@@ -121,7 +121,7 @@ export function buildProgram(): Command {
 
   bench
     .command('seed')
-    .description('the seed suite (BENCHMARKS.md): VQE, QAOA, QNN, QSVM, CV-QGAN … against the seed figures and goals')
+    .description('the seed suite: VQE, QAOA, QNN, QSVM, CV-QGAN … against the seed figures and goals')
     .option('--json', 'print an array of results')
     .option('--case <list>', 'cases to run (default: all)', listOption('--case', (s) => s))
     .option('--quick', 'small sizes that finish within a minute (tests, CI)')

@@ -2,9 +2,9 @@
 // better, significant digits, SI prefixes, and how two values compare.
 import { describe, expect, it } from 'vitest';
 import {
-  describeMetric, formatDifference, formatMetric, formatRatio, isSpreadCompanion, metricContext, metricDirection, metricHeading, observableLabel, ratioOf, verdict,
+  describeMetric, formatDifference, formatMetric, formatRatio, formatTick, isSpreadCompanion, metricContext, metricDirection, metricHeading, observableLabel, ratioOf, storedUnit, verdict,
 } from '../../src-shared/analysis/metric-registry';
-import { formatNumberSig, formatSeconds, formatSI, scientific } from '../../src-shared/analysis/units';
+import { formatNumberSig, formatSeconds, formatSI, scientific, trimZeros } from '../../src-shared/analysis/units';
 
 describe('labels and units', () => {
   it('names the keys the workloads write, in words, with the unit apart', () => {
@@ -76,6 +76,18 @@ describe('numbers as a paper prints them', () => {
     expect(formatNumberSig(0)).toBe('0.00');
     expect(formatMetric('x', null)).toBe('—');
     expect(formatMetric('energy', NaN)).toBe('—');
+  });
+
+  it('draws axis ticks as round values, and says what unit an export\'s raw number is in', () => {
+    expect(formatTick('ms_per_iteration', 2)).toBe('2 ms');
+    expect(formatTick('test_accuracy', 0.9)).toBe('90%');
+    expect(formatTick('energy', -13.5)).toBe('−13.5');
+    expect(formatTick('gradient_max_rel_error', 1e-4)).toBe('1 × 10⁻⁴');
+    expect(trimZeros('1,000 and 10.50 s')).toBe('1,000 and 10.5 s');
+    expect(storedUnit('us_per_sample_batch32')).toBe('µs');
+    expect(storedUnit('test_accuracy')).toBe('fraction');
+    expect(storedUnit('gb_per_s')).toBe('GB/s');
+    expect(storedUnit('energy')).toBe('');
   });
 
   it('gives energies more digits and a true minus sign', () => {
