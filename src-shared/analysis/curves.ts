@@ -40,10 +40,10 @@ function specOf(name: string): CurveSpec {
 }
 
 /** How a curve is drawn on its own: its label, the x axis's name, the y axis's name and the tick formatter. */
-export function curveAxis(name: string): { label: string; x: string; yName: string; format: (v: number) => string; tick: (v: number) => string } {
+export function curveAxis(name: string): { label: string; x: string; xLog: boolean; yName: string; format: (v: number) => string; tick: (v: number) => string } {
   const s = specOf(name);
   const info: MetricInfo = describeMetric(s.metric ?? name);
-  return { label: s.label, x: X_NAME[s.x], yName: s.label, format: (v) => formatValue(info, v), tick: (v) => trimZeros(formatValue(info, v, { digits: 3 })) };
+  return { label: s.label, x: X_NAME[s.x], xLog: s.x === 'samples', yName: s.label, format: (v) => formatValue(info, v), tick: (v) => trimZeros(formatValue(info, v, { digits: 3 })) };
 }
 
 /**
