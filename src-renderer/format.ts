@@ -1,13 +1,6 @@
 // Display helpers shared by the views.
+import { describeMetric, formatMetric, keyMetricsOf, metricContext } from '../src-shared/analysis/metrics';
 import type { Experiment, Run } from '../src-shared/project/schema';
-
-export function formatNumber(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  if (a !== 0 && (a >= 1e6 || a < 1e-3)) return v.toExponential(3);
-  if (Number.isInteger(v)) return String(v);
-  return v.toPrecision(a >= 1000 ? 6 : 4);
-}
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -33,10 +26,10 @@ export function keyParams(e: Experiment): string[] {
   return out;
 }
 
-/** Headline metrics first (a time per unit of work), then whatever the run has, at most `n`. */
-const HEADLINE = ['ms_per_iteration', 's_per_problem', 'us_per_sample_batched', 'latency_us_p50', 's_total', 'ms_per_step', 'us_per_sample_batch32', 'ms_kernel', 'ms_simulate', 'ms_per_epoch'];
-export function keyMetrics(run: Run, n = 3): [string, number][] {
-  const m = run.result?.metrics ?? {};
-  const keys = [...HEADLINE.filter((k) => k in m), ...Object.keys(m).filter((k) => !HEADLINE.includes(k) && !/_(min|max)$/.test(k))];
-  return keys.slice(0, n).map((k) => [k, m[k]]);
+/** A run's key figures (its kind's headline speed and quality first), labelled and formatted; the raw key kept for tooltips. */
+export function keyMetrics(run: Run, n = 3): { key: string; label: string; value: string }[] {
+  const r = run.result;
+  if (!r) return [];
+  const ctx = metricContext(r);
+  return keyMetricsOf(r.kind, r.metrics ?? {}, r.quality ?? {}, n).map(({ key, value }) => ({ key, label: describeMetric(key, ctx).label, value: formatMetric(key, value, ctx) }));
 }

@@ -8,7 +8,9 @@ import { createClient, type QuenchClient } from './api/client';
 import { dispatchWorkbenchCommand } from './api/commands';
 import { setApi } from './api/current';
 import { createIpcClient } from './api/ipc-client';
+import { createWorkbenchRouter } from './router';
 import { useRunsStore } from './stores/runs';
+import { useUiStore } from './stores/ui';
 import './style.css';
 
 const bridge = window.quench;
@@ -16,7 +18,9 @@ const client: QuenchClient = bridge?.api ? createIpcClient(bridge) : createClien
 // Menu items (New, Open…, Save, Run, Open Recent) arrive as commands; App.vue handles them like its shortcuts.
 bridge?.onCommand((command) => dispatchWorkbenchCommand(command));
 setApi(client);
-const app = createApp(App).use(createPinia());
+const router = createWorkbenchRouter();
+const app = createApp(App).use(createPinia()).use(router);
+useUiStore().bindRouter(router);
 const runs = useRunsStore();
 client.onEvent((e) => runs.applyEvent(e));
 app.mount('#app');

@@ -6,15 +6,16 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { packageRoot } from '../native/addon';
 import { describeLoad } from '../../src-shared/results';
-import { formatFigure, formatMs, formatShare, profileCharts, type ExperimentProfile } from '../../src-shared/analysis/profile';
+import { formatMs, formatProfileFigure, formatShare, metricLabel, profileCharts, type ExperimentProfile } from '../../src-shared/analysis/profile';
 
-const pct = formatShare, ms = formatMs, num = formatFigure;
+const pct = formatShare, ms = formatMs;
 const mib = (b: number) => (b < 2 ** 20 ? `${(b / 1024).toFixed(1)} KiB` : `${(b / 2 ** 20).toFixed(b < 2 ** 24 ? 1 : 0)} MiB`);
 
 export function formatProfile(p: ExperimentProfile): string {
   const L: string[] = [];
   L.push(`Profile of '${p.experiment.id}' (${p.experiment.kind}) — ${p.env.cpu}, ${p.env.backend} ${p.env.precision}, ${p.env.threads} thread(s)${p.env.threadsChosen ? ` (${p.env.threadsChosen})` : ''}`);
-  L.push(`wall ${ms(p.wallMs)}; ${p.headline.metric ?? 'no timing metric'}${p.headline.value !== null ? ` = ${num(p.headline.value)}${p.headline.ciLow !== undefined ? ` [95% CI ${num(p.headline.ciLow)}–${num(p.headline.ciHigh!)}]` : ''}` : ''}`);
+  const fig = (v: number) => formatProfileFigure(p.headline.metric, v);
+  L.push(`wall ${ms(p.wallMs)}; ${p.headline.metric ? metricLabel(p.headline.metric) : 'no timing metric'}${p.headline.value !== null ? ` ${fig(p.headline.value)}${p.headline.ciLow !== undefined ? ` [95% CI ${fig(p.headline.ciLow)} – ${fig(p.headline.ciHigh!)}]` : ''}` : ''}`);
   if (p.load) L.push(`load: ${describeLoad(p.load)}`);
   if (p.phases.length) {
     L.push('', 'Phases (share of wall time):');
@@ -28,12 +29,13 @@ export function formatProfile(p: ExperimentProfile): string {
   L.push(`Parallel efficiency: ${par.efficiency === null ? '—' : pct(par.efficiency)} (${ms(par.kernelCpuMs)} kernel CPU over ${ms(par.wallMs)} circuit wall × ${par.threads} threads)`);
   L.push(`Memory: engine peak ${mib(p.memory.engine.peakBytes)} in ${p.memory.engine.allocations} allocations; process resident peak ${mib(p.memory.rssPeakBytes)}`);
   if (p.scaling.length) {
-    L.push('', `Thread scaling (${p.trials[0]?.metric}, shortened run):`);
-    for (const s of p.scaling) L.push(`  ${String(s.threads).padStart(3)} threads  ${num(s.median).padStart(9)} [${num(s.ciLow)}–${num(s.ciHigh)}]  speed-up ${s.speedup.toFixed(2)}×  efficiency ${pct(s.efficiency)}`);
+    const m = p.trials[0]?.metric;
+    L.push('', `Thread scaling (${metricLabel(m)}, shortened run):`);
+    for (const s of p.scaling) L.push(`  ${String(s.threads).padStart(3)} threads  ${formatProfileFigure(m, s.median).padStart(9)} [${formatProfileFigure(m, s.ciLow)} – ${formatProfileFigure(m, s.ciHigh)}]  speed-up ${s.speedup.toFixed(2)}×  efficiency ${pct(s.efficiency)}`);
   }
   if (p.trials.length) {
     L.push('', 'Trials (shortened run; a verdict needs the 95% CIs apart):');
-    for (const t of p.trials) L.push(`  ${t.name.padEnd(16)} ${num(t.median).padStart(9)} [${num(t.ciLow)}–${num(t.ciHigh)}]  ×${t.ratio.toFixed(2)}  ${t.name === 'baseline' ? '' : t.verdict}${t.unstable ? '  unstable' : ''}`);
+    for (const t of p.trials) L.push(`  ${t.name.padEnd(16)} ${formatProfileFigure(t.metric, t.median).padStart(9)} [${formatProfileFigure(t.metric, t.ciLow)} – ${formatProfileFigure(t.metric, t.ciHigh)}]  ×${t.ratio.toFixed(2)}  ${t.name === 'baseline' ? '' : t.verdict}${t.unstable ? '  unstable' : ''}`);
   }
   if (p.overhead)
     L.push(

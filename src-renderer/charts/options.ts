@@ -16,7 +16,8 @@ export type ChartOption = EChartsCoreOption;
 export interface RefLine {
   value: number;
   label: string;
-  role: ReferenceRole;
+  /** A seed figure, target or goal; 'reference' for a run's own reference value (the exact ground energy). */
+  role: ReferenceRole | 'reference';
 }
 export interface RefBand {
   from: number;
@@ -33,7 +34,7 @@ export function compact(v: number): string {
   return formatPlain(v);
 }
 
-export const roleColor = (role: ReferenceRole, p: Palette) => (role === 'goal' ? p.ok : role === 'seed-figure' ? p.bad : p.muted);
+export const roleColor = (role: RefLine['role'], p: Palette) => (role === 'goal' ? p.ok : role === 'seed-figure' ? p.bad : p.muted);
 
 const fontFamily = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 
@@ -147,6 +148,8 @@ export interface LineSpec {
   refBands?: RefBand[];
   /** Tooltip and axis label text for y values. */
   yFormat?: (v: number) => string;
+  /** Axis label text for y values, where it differs from the tooltip's (round ticks without trailing zeros). */
+  yTickFormat?: (v: number) => string;
 }
 
 /** Named series of [x, y] points, optionally on log axes, with reference lines and bands. */
@@ -182,7 +185,7 @@ export function lineOption(spec: LineSpec, p: Palette): ChartOption {
       nameGap: 50,
       ...(spec.yLog || refs.length || bands.length ? axisExtent(ys, !!spec.yLog) : { scale: true }),
       ...axisCommon,
-      axisLabel: { color: p.muted, formatter: (v: number) => fmt(v) },
+      axisLabel: { color: p.muted, formatter: (v: number) => (spec.yTickFormat ?? fmt)(v) },
     },
     series: [
       ...series.map((s): LineSeriesOption => ({
@@ -200,11 +203,6 @@ export function lineOption(spec: LineSpec, p: Palette): ChartOption {
       ...(refs.length || bands.length ? [refSeries(refs, bands, p)] : []),
     ],
   };
-}
-
-/** A run's curves (loss, energy … per iteration): the one option CurveChart draws. */
-export function curveOption(series: Record<string, [number, number][]>, p: Palette): ChartOption {
-  return lineOption({ series: Object.entries(series).map(([name, data]) => ({ name, data })), xName: 'iteration', yName: '', xInteger: true }, p);
 }
 
 export interface HeatmapSpec {
@@ -329,6 +327,8 @@ export interface BarSpec {
   yLog?: boolean;
   refLines?: RefLine[];
   format?: (v: number) => string;
+  /** Axis label text, where it differs from the bars' labels (round ticks without trailing zeros). */
+  tickFormat?: (v: number) => string;
 }
 
 /** Bars per category (one series or several side by side), with reference lines. */
@@ -351,7 +351,7 @@ export function barOption(spec: BarSpec, p: Palette): ChartOption {
       nameGap: 50,
       ...ext,
       nameTextStyle: { color: p.muted },
-      axisLabel: { color: p.muted, formatter: (v: number) => fmt(v) },
+      axisLabel: { color: p.muted, formatter: (v: number) => (spec.tickFormat ?? fmt)(v) },
       splitLine: { lineStyle: { color: p.border, opacity: 0.6 } },
     },
     series: [

@@ -36,6 +36,8 @@ export interface LiveRun {
 export const useRunsStore = defineStore('runs', () => {
   const live = ref<Record<string, LiveRun>>({});
   const selectedRunId = ref<string | null>(null);
+  /** Window runs' local ids ('window-N') → the id they were stored under (a run page open on one follows it). */
+  const recordedAs = ref<Record<string, string>>({});
   const error = ref<string | null>(null);
   /** Ids that finished before the reply that queued them arrived (fast runs). */
   const finished = new Set<string>();
@@ -147,6 +149,7 @@ export const useRunsStore = defineStore('runs', () => {
         ...(outcome.status === 'completed' ? { result: outcome.result as unknown as Record<string, unknown> } : {}),
         ...(outcome.status === 'failed' ? { error: outcome.error } : {}),
       });
+      recordedAs.value[localId] = runId;
       if (selectedRunId.value === localId) selectedRunId.value = runId;
     } catch (err) {
       error.value = `the window's run of '${e.name}' could not be stored: ${(err as Error).message}`;
@@ -207,5 +210,5 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  return { live, liveByExperiment, liveBenchmark, liveProfile, profiles, activeRun, selectedRunId, error, webgpuWhere, setWebgpuWhere, run, runSweep, runBenchmark, profileExperiment, cancel, applyEvent };
+  return { live, liveByExperiment, liveBenchmark, liveProfile, profiles, activeRun, selectedRunId, recordedAs, error, webgpuWhere, setWebgpuWhere, run, runSweep, runBenchmark, profileExperiment, cancel, applyEvent };
 });

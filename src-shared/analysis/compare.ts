@@ -1,11 +1,15 @@
 // A Comparison of Runs: what differs in their configuration, how their
 // metrics and quality move against the first (baseline) run, their curves on
 // one chart, backend against backend, and each quantum model against its
-// classical baselines. A timing difference counts only when the runs' 95%
-// CIs of the median (stored as NAME_ci_lo/_ci_hi) do not overlap; otherwise
-// it is 'within noise', and a run flagged unstable is said to be so.
+// classical baselines. Every metric differs by value − baseline (with its
+// sign and unit); a ratio is given only for strictly positive quantities
+// (times, rates, counts), never for signed ones such as an energy. A timing
+// difference counts only when the runs' 95% CIs of the median (stored as
+// NAME_ci_lo/_ci_hi) do not overlap; otherwise it is 'within noise', and a
+// run flagged unstable is said to be so.
 import type { Experiment, Run } from '../project/schema';
-import { isSpreadCompanion, metricDirection, verdict, type Direction } from './metrics';
+import { curvePoints } from './curves';
+import { describeMetric, isSpreadCompanion, metricContext, metricDirection, ratioOf, storedUnit, verdict, type Direction, type MetricContext } from './metric-registry';
 
 export type ConfigSection = 'experiment' | 'settings' | 'params' | 'environment';
 
@@ -63,7 +67,7 @@ export interface DeltaCell {
   value: number | null;
   /** value − baseline */
   abs: number | null;
-  /** value / baseline */
+  /** value / baseline, only where the metric is a strictly positive quantity (null for energies, accuracies …). */
   ratio: number | null;
   verdict: 'better' | 'worse' | 'same' | null;
   /** 95% CI of the median where the run recorded one. */
@@ -77,7 +81,13 @@ export interface DeltaCell {
 export interface DeltaRow {
   group: 'metric' | 'quality';
   key: string;
+  /** In words, from the metric registry ('Time per iteration', '⟨Z₀Z₁⟩'). */
+  label: string;
+  /** The unit values are shown in ('' when none). */
+  unit: string;
   direction: Direction | null;
+  /** How runs compare on it: by ratio (strictly positive quantities) or by difference only. */
+  compare: 'ratio' | 'difference';
   /** Per run; the first is the baseline (its delta is null). */
   cells: DeltaCell[];
 }
@@ -90,6 +100,7 @@ const ciOf = (r: Run, key: string): [number, number] | undefined => {
 /** Metric and quality deltas of every run against the first. Spread companions (_min/_max) are left out. */
 export function metricDeltas(runs: Run[]): DeltaRow[] {
   const rows: DeltaRow[] = [];
+  const ctx = comparisonContext(runs);
   for (const group of ['metric', 'quality'] as const) {
     const pick = (r: Run) => (group === 'metric' ? r.result?.metrics : r.result?.quality) ?? {};
     const keys = [...new Set(runs.flatMap((r) => Object.keys(pick(r))))].filter((k) => group === 'quality' || !isSpreadCompanion(k));
@@ -102,27 +113,39 @@ export function metricDeltas(runs: Run[]): DeltaRow[] {
         if (group === 'metric') {
           const ci = ciOf(r, key);
           if (ci) extra.ci = ci;
-          const flags = [...(r.result?.unstable?.[key] ?? []), ...(r.result?.unstable?.load ?? [])];
+          // a busy machine spoils timings, not counts (iterations, evaluations)
+          const timing = ['time', 'si'].includes(describeMetric(key).quantity.kind);
+          const flags = timing ? [...(r.result?.unstable?.[key] ?? []), ...(r.result?.unstable?.load ?? [])] : [];
           if (flags.length) extra.unstable = flags;
         }
         if (i === 0 || value === null || typeof base !== 'number') return { value, abs: null, ratio: null, verdict: null, ...extra };
         const baseCi = ciOf(runs[0], key);
         if (extra.ci && baseCi && extra.ci[0] <= baseCi[1] && baseCi[0] <= extra.ci[1]) extra.withinNoise = true;
-        return { value, abs: value - base, ratio: base !== 0 ? value / base : null, verdict: extra.withinNoise ? 'same' : verdict(key, base, value), ...extra };
+        return { value, abs: value - base, ratio: ratioOf(key, base, value), verdict: extra.withinNoise ? 'same' : verdict(key, base, value), ...extra };
       });
-      rows.push({ group, key, direction: metricDirection(key), cells });
+      const info = describeMetric(key, ctx);
+      rows.push({ group, key, label: info.label, unit: info.unit, direction: metricDirection(key), compare: info.compare, cells });
     }
   }
   return rows;
 }
 
-/** Same-named curves of all runs on one chart: curve name → run label → [x, y][]. */
+/** What names the runs' metrics: the first run's observables (circuit runs of one experiment share them). */
+export function comparisonContext(runs: Run[]): MetricContext {
+  for (const r of runs) {
+    const c = metricContext(r.result);
+    if (c.observables) return c;
+  }
+  return {};
+}
+
+/** Same-named curves of all runs on one chart: curve name → run label → [x, y][] (epochs, iterations, steps from 1). */
 export function overlaidCurves(runs: Run[], labels: string[]): Record<string, Record<string, [number, number][]>> {
   const out: Record<string, Record<string, [number, number][]>> = {};
   runs.forEach((r, i) => {
     for (const [name, ys] of Object.entries(r.result?.curves ?? {})) {
       if (!ys.length) continue;
-      (out[name] ??= {})[labels[i]] = ys.map((y, x) => [x, y]);
+      (out[name] ??= {})[labels[i]] = curvePoints(name, ys, r.result?.params);
     }
   });
   return out;
@@ -228,6 +251,8 @@ export interface QcMeasure {
   /** 'test accuracy', 'fit time (ms)', … */
   measure: string;
   direction: Direction;
+  /** '%' for accuracies (values are fractions 0–1), else '' (the unit is in the measure's name). */
+  unit: '%' | '';
   entries: QcEntry[];
   note?: string;
 }
@@ -245,7 +270,7 @@ export function quantumVsClassical(run: Run): QcMeasure[] {
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   const measure = (name: string, direction: Direction, entries: [string, 'quantum' | 'classical', number | null][], note?: string): QcMeasure | null => {
     const es = entries.filter((e): e is [string, 'quantum' | 'classical', number] => e[2] !== null).map(([n, side, value]) => ({ name: n, side, value }));
-    return es.some((e) => e.side === 'classical') && es.some((e) => e.side === 'quantum') ? { measure: name, direction, entries: es, ...(note ? { note } : {}) } : null;
+    return es.some((e) => e.side === 'classical') && es.some((e) => e.side === 'quantum') ? { measure: name, direction, unit: /accuracy/.test(name) ? '%' : '', entries: es, ...(note ? { note } : {}) } : null;
   };
   const out: (QcMeasure | null)[] = [];
   switch (r.kind) {
@@ -292,19 +317,25 @@ export function comparisonJson(runs: Run[], experimentById: Map<string, Experime
     runs: runs.map((r, i) => ({ label: labels[i], id: r.id, experimentId: r.experimentId, startedAt: r.startedAt, status: r.status, settings: r.settings, overrides: r.overrides ?? null, importedFrom: r.importedFrom ?? null, result: r.result ?? null })),
     config: configDiff(runs, experimentById).map((c) => ({ section: c.section, key: c.key, differs: c.differs, values: Object.fromEntries(labels.map((l, i) => [l, c.values[i]])) })),
     deltas: metricDeltas(runs).map((d) => ({
-      group: d.group, key: d.key, direction: d.direction,
+      group: d.group, key: d.key, label: d.label, unit: d.unit, direction: d.direction, compare: d.compare,
       runs: Object.fromEntries(labels.map((l, i) => [l, d.cells[i]])),
     })),
   };
 }
 
-/** A Comparison as CSV rows: one per configuration key and per metric, a column per run (values), plus Δ and ratio columns. */
+/**
+ * A Comparison as CSV rows: one per configuration key and per metric, a
+ * column per run (values as stored, in the unit the key names), plus Δ and
+ * ratio columns (ratio empty where a ratio means nothing); each metric row
+ * also carries its label and unit.
+ */
 export function comparisonCsvRows(runs: Run[], experimentById: Map<string, Experiment>): Record<string, string | number | null>[] {
   const labels = runLabels(runs, experimentById);
   const rows: Record<string, string | number | null>[] = [];
-  for (const c of configDiff(runs, experimentById)) rows.push({ section: c.section, key: c.key, differs: c.differs ? 'yes' : '', ...Object.fromEntries(labels.map((l, i) => [l, c.values[i]])) });
+  for (const c of configDiff(runs, experimentById)) rows.push({ section: c.section, key: c.key, label: '', unit: '', differs: c.differs ? 'yes' : '', ...Object.fromEntries(labels.map((l, i) => [l, c.values[i]])) });
   for (const d of metricDeltas(runs)) {
-    const row: Record<string, string | number | null> = { section: d.group, key: d.key, differs: '' };
+    // values are stored in the key's own unit (ms_…, us_…): say which, not the display unit
+    const row: Record<string, string | number | null> = { section: d.group, key: d.key, label: d.label, unit: storedUnit(d.key), differs: '' };
     labels.forEach((l, i) => {
       row[l] = d.cells[i].value;
       if (i > 0) {

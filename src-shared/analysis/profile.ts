@@ -2,6 +2,7 @@
 // the types shared by the CLI, the HTML report and the workbench's Profile
 // view, and the charts all three draw. Custom series carry a renderItem name
 // ('__TIMELINE__', '__ERRORBAR__') that each drawer replaces with its function.
+import { describeMetric, formatMetric, metricHeading } from './metric-registry';
 import type { MachineLoad, RunEnvironment } from '../results';
 import type { TimelineEvent } from '../workloads/timing';
 
@@ -9,6 +10,10 @@ import type { TimelineEvent } from '../workloads/timing';
 export const formatShare = (x: number) => `${(100 * x).toFixed(x < 0.1 ? 1 : 0)}%`;
 export const formatMs = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : x >= 1 ? `${x.toFixed(1)} ms` : `${(x * 1000).toFixed(0)} µs`);
 export const formatFigure = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3));
+/** A figure of a metric in its unit ('2.06 ms'); a plain figure where the metric is unknown. */
+export const formatProfileFigure = (metric: string | null | undefined, v: number) => (metric ? formatMetric(metric, v) : formatFigure(v));
+/** A metric's name in words ('Time per iteration'); '' for none. */
+export const metricLabel = (metric: string | null | undefined) => (metric ? describeMetric(metric).label : '');
 
 export interface ProfileKernel {
   kind: string;
@@ -121,8 +126,8 @@ export function profileCharts(p: ExperimentProfile): { id: string; title: string
   });
   if (p.scaling.length)
     charts.push({
-      id: 'scaling', title: `Thread scaling (${p.trials[0]?.metric ?? ''}, median and 95% CI)`,
-      option: { tooltip: { trigger: 'axis' }, grid: { left: 70, right: 20, top: 10, bottom: 30 }, xAxis: { type: 'value', name: 'threads', minInterval: 1, min: 1 }, yAxis: { type: 'value', name: p.trials[0]?.metric ?? '' }, series: [
+      id: 'scaling', title: `Thread scaling (${metricLabel(p.trials[0]?.metric)}, median and 95% CI)`,
+      option: { tooltip: { trigger: 'axis' }, grid: { left: 70, right: 20, top: 10, bottom: 30 }, xAxis: { type: 'value', name: 'threads', minInterval: 1, min: 1 }, yAxis: { type: 'value', name: p.trials[0]?.metric ? metricHeading(p.trials[0].metric) : '' }, series: [
         { type: 'line', data: p.scaling.map((s) => [s.threads, s.median]) },
         // encode y on both ends so the axis extends to the CI's high end, not only the medians.
         { type: 'custom', encode: { x: 0, y: [1, 2] }, data: p.scaling.map((s) => [s.threads, s.ciLow, s.ciHigh]), renderItem: '__ERRORBAR__' },

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { WORKLOAD_PARAMS, type Experiment, type ExperimentKind, type ParamValue, type Run, type Sweep } from '../project/schema';
 import { gridPoints, gridSize, MAX_SWEEP_POINTS, OverrideError, withOverrides } from '../project/sweep';
+import { describeMetric, isSpreadCompanion, storedUnit } from './metric-registry';
 
 type Field = z.ZodType & { type?: string; unwrap?: () => Field };
 
@@ -291,7 +292,7 @@ export function sweepMetricKeys(sweep: Sweep, runById: Map<string, Run>): { metr
   for (const id of sweep.runIds) {
     const r = runById.get(id)?.result;
     if (!r) continue;
-    for (const k of Object.keys(r.metrics)) if (!/_(min|max|ci_lo|ci_hi)$/.test(k)) m.add(k);
+    for (const k of Object.keys(r.metrics)) if (!isSpreadCompanion(k)) m.add(k);
     for (const k of Object.keys(r.quality)) q.add(k);
   }
   return { metrics: [...m], quality: [...q] };
@@ -333,21 +334,22 @@ export interface ParallelAxis {
 export function parallelData(sweep: Sweep, rows: SweepRow[], speedName: string, qualityName: string): { axes: ParallelAxis[]; lines: (number | string)[][] } {
   const params = Object.keys(sweep.grid);
   const axes: ParallelAxis[] = params.map((p) => ({ name: p, type: 'category', categories: sweep.grid[p].map(show) }));
-  axes.push({ name: speedName, type: 'value' }, { name: qualityName, type: 'value' });
+  axes.push({ name: describeMetric(speedName).label, type: 'value' }, { name: describeMetric(qualityName).label, type: 'value' });
   const lines = rows
     .filter((r) => r.speed !== null || r.quality !== null)
     .map((r) => [...params.map((p) => show(r.point[p])), r.speed ?? NaN, r.quality ?? NaN]);
   return { axes, lines };
 }
 
-/** Rows for CSV: one object per grid point. */
+/** Rows for CSV: one object per grid point; a metric's column is its key with the unit its values are in ('us_per_sample_batch32 (µs)'). */
 export function sweepCsvRows(sweep: Sweep, rows: SweepRow[], speedName: string | null, qualityName: string | null): Record<string, string | number | null>[] {
   const params = Object.keys(sweep.grid);
+  const column = (key: string) => (storedUnit(key) ? `${key} (${storedUnit(key)})` : key);
   return rows.map((r) => ({
     ...Object.fromEntries(params.map((p) => [p, Array.isArray(r.point[p]) ? show(r.point[p]) : (r.point[p] as string | number)])),
     state: r.state,
-    ...(speedName ? { [speedName]: r.speed } : {}),
-    ...(qualityName ? { [qualityName]: r.quality } : {}),
+    ...(speedName ? { [column(speedName)]: r.speed } : {}),
+    ...(qualityName ? { [column(qualityName)]: r.quality } : {}),
     runs: r.runIds.join(' '),
   }));
 }

@@ -9,6 +9,21 @@ export type DatasetName = 'moons' | 'circles' | 'blobs' | 'xor' | 'adhoc' | 'iri
 export interface ClassificationData {
   train: Dataset;
   test: Dataset;
+  /** How many features the dataset itself has (before projection to the model's inputs). */
+  rawFeatures: number;
+  /** Where the dataset has two features: its plane, to draw a model's decision boundary in. */
+  plane?: FeaturePlane;
+}
+
+/** A two-feature dataset's own plane, before projection and scaling. */
+export interface FeaturePlane {
+  featureNames: [string, string];
+  classNames: string[];
+  /** The rows of train and test, as (x, y) pairs in the dataset's own units (same order as train/test). */
+  train: Float64Array;
+  test: Float64Array;
+  /** Points of the plane (x, y pairs) as the model's inputs: the same projection and scaling as the data. */
+  encode(points: Float64Array): Float64Array;
 }
 
 export function builtinDataset(name: DatasetName, n: number, seed: number): Dataset {
@@ -29,8 +44,26 @@ export function prepareClassification(opts: { dataset: DatasetName | Dataset; tr
     if (ds.numSamples < total) throw new RangeError(`dataset '${ds.name}' has ${ds.numSamples} rows; train + test = ${total}`);
     if (ds.numSamples > total) ds = subsample(ds, total, opts.seed);
   }
+  const raw = ds;
   if (ds.numFeatures !== opts.features) ds = projectFeatures(ds, opts.features, opts.seed);
   const split = trainTestSplit(ds, opts.test / ds.numSamples, opts.seed);
   const ranges = featureRanges(split.train);
-  return { train: scaleToRange(split.train, 0, Math.PI, ranges), test: scaleToRange(split.test, 0, Math.PI, ranges) };
+  const out: ClassificationData = { train: scaleToRange(split.train, 0, Math.PI, ranges), test: scaleToRange(split.test, 0, Math.PI, ranges), rawFeatures: raw.numFeatures };
+  if (raw.numFeatures === 2) {
+    // The split depends on the labels and the seed only: the raw rows split the same way.
+    const rawSplit = trainTestSplit(raw, opts.test / raw.numSamples, opts.seed);
+    out.plane = {
+      featureNames: [raw.featureNames[0] ?? 'x0', raw.featureNames[1] ?? 'x1'],
+      classNames: raw.classNames.slice(),
+      train: rawSplit.train.features,
+      test: rawSplit.test.features,
+      encode(points) {
+        const n = points.length / 2;
+        let g: Dataset = { name: `${raw.name}-plane`, features: points, labels: new Int32Array(n), numSamples: n, numFeatures: 2, classNames: raw.classNames, featureNames: raw.featureNames };
+        if (opts.features !== 2) g = projectFeatures(g, opts.features, opts.seed);
+        return scaleToRange(g, 0, Math.PI, ranges).features;
+      },
+    };
+  }
+  return out;
 }

@@ -108,6 +108,15 @@ describe.skipIf(!haveChromium).sequential(`the workbench in Chromium (quench ser
     const canvas = page.locator('.chart-canvas canvas').first();
     await waitForInk(canvas);
     expect(await canvasHasInk(canvas)).toBe(true);
+    // the run's page is an address of its own; back returns to the table, forward to the run
+    expect(new URL(page.url()).hash).toBe(`#/runs/${r.id}`);
+    await page.locator(`[data-run-page="${r.id}"]`).waitFor();
+    await page.goBack();
+    await runRow(page, r.id).waitFor();
+    expect(new URL(page.url()).hash).toBe('#/runs');
+    await page.goForward();
+    await page.locator(`[data-run-page="${r.id}"]`).waitFor();
+    expect(await page.locator('[data-run-page]').textContent()).toContain('Energy per iteration');
   }, 30_000);
 
   it('(c) runs the slow VQE, shows its progress moving, cancels it', async () => {
@@ -149,6 +158,10 @@ describe.skipIf(!haveChromium).sequential(`the workbench in Chromium (quench ser
       await runRow(page, r.id).waitFor();
       expect(await runRow(page, r.id).textContent()).toContain('completed');
     }
+    // the Bell pair's page, opened by its link: probabilities and counts drawn, the observables named
+    await runRow(page, bell.id).locator('a.run-link').click();
+    for (const chart of ['probabilities', 'counts']) await waitForInk(page.locator(`[data-chart="${chart}"] canvas`).first());
+    expect(await page.locator('[data-observables]').textContent()).toContain('⟨Z₀Z₁⟩');
   }, 30_000);
 
   it('(e) creates an experiment and runs it, saves; the file parses; reloaded and reopened, the runs are there', async () => {

@@ -61,7 +61,12 @@ describe('runs table', () => {
     expect(order()).toEqual(['c', 'a', 'b']);
     await sort.trigger('click');
     expect(order()).toEqual(['c', 'b', 'a']);
-    expect(w.find('tbody tr').text()).toContain('ms_per_iteration');
+    // key metrics in words with their unit; the raw key on hover
+    expect(w.find('tbody tr').text()).toContain('Time per iteration 900 ms');
+    expect(w.find('tbody tr .metric').attributes('title')).toBe('ms_per_iteration');
+    expect(w.find('tbody tr').text()).toContain('Energy −17.300');
+    // the run's page has an address to copy
+    expect(w.find('tbody tr a.run-link').attributes('href')).toBe('#/runs/c');
     await w.find('tbody tr').trigger('click');
     expect(w.emitted('select')?.[0]).toEqual(['c']);
   });
@@ -73,14 +78,19 @@ describe('runs table', () => {
 });
 
 describe('run detail', () => {
-  it("draws the run's curves (chart stubbed) and lists metrics and quality", () => {
+  it("draws the run's curves (chart stubbed) and lists metrics and quality in words with units", () => {
     const w = mount(RunDetail, { props: { run: run('a', 1500), experimentName: 'VQE' }, global: { stubs: { CurveChart: true } } });
     const charts = w.findAllComponents({ name: 'CurveChart' });
     expect(charts).toHaveLength(1);
-    expect(charts[0].props('series')).toEqual({ energy: [[0, -1], [1, -5], [2, -12], [3, -17.3]] });
+    const spec = charts[0].props('spec');
+    expect(spec.title).toBe('Energy per iteration');
+    expect(spec.series).toEqual([{ name: 'energy', label: 'Energy', data: [[1, -1], [2, -5], [3, -12], [4, -17.3]] }]);
     expect(w.text()).toContain('Metrics');
-    expect(w.text()).toContain('ms_per_iteration');
+    const row = w.find('[data-table="metrics"] tr[data-metric="ms_per_iteration"]');
+    expect(row.find('th').text()).toContain('Time per iteration');
+    expect(row.find('th').attributes('title')).toBe('ms_per_iteration');
+    expect(row.find('td').text()).toBe('15.0 ms');
     expect(w.text()).toContain('Quality');
-    expect(w.text()).toContain('-17.3');
+    expect(w.find('[data-table="quality"] tr[data-metric="energy"] td').text()).toBe('−17.300');
   });
 });

@@ -3,7 +3,9 @@
 // server-side in the last test).
 import { describe, expect, it } from 'vitest';
 import { referenceById, referenceValueIn } from '../../src-shared/analysis/references';
-import { axisExtent, barOption, curveOption, heatmapOption, lineOption, parallelOption, type ChartOption } from '../../src-renderer/charts/options';
+import { curveCharts } from '../../src-shared/analysis/curves';
+import { axisExtent, barOption, heatmapOption, lineOption, parallelOption, type ChartOption } from '../../src-renderer/charts/options';
+import { curveChartOption, decisionBoundaryOption, outcomesOption, samplesOption } from '../../src-renderer/charts/result-options';
 import { DARK, LIGHT } from '../../src-renderer/charts/palette';
 import { fileSlug, toCsv } from '../../src-renderer/export';
 
@@ -40,12 +42,25 @@ describe('line charts', () => {
     expect(o.textStyle.color).toBe(DARK.text);
   });
 
-  it('draw a run’s curves by iteration (CurveChart)', () => {
-    const o = curveOption({ energy: [[0, -1], [1, -5]] }, LIGHT) as AnyOption;
+  it('draw a run’s curves by iteration (CurveChart), labelled, the exact energy as a line', () => {
+    const [spec] = curveCharts({ energy: [-1, -5] });
+    const o = curveChartOption(spec, LIGHT) as AnyOption;
+    expect(spec.title).toBe('Energy per iteration');
     expect(o.xAxis.name).toBe('iteration');
     expect(o.series).toHaveLength(1);
-    expect(o.series[0]).toMatchObject({ type: 'line', name: 'energy', data: [[0, -1], [1, -5]] });
+    expect(o.series[0]).toMatchObject({ type: 'line', name: 'Energy', data: [[1, -1], [2, -5]] });
     expect(o.legend.show).toBe(false);
+    const withExact = curveChartOption(curveCharts({ energy: [-1, -5] }, { quality: { exact_energy: -5.25 } })[0], LIGHT) as AnyOption;
+    const ref = withExact.series.find((s: AnyOption) => s.name === 'references');
+    expect(ref.markLine.data[0]).toMatchObject({ yAxis: -5.25, name: 'exact ground energy −5.2500' });
+    expect(withExact.yAxis.min).toBeLessThanOrEqual(-5.25); // the line stays on the chart
+    // a QNN's epochs: loss alone, train and test accuracy on one chart, x named 'epoch'
+    const qnn = curveCharts({ loss: [0.9, 0.5], train_accuracy: [0.6, 0.8], test_accuracy: [0.55, 0.75] });
+    expect(qnn.map((c) => [c.title, c.xName, c.series.map((x) => x.label)])).toEqual([
+      ['Training loss (MSE) per epoch', 'epoch', ['Training loss (MSE)']],
+      ['Accuracy per epoch', 'epoch', ['Train accuracy', 'Test accuracy']],
+    ]);
+    expect(qnn[1].format(0.75)).toBe('75.0%');
   });
 
   it('pad linear extents and keep zero for non-negative data', () => {
@@ -146,7 +161,11 @@ describe('the options render in ECharts itself (server-side SVG, the pieces of c
       expect(par).toContain('quality');
       const bar = svg(barOption({ categories: ['1q', '2q', 'diagonal', 'fused'], series: [{ name: 'EPYC', data: [80, 75, 90, null] }], yName: '% of in-place', refLines: [{ value: 85, label: 'goal 85%', role: 'goal' }] }, p), dark);
       expect(bar).toContain('goal 85%');
-      expect(svg(curveOption({ energy: [[0, -1], [1, -5], [2, -12]] }, p), dark)).toContain('iteration');
+      expect(svg(curveChartOption(curveCharts({ energy: [-1, -5, -12] }, { quality: { exact_energy: -12.5 } })[0], p), dark)).toContain('exact ground energy');
+      expect(svg(outcomesOption({ labels: ['00', '11'], values: [0.5, 0.5], caption: '' }, { yName: 'probability', format: String }, p), dark)).toContain('11');
+      const boundary = { features: ['x0', 'x1'] as [string, string], classes: ['a', 'b'], x: [0, 1] as [number, number], y: [0, 1] as [number, number], nx: 2, ny: 2, predicted: [0, 1, 1, 0], score: [0.5, -0.5, -1, 1], scoreName: 's', test: [[0.2, 0.2, 0, 0], [0.7, 0.2, 0, 1]] as [number, number, number, number][] };
+      expect(svg(decisionBoundaryOption(boundary, p), dark)).toContain('misclassified');
+      expect(svg(samplesOption({ generated: [[0, 1]], target: [[1, 0]] }, p), dark)).toContain('generated');
     }
   });
 });

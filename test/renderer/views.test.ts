@@ -146,14 +146,14 @@ describe('Sweeps view', () => {
     // one parameter: no heatmap, parallel coordinates over cutoff + the two metrics
     expect(charts(w)).toHaveLength(1);
     const par = charts(w)[0].props('option') as AnyOption;
-    expect(par.parallelAxis.map((a: AnyOption) => a.name)).toEqual(['cutoff', 'us_per_sample_batch32', 'truncation_loss']);
+    expect(par.parallelAxis.map((a: AnyOption) => a.name)).toEqual(['cutoff', 'Time per sample (batch 32)', 'Truncation loss']);
     // choosing another quality metric redraws
     await w.find('select[name="quality-metric"]').setValue('gradient_flow');
-    expect((charts(w)[0].props('option') as AnyOption).parallelAxis[2].name).toBe('gradient_flow');
+    expect((charts(w)[0].props('option') as AnyOption).parallelAxis[2].name).toBe('Gradient flow');
 
     await w.find('[data-action="export-sweep-csv"]').trigger('click');
     const csv = await blobs[0].text();
-    expect(csv.split('\r\n')[0]).toBe('cutoff,state,us_per_sample_batch32,gradient_flow,runs');
+    expect(csv.split('\r\n')[0]).toBe('cutoff,state,us_per_sample_batch32 (µs),gradient_flow,runs');
     expect(csv.split('\r\n')).toHaveLength(5);
   });
 
@@ -164,7 +164,7 @@ describe('Sweeps view', () => {
     setup(withResults({ sweeps: [sweep], runs }));
     const w = await view(SweepsView);
     const c = charts(w);
-    expect(c.map((x) => x.props('title'))).toEqual(['us_per_sample_batch32 — speed', 'truncation_loss — quality', expect.stringContaining('parallel coordinates')]);
+    expect(c.map((x) => x.props('title'))).toEqual(['Speed: time per sample (batch 32)', 'Quality: truncation loss', expect.stringContaining('parallel coordinates')]);
     const speed = c[0].props('option') as AnyOption;
     expect(speed.series[0].type).toBe('heatmap');
     expect(speed.xAxis.data).toEqual(['2', '3', '4']);
@@ -233,9 +233,10 @@ describe('Scaling view', () => {
     expect(w.text()).toContain('No batch-scaling results yet');
     const c = charts(w);
     expect(c).toHaveLength(1);
-    expect(c[0].props('title')).toBe('us_per_sample_batch32 vs cutoff — cutoff sweep');
+    expect(c[0].props('title')).toBe('Time per sample (batch 32) against cutoff — cutoff sweep');
     const o = c[0].props('option') as AnyOption;
     expect(o.yAxis.type).toBe('log');
+    expect(o.yAxis.name).toBe('Time per sample (batch 32)');
     expect(o.series[0].data.map((d: number[]) => d[0])).toEqual([2, 3, 4]);
     // qgan's headline metric has the seed's batch-32 figure and the goal
     expect(o.series.find((s: AnyOption) => s.name === 'references').markLine.data.map((d: AnyOption) => d.yAxis)).toEqual([574_000, 60]);
@@ -283,7 +284,7 @@ describe('Compare view', () => {
     expect(json.format).toBe('quench-comparison');
     expect(json.runs.map((r: { id: string }) => r.id)).toEqual([qganRun.id, qganRun1t.id]);
     await w.find('[data-action="export-comparison-csv"]').trigger('click');
-    expect((await blobs[1].text()).split('\r\n')[0]).toMatch(/^section,key,differs,#1 qgan/);
+    expect((await blobs[1].text()).split('\r\n')[0]).toMatch(/^section,key,label,unit,differs,#1 qgan/);
 
     // make the second the baseline
     await w.findAll('.chips li')[1].find('button.mini').trigger('click');

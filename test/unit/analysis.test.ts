@@ -67,14 +67,14 @@ describe('metric names', () => {
 
   it('format times with a readable unit and pick the headline metrics of each kind', () => {
     expect(formatSeconds(606e-3)).toBe('606 ms');
-    expect(formatSeconds(22.754e-6)).toBe('22.75 µs');
-    expect(formatSeconds(17 * 60)).toBe('17 min');
-    expect(formatSeconds(1.5)).toBe('1.5 s');
+    expect(formatSeconds(22.754e-6)).toBe('22.8 µs');
+    expect(formatSeconds(17 * 60)).toBe('17.0 min');
+    expect(formatSeconds(1.5)).toBe('1.50 s');
     expect(formatSeconds(0.61)).toBe('610 ms');
-    expect(formatMetric('us_per_sample_batch32', 22.754)).toBe('22.75 µs');
-    expect(formatMetric('test_accuracy', 0.92)).toBe('0.92');
-    expect(formatMetric('truncation_loss', 3.6158e-3)).toBe('0.003616');
-    expect(formatMetric('gradient_max_rel_error', 6.0e-7)).toBe('6e-7');
+    expect(formatMetric('us_per_sample_batch32', 22.754)).toBe('22.8 µs');
+    expect(formatMetric('test_accuracy', 0.92)).toBe('92.0%');
+    expect(formatMetric('truncation_loss', 3.6158e-3)).toBe('0.00362');
+    expect(formatMetric('gradient_max_rel_error', 6.0e-7)).toBe('6.00 × 10⁻⁷');
     expect(formatMetric('x', null)).toBe('—');
     expect(convertTime(606, 'ms', 'us')).toBeCloseTo(606_000);
     expect(headlineSpeedMetric('qgan', ['us_per_sample_batch1', 'us_per_sample_batch32'])).toBe('us_per_sample_batch32');
@@ -88,6 +88,7 @@ describe('seed references', () => {
     for (const r of REFERENCES) {
       expect(r.label.length).toBeGreaterThan(10);
       expect(['seed report', 'seed guide', 'Quench goal']).toContain(r.source);
+      expect(r.label).not.toMatch(/BENCHMARKS/);
     }
     // the seed report: ~606 ms per sample; Quench's goal ≤ 60 µs at batch 32
     expect(referenceValueIn(referenceById('qgan-seed'), 'us_per_sample')).toBeCloseTo(606_000);
@@ -173,7 +174,7 @@ describe('a cutoff × layers sweep over the seed generator', () => {
     expect(trunc(2)).toBeGreaterThan(trunc(3));
     expect(trunc(3)).toBeGreaterThan(trunc(4));
     const csv = sweepCsvRows(sweep, rows, 'us_per_sample_batch32', 'truncation_loss');
-    expect(Object.keys(csv[0])).toEqual(['cutoff', 'layers', 'state', 'us_per_sample_batch32', 'truncation_loss', 'runs']);
+    expect(Object.keys(csv[0])).toEqual(['cutoff', 'layers', 'state', 'us_per_sample_batch32 (µs)', 'truncation_loss', 'runs']);
   });
 
   it('marks points by where their run is: stored, running, queued, or deleted', () => {
@@ -200,7 +201,7 @@ describe('a cutoff × layers sweep over the seed generator', () => {
     expect(heatmapData({ ...sweep, grid: { cutoff: [2, 3] } }, rows, 'speed')).toBeNull();
 
     const p = parallelData(sweep, rows, 'us_per_sample_batch32', 'truncation_loss');
-    expect(p.axes.map((a) => a.name)).toEqual(['cutoff', 'layers', 'us_per_sample_batch32', 'truncation_loss']);
+    expect(p.axes.map((a) => a.name)).toEqual(['cutoff', 'layers', 'Time per sample (batch 32)', 'Truncation loss']);
     expect(p.lines).toHaveLength(6);
     expect(p.axes[0]).toEqual({ name: 'cutoff', type: 'category', categories: ['2', '3', '4'] });
     expect(p.lines[0].slice(0, 2)).toEqual(['2', '1']);
@@ -334,9 +335,9 @@ describe('a Comparison', () => {
     expect(labels[0]).toMatch(/^#1 qnn \(native-avx2 f64 1t\)$/);
     expect(labels[1]).toMatch(/^#2 qnn layers=3 \(native-avx2 f32 2t\)$/);
     const c = overlaidCurves([qnnA, qnnB], labels);
-    expect(Object.keys(c)).toEqual(['loss', 'train_accuracy']);
+    expect(Object.keys(c)).toEqual(['loss', 'train_accuracy', 'test_accuracy']);
     expect(Object.keys(c.loss)).toEqual(labels);
-    expect(c.loss[labels[0]][1]).toEqual([1, qnnA.result!.curves.loss[1]]);
+    expect(c.loss[labels[0]][1]).toEqual([2, qnnA.result!.curves.loss[1]]); // epoch 2
     const csv = comparisonCsvRows([qnnA, qnnB], experiments);
     expect(csv.find((r) => r.key === 'us_per_sample_batched')![`${labels[1]} ratio`]).toBeCloseTo(qnnB.result!.metrics.us_per_sample_batched / qnnA.result!.metrics.us_per_sample_batched, 12);
     const json = comparisonJson([qnnA, qnnB], experiments);

@@ -26,7 +26,7 @@ const SHARED_ALL = [
 /** Who may import whom, lowest first. */
 const MAY_IMPORT: Record<string, string[]> = {
   // ---- src-shared: pure TypeScript (no Node, no DOM); never src-main or src-renderer
-  /** random.ts, results.ts */
+  /** random.ts, results.ts, outcomes.ts */
   'src-shared': [],
   'src-shared/circuit': ['src-shared'],
   'src-shared/observable': ['src-shared', 'src-shared/circuit'],
@@ -39,7 +39,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   /** The project file: schema, migrations, parameter defaults and form words. */
   'src-shared/project': ['src-shared'],
   'src-shared/workloads': ['src-shared', 'src-shared/circuit', 'src-shared/observable', 'src-shared/qasm', 'src-shared/ml', 'src-shared/backend', 'src-shared/webgpu', 'src-shared/project'],
-  'src-shared/analysis': ['src-shared', 'src-shared/ml', 'src-shared/project', 'src-shared/workloads'],
+  'src-shared/analysis': ['src-shared', 'src-shared/observable', 'src-shared/ml', 'src-shared/project', 'src-shared/workloads'],
   'src-shared/api': ['src-shared', 'src-shared/project', 'src-shared/analysis'],
 
   // ---- src-main: Node; may use all of src-shared, never src-renderer
@@ -80,6 +80,8 @@ const ENTRY_POINTS: Record<string, string[]> = {
   'src-main/cli/main.ts': [...SHARED_ALL, ...Object.keys(MAY_IMPORT).filter((l) => l.startsWith('src-main'))],
   'src-main/engine/worker-main.ts': [...SHARED_ALL, 'src-main', 'src-main/native', 'src-main/backend', 'src-main/engine', 'src-main/profile', 'src-main/bench'],
   'src-renderer/App.vue': [...SHARED_ALL, ...Object.keys(MAY_IMPORT).filter((l) => l.startsWith('src-renderer'))],
+  /** The routes: every view's address, so it wires the feature views in as App.vue does. */
+  'src-renderer/router.ts': [...SHARED_ALL, ...Object.keys(MAY_IMPORT).filter((l) => l.startsWith('src-renderer'))],
   'src-renderer/main.ts': [...SHARED_ALL, ...Object.keys(MAY_IMPORT).filter((l) => l.startsWith('src-renderer'))],
 };
 

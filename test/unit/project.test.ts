@@ -103,8 +103,18 @@ describe('project files', () => {
     // the text summary too
     const text = spawnSync(process.execPath, [path.join(root, 'bin/quench.js'), 'run', file, '--experiment', 'bell', '--no-save'], { encoding: 'utf8' });
     expect(text.status, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(/^bell: /m);
+    expect(text.stdout).toMatch(/^bell:$/m);
     expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('quench run prints each run\'s key figures in words, with their units', () => {
+    const r = spawnSync(process.execPath, [path.join(root, 'bin/quench.js'), 'run', example, '--experiment', 'bell', '--no-save'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('bell:');
+    expect(lines[1]).toMatch(/^ {2}Simulation time +[\d.]+ (ns|µs|ms|s)\b/);
+    expect(lines[2]).toMatch(/^ {2}⟨Z₀Z₁⟩ +1\.0000$/);
+    expect(r.stdout).not.toMatch(/ms_simulate|expectation_0/);
   });
 
   it('runs a classifier on a CSV dataset given relative to the project file', () => {

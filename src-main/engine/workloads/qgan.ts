@@ -293,6 +293,7 @@ async function trainWith(s: QganTrainSpec, session: NativeSession, gpu: CvGpu | 
   let truncation = 0;
   for (const v of ev.quantum.norm) truncation += (1 - v) / ev.quantum.norm.length;
   const classical = trainClassicalGan(s);
+  const target = makeGaussianMixture2D({ n: 512, seed: s.seed + 7 });
   return {
     kind: 'qgan-train',
     params: { ...s, numWeights: gen.numWeights },
@@ -302,16 +303,25 @@ async function trainWith(s: QganTrainSpec, session: NativeSession, gpu: CvGpu | 
       final_g_loss: gLosses[gLosses.length - 1],
       truncation_loss: truncation,
       linear_interpolation_r2: linearFitR2(zEval, ev.samples, 512),
-      mmd2_to_target: mmd2(ev.samples, makeGaussianMixture2D({ n: 512, seed: s.seed + 7 })),
+      mmd2_to_target: mmd2(ev.samples, target),
       classical_mmd2_to_target: classical.mmd2,
       classical_s_total: classical.seconds,
       classical_generator_params: classical.params,
     },
     curves: { d_loss: dLosses, g_loss: gLosses },
     phases,
-    details: gpu ? { timing: 'wall-clock' } : {},
+    // a few hundred generated and target points, for the run page's scatter
+    details: { samples: { generated: samplePairs(ev.samples), target: samplePairs(target) }, ...(gpu ? { timing: 'wall-clock' } : {}) },
     env: runEnvironment(session, gpu),
   };
+}
+
+/** Samples kept per side for the scatter of generated against target points. */
+const SCATTER_SAMPLES = 300;
+/** The first SCATTER_SAMPLES (x, y) pairs of a flat 2-D sample array, 4 significant digits (a drawing, not a dataset). */
+function samplePairs(xy: Float64Array): [number, number][] {
+  const n = Math.min(SCATTER_SAMPLES, xy.length / 2);
+  return Array.from({ length: n }, (_, i) => [Number(xy[2 * i].toPrecision(4)), Number(xy[2 * i + 1].toPrecision(4))]);
 }
 
 export interface QganBenchSpec extends QganSpec {

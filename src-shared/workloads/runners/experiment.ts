@@ -17,6 +17,7 @@ import { runScaleOn } from './scale';
 import { runVqeOn } from './vqe';
 import { runtimeOf, unregistered, WORKLOAD_RUNTIMES } from '../registry';
 import { markPhase, now } from '../timing';
+import { topProbabilities } from '../../outcomes';
 
 /** One step of a running experiment: how far along, and the newest point of its main curve. */
 export interface ExperimentProgress {
@@ -108,7 +109,9 @@ export async function runCircuitOn(backend: Backend, exec: ExecutionOptions, env
     phases: { compile: r.timings.compile, simulate: r.timings.simulate, readout: r.timings.readout },
     details: {
       observables: e.params.observables ?? [], ...(r.counts ? { counts: r.counts } : {}), ...(timing ? { timing } : {}),
+      // all 2^n for up to 12 qubits; beyond, the most likely outcomes with their bitstrings
       ...(r.probabilities && circuit.numQubits <= 12 ? { probabilities: Array.from(r.probabilities) } : {}),
+      ...(r.probabilities && circuit.numQubits > 12 ? { topProbabilities: topProbabilities(r.probabilities, circuit.numQubits) } : {}),
       ...(r.dynamic ? { dynamic: true } : {}),
     },
     env: { ...env, backend: backend.id, ...(timing ? { timing } : {}) },

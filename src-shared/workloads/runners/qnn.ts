@@ -15,6 +15,7 @@ import { PARAM_DEFAULTS } from '../defaults';
 import { qnnCircuit, qnnInitialWeights, qnnParamRows, qnnReadout, type QnnSpec } from '../qnn';
 import type { WorkloadSession } from '../session';
 import { now, PhaseClock, spread, spreadMetrics, unstableOf } from '../timing';
+import { confusionDetails, decisionBoundary, planeGrid } from './classifier-details';
 
 export interface QnnRunSpec extends QnnSpec {
   dataset: DatasetName;
@@ -91,7 +92,7 @@ export async function runQnnOn(session: WorkloadSession, spec: Partial<QnnRunSpe
   const s: QnnRunSpec = { ...QNN_RUN_DEFAULTS, ...spec };
   const n = s.qubits;
   const clock = new PhaseClock();
-  const { train, test } = clock.time('encoding', () => prepareClassification({ dataset: s.data ?? s.dataset, train: s.train, test: s.test, features: n, seed: s.seed }));
+  const { train, test, plane, rawFeatures } = clock.time('encoding', () => prepareClassification({ dataset: s.data ?? s.dataset, train: s.train, test: s.test, features: n, seed: s.seed }));
   if (train.classNames.length !== 2) throw new RangeError(`the QNN classifier is binary; dataset '${s.data?.name ?? s.dataset}' has ${train.classNames.length} classes`);
   const circuit = clock.time('compile', () => lower(qnnCircuit(s)));
   clock.time('compile', () => session.prepare(circuit));
@@ -106,16 +107,21 @@ export async function runQnnOn(session: WorkloadSession, spec: Partial<QnnRunSpe
 
   // ---- training -------------------------------------------------------------------
   const trainer = new QnnTrainer(session, circuit, s, weights);
-  const losses: number[] = [], trainAcc: number[] = [], epochMs: number[] = [];
+  const losses: number[] = [], trainAcc: number[] = [], testAcc: number[] = [], epochMs: number[] = [];
+  let testPredicted = new Int32Array(0);
   for (let epoch = 0; epoch < s.epochs; epoch++) {
     const e0 = now();
     losses.push(await trainer.epoch(train, clock));
     epochMs.push(now() - e0);
+    // accuracies after each epoch, outside its timing
     trainAcc.push(accuracy(train.labels, (await predictAll(train, weights)).labels));
+    testPredicted = (await predictAll(test, weights)).labels;
+    testAcc.push(accuracy(test.labels, testPredicted));
     opts.onEpoch?.(epoch, losses[epoch], trainAcc[epoch]);
   }
   const lastGrads = trainer.lastGrads;
-  const testAccuracy = accuracy(test.labels, (await predictAll(test, weights)).labels);
+  if (s.epochs === 0) testPredicted = (await predictAll(test, weights)).labels;
+  const testAccuracy = accuracy(test.labels, testPredicted);
 
   // ---- inference through the public Backend API ------------------------------------
   const { backend, exec } = session.publicBackend();
@@ -137,6 +143,16 @@ export async function runQnnOn(session: WorkloadSession, spec: Partial<QnnRunSpe
     if (r >= 2) throughputUs.push(((now() - t0) * 1000) / B);
   }
   const latency = spread(latencyUs), throughput = spread(throughputUs), epochs = spread(epochMs);
+
+  // ---- what the run page draws: the confusion matrix, the decision boundary (two-feature data) ----
+  const confusion = confusionDetails(train.classNames, test.labels, testPredicted);
+  let boundary;
+  if (plane) {
+    const grid = planeGrid(plane);
+    const cells = grid.points.length / 2;
+    const { f, labels } = await predictAll({ ...test, features: plane.encode(grid.points), numSamples: cells, labels: new Int32Array(cells) }, weights);
+    boundary = decisionBoundary(plane, grid, labels, test.labels, testPredicted, { values: f, name: '⟨Z₀⟩ (class 0 at +1, class 1 at −1)' });
+  }
 
   // ---- classical baselines on the same split -----------------------------------------
   const baselines: Record<string, number> = {};
@@ -166,9 +182,12 @@ export async function runQnnOn(session: WorkloadSession, spec: Partial<QnnRunSpe
       gradient_flow: gradientFlow(lastGrads),
       ...baselines,
     },
-    curves: { loss: losses, train_accuracy: trainAcc },
+    curves: { loss: losses, train_accuracy: trainAcc, test_accuracy: testAcc },
     phases: clock.phases,
-    details: { dataset: s.data?.name ?? s.dataset, trainSamples: train.numSamples, testSamples: test.numSamples },
+    details: {
+      dataset: s.data?.name ?? s.dataset, trainSamples: train.numSamples, testSamples: test.numSamples, classes: train.classNames,
+      confusion, ...(boundary ? { decisionBoundary: boundary } : { datasetFeatures: rawFeatures }),
+    },
     env: session.environment(),
     ...unstableOf({ us_per_sample_batched: throughput, ms_per_epoch: epochs }),
   };

@@ -13,6 +13,7 @@ import { PARAM_DEFAULTS } from '../defaults';
 import { featureMapParams, zzFeatureMap, type QsvmSpec } from '../qsvm';
 import type { WorkloadSession } from '../session';
 import { now, PhaseClock } from '../timing';
+import { confusionDetails, decisionBoundary, planeGrid, type DecisionBoundary } from './classifier-details';
 
 export interface QsvmRunSpec extends QsvmSpec {
   dataset: DatasetName;
@@ -32,7 +33,7 @@ export async function runQsvmOn(session: WorkloadSession, spec: Partial<QsvmRunS
   const s: QsvmRunSpec = { ...QSVM_RUN_DEFAULTS, ...spec };
   const clock = new PhaseClock();
   const t0 = now();
-  const { train, test } = clock.time('encoding', () => prepareClassification({ dataset: s.data ?? s.dataset, train: s.train, test: s.test, features: s.features, seed: s.seed }));
+  const { train, test, plane, rawFeatures } = clock.time('encoding', () => prepareClassification({ dataset: s.data ?? s.dataset, train: s.train, test: s.test, features: s.features, seed: s.seed }));
   const circuit = clock.time('compile', () => lower(zzFeatureMap(s)));
   clock.time('compile', () => session.prepare(circuit));
   const pTrain = clock.time('encoding', () => featureMapParams(s, train.features, train.numSamples));
@@ -54,6 +55,21 @@ export async function runQsvmOn(session: WorkloadSession, spec: Partial<QsvmRunS
     quality.rbf_svm_fit_ms = now() - b0;
   }
   const kernelMs = clock.phases.simulate ?? 0;
+
+  // What the run page draws, after everything timed: the confusion matrix and,
+  // for two-feature data, the decision over a grid of the plane (one more
+  // kernel block: grid points against the training points).
+  const confusion = confusionDetails(train.classNames, test.labels, predicted);
+  let boundary: DecisionBoundary | undefined;
+  if (plane) {
+    const grid = planeGrid(plane);
+    const cells = grid.points.length / 2;
+    const pGrid = featureMapParams(s, plane.encode(grid.points), cells);
+    const Kg = await session.fidelityKernel(circuit, pGrid, cells, pTrain, train.numSamples);
+    const g = predictPrecomputed(model, Kg);
+    const binary = g.pairs.length === 1;
+    boundary = decisionBoundary(plane, grid, g.labels, test.labels, predicted, binary ? { values: g.decisionValues, name: 'SVM decision value' } : undefined);
+  }
   return {
     kind: 'qsvm',
     params: { ...s, data: undefined, dataset: s.data?.name ?? s.dataset, numParams: circuit.numParams, gates: circuit.gates.length },
@@ -66,7 +82,10 @@ export async function runQsvmOn(session: WorkloadSession, spec: Partial<QsvmRunS
     quality,
     curves: {},
     phases: clock.phases,
-    details: { trainSamples: train.numSamples, testSamples: test.numSamples },
+    details: {
+      trainSamples: train.numSamples, testSamples: test.numSamples, classes: train.classNames,
+      confusion, ...(boundary ? { decisionBoundary: boundary } : { datasetFeatures: rawFeatures }),
+    },
     env: session.environment(),
   };
 }
