@@ -49,7 +49,9 @@ fi
 # Leave some memory to the system: the node offers what is there minus 512 MiB.
 mem=$(free -m | awk '/^Mem:/ {print $2}')
 mem=$((mem > 1024 ? mem - 512 : mem))
-cpus="${QUENCH_SLURM_CPUS:-2}"
+# Two CPUs (fewer where the machine has fewer: a node configured above what it has is drained).
+have=$(nproc)
+cpus="${QUENCH_SLURM_CPUS:-$((have < 2 ? have : 2))}"
 
 cat >"$conf" <<CONF
 # Written by test/slurm/start-cluster.sh: one node, for tests.
