@@ -165,6 +165,14 @@ describe('quench submit --dry-run', () => {
     expect(missing.stderr).toMatch(/cannot read .*none\.quench\.json/);
   });
 
+  it('refuses a job folder whose path #SBATCH lines cannot carry, before writing anything', async () => {
+    const jobs = path.join(tmp, 'with space');
+    const r = await quench('submit', writeProject('space.quench.json'), '--experiment', 'qgan', '--slurm', '--dry-run', '--jobs-dir', jobs);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/has a character Slurm's #SBATCH lines cannot carry .*--jobs-dir/);
+    expect(fs.existsSync(jobs)).toBe(false);
+  });
+
   it('says when sbatch is missing, and keeps the job folder to submit later', async () => {
     const file = writeProject('no-sbatch.quench.json');
     const saved = process.env.PATH;
@@ -306,6 +314,26 @@ describe('run-item, status and collect (by hand, no scheduler)', () => {
     const r = JSON.parse((await quench('collect', sweepJob.jobDir, '--into', other, '--json')).stdout);
     expect(r).toMatchObject({ added: 4, experimentsAdded: ['qgan'], sweep: { action: 'created' } });
     expect(parseProject(fs.readFileSync(other, 'utf8')).runs).toHaveLength(4);
+  });
+
+  it('tells states from the files alone where squeue cannot be asked, and says so', async () => {
+    const job = await dryRun(file, '--experiment', 'qgan', '--repeats', '2');
+    const m = readJson(path.join(job.jobDir, 'manifest.json'));
+    m.submissions = [{ scheduler: 'slurm', jobId: '4242', submittedAt: '2026-01-01T00:00:00.000Z', script: 'submit.sbatch', indices: [0, 1] }];
+    fs.writeFileSync(path.join(job.jobDir, 'manifest.json'), JSON.stringify(m));
+    expect((await quench('run-item', job.jobDir, '--work-item', '0')).code).toBe(0);
+    const saved = process.env.PATH;
+    process.env.PATH = path.join(tmp, 'empty-path');
+    let r;
+    try {
+      r = await quench('status', job.jobDir, '--json');
+    } finally {
+      process.env.PATH = saved;
+    }
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.items.map((i: { state: string }) => i.state)).toEqual(['done', 'pending']);
+    expect(s.notes.join(' ')).toMatch(/squeue was not found on PATH.*states come from the results folder alone/);
   });
 
   it('names a job folder that is not there or not a job', async () => {
