@@ -43,7 +43,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   'src-shared/jobs': ['src-shared', 'src-shared/project'],
   'src-shared/workloads': ['src-shared', 'src-shared/circuit', 'src-shared/observable', 'src-shared/qasm', 'src-shared/ml', 'src-shared/backend', 'src-shared/webgpu', 'src-shared/project'],
   'src-shared/analysis': ['src-shared', 'src-shared/ml', 'src-shared/project', 'src-shared/workloads'],
-  'src-shared/api': ['src-shared', 'src-shared/project', 'src-shared/analysis'],
+  'src-shared/api': ['src-shared', 'src-shared/project', 'src-shared/jobs', 'src-shared/analysis'],
 
   // ---- src-main: Node; may use all of src-shared, never src-renderer
   /** errors.ts */
@@ -62,10 +62,10 @@ const MAY_IMPORT: Record<string, string[]> = {
   /** Job folders: make and submit them, run a work item on a node, status, collect into the project. */
   'src-main/jobs': [...SHARED_ALL, 'src-main', 'src-main/native', 'src-main/backend', 'src-main/engine', 'src-main/bench', 'src-main/project', 'src-main/scheduler'],
   /** The workbench back end and `quench serve`. */
-  'src-main/serve': [...SHARED_ALL, 'src-main', 'src-main/native', 'src-main/backend', 'src-main/engine', 'src-main/project'],
+  'src-main/serve': [...SHARED_ALL, 'src-main', 'src-main/native', 'src-main/backend', 'src-main/engine', 'src-main/project', 'src-main/scheduler', 'src-main/jobs'],
   'src-main/cli': [...SHARED_ALL, 'src-main', 'src-main/native', 'src-main/backend', 'src-main/engine', 'src-main/profile', 'src-main/bench', 'src-main/project', 'src-main/scheduler', 'src-main/jobs', 'src-main/serve'],
   /** The Electron shell. */
-  'src-main/app': [...SHARED_ALL, 'src-main', 'src-main/native', 'src-main/backend', 'src-main/engine', 'src-main/project', 'src-main/serve'],
+  'src-main/app': [...SHARED_ALL, 'src-main', 'src-main/native', 'src-main/backend', 'src-main/engine', 'src-main/project', 'src-main/scheduler', 'src-main/jobs', 'src-main/serve'],
 
   // ---- src-renderer: the UI; may use all of src-shared, never src-main
   'src-renderer/api': [...SHARED_ALL],
