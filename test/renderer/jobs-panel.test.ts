@@ -5,6 +5,8 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { JobCollectSummary, JobStatus } from '../../src-shared/api/contract';
 import JobsPanel from '../../src-renderer/features/jobs/JobsPanel.vue';
+import RunDetail from '../../src-renderer/features/runs/RunDetail.vue';
+import type { Run } from '../../src-shared/project/schema';
 import { useProjectStore } from '../../src-renderer/stores/project';
 import { freshApp, INFO } from './fake-api';
 
@@ -57,6 +59,21 @@ describe('Cluster jobs panel', () => {
     await w.find('[data-action="collect"]').trigger('click');
     await flushPromises();
     expect(w.find('.job .error-text').text()).toBe('collectJob: job folder /shared/p.jobs/qgan-sweep-1 not found');
+    w.unmount();
+  });
+
+  it("shows a cluster run's node and Slurm task in its environment", () => {
+    const run: Run = {
+      id: 'job-point-0001', experimentId: 'qgan', startedAt: '2026-01-01T00:00:00.000Z', durationMs: 10, status: 'completed', settings: { backend: 'native-avx2', precision: 'f64', threads: 0 },
+      result: {
+        kind: 'qgan', params: {}, metrics: { us_per_sample_batch32: 1 }, quality: {}, curves: {}, phases: {}, details: {},
+        env: { quench: '0.1.0', cpu: 'Xeon', logicalCores: 2, isa: 'avx2', precision: 'f64', threads: 1, backend: 'native-avx2', node: '20', platform: 'linux-x64', host: 'node7', slurm: { jobId: '14', arrayJobId: '13', arrayTaskId: '1' } },
+      },
+    };
+    const w = mount(RunDetail, { props: { run, live: null } });
+    expect(w.text()).toContain('node7');
+    expect(w.text()).toContain('jobId 14, arrayJobId 13, arrayTaskId 1');
+    expect(w.text()).not.toContain('[object Object]');
     w.unmount();
   });
 });
