@@ -150,6 +150,11 @@ export function buildProgram(): Command {
     .description('submit again the work items of a job that failed or went missing (or the ones named)')
     .argument('<jobdir>', 'the job folder quench submit wrote')
     .option('--items <list>', 'only these work items (ids or indices)', listOption('--items', (s) => s))
+    .option('--partition <p>', 'from now on, this Slurm partition')
+    .option('--time <t>', 'from now on, this time limit per task (items that ran out of time)')
+    .option('--cpus-per-task <c>', 'from now on, this many CPUs per task', intOption('--cpus-per-task', 1, 4096))
+    .option('--mem <m>', 'from now on, this much memory per node (items that ran out of memory)')
+    .option('--array-max <k>', 'from now on, at most K tasks at once', intOption('--array-max', 1, 100_000))
     .option('--dry-run', 'write the script and print it; submit nothing')
     .option('--json', 'print one JSON object')
     .action(async (dir: string, opts) => {

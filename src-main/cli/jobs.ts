@@ -96,16 +96,31 @@ export async function runSubmit(file: string, o: SubmitOptions): Promise<number>
   return 0;
 }
 
-export async function runResubmit(jobDir: string, o: { items?: string[]; slurm?: boolean; dryRun?: boolean; json?: boolean }): Promise<number> {
+export interface ResubmitOptions {
+  items?: string[];
+  partition?: string;
+  time?: string;
+  cpusPerTask?: number;
+  mem?: string;
+  arrayMax?: number;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+export async function runResubmit(jobDir: string, o: ResubmitOptions): Promise<number> {
   const sched = schedulerFor('slurm'); // the only one; a job folder records which it was submitted to
   const indices = await itemsToResubmit(jobDir, sched, o.items);
+  const resources = {
+    ...(o.partition !== undefined ? { partition: o.partition } : {}), ...(o.time !== undefined ? { time: o.time } : {}), ...(o.mem !== undefined ? { mem: o.mem } : {}),
+    ...(o.cpusPerTask !== undefined ? { cpusPerTask: o.cpusPerTask } : {}), ...(o.arrayMax !== undefined ? { arrayMax: o.arrayMax } : {}),
+  };
   if (indices.length === 0) {
     const msg = 'nothing to resubmit: no work item failed or went missing';
     if (o.json) process.stdout.write(JSON.stringify({ jobDir: openJob(jobDir).dir, resubmitted: [] }, null, 2) + '\n');
     else process.stderr.write(`${msg}\n`);
     return 0;
   }
-  const out = await submitItems(jobDir, indices, sched, o.dryRun);
+  const out = await submitItems(jobDir, indices, sched, o.dryRun, resources);
   const ids = out.manifest.items.filter((it) => indices.includes(it.index)).map((it) => it.id);
   if (o.json) process.stdout.write(JSON.stringify({ jobDir: out.dir, resubmitted: ids, script: out.scriptFile, ...(out.jobId ? { jobId: out.jobId } : { dryRun: true }) }, null, 2) + '\n');
   else if (o.dryRun) process.stdout.write(out.script);

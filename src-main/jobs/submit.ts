@@ -88,9 +88,16 @@ export interface SubmitOutcome {
   jobId?: string;
 }
 
-/** Writes the script for these items and, unless a dry run, submits it and records the submission. */
-export async function submitItems(jobDir: string, indices: number[], scheduler: Scheduler, dryRun = false): Promise<SubmitOutcome> {
+/**
+ * Writes the script for these items and, unless a dry run, submits it and records the submission.
+ * `resources` changes what the job asks for from now on (a longer --time for items that ran out of it).
+ */
+export async function submitItems(jobDir: string, indices: number[], scheduler: Scheduler, dryRun = false, resources?: Partial<JobResources>): Promise<SubmitOutcome> {
   const { dir, manifest } = openJob(jobDir);
+  if (resources && Object.keys(resources).length) {
+    manifest.resources = { ...manifest.resources, ...resources };
+    scheduler.checkResources(manifest.resources);
+  }
   const n = manifest.submissions.length;
   const scriptName = n === 0 ? 'submit.sbatch' : `resubmit-${n}.sbatch`;
   const script = scheduler.script(manifest, dir, indices);
@@ -101,6 +108,7 @@ export async function submitItems(jobDir: string, indices: number[], scheduler: 
   const jobId = await scheduler.submit(scriptFile);
   // Read again: the manifest gains this submission and keeps everything else as it is on disk.
   const current = openJob(dir).manifest;
+  current.resources = manifest.resources;
   current.submissions.push({ scheduler: scheduler.name, jobId, submittedAt: new Date().toISOString(), script: scriptName, indices: [...indices].sort((a, b) => a - b) });
   writeManifest(dir, current);
   return { dir, manifest: current, scriptFile, script, indices, jobId };

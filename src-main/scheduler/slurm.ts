@@ -20,6 +20,8 @@ const PHASES: Record<string, TaskPhase> = {
   COMPLETED: 'ended-ok',
 };
 const phaseOf = (state: string): TaskPhase => PHASES[state] ?? 'ended-failed';
+/** squeue's reasons for a task that waits (throttle, priority, resources, limits of its account or QOS). */
+const WAITING_REASON = /^(JobArrayTaskLimit|Priority|Resources|Dependency|BeginTime|JobHeldUser|JobHeldAdmin|ReqNodeNotAvail.*|(QOS|Assoc).*)$/;
 
 export interface SlurmOptions {
   /** Seconds a Slurm command may take before it is given up (a busy controller answers slowly). */
@@ -187,7 +189,10 @@ export function parseSqueue(text: string): TaskInfo[] {
   for (const line of text.split('\n')) {
     const [jobId, k, taskId, state, node, reason] = line.trim().split('|');
     if (!state || !/^\d+$/.test(k ?? '')) continue; // a job that is not an array, or a header
-    out.push({ jobId, index: Number(k), taskId, state, phase: phaseOf(state), ...(node ? { node } : {}), ...(reason && reason !== 'None' ? { reason } : {}) });
+    const phase = phaseOf(state);
+    // A task cancelled while it waited keeps its waiting reason, which says nothing about how it ended.
+    const stale = phase !== 'pending' && WAITING_REASON.test(reason ?? '');
+    out.push({ jobId, index: Number(k), taskId, state, phase, ...(node ? { node } : {}), ...(reason && reason !== 'None' && !stale ? { reason } : {}) });
   }
   return out;
 }

@@ -55,10 +55,11 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 describe.skipIf(problem !== null)('jobs on a real Slurm', () => {
   it('runs a sweep as a job array; a task killed mid-run is resubmitted; collect holds every run exactly once', async () => {
     const file = path.join(tmp, 'sweep.quench.json');
-    // cutoff 10 with a batch of 256 is the slow point (seconds); the other three take well under one.
+    // cutoff 10 with a batch of 256 is the slow point (seconds, even on a fast machine: it must still run when it is
+    // killed); the other three take about a second at most.
     fs.writeFileSync(file, JSON.stringify({
       format: 'quench-project', version: 2, name: 'Slurm sweep',
-      experiments: [{ id: 'qgan', name: 'tiny qgan', kind: 'qgan', params: { modes: 3, cutoff: 3, layers: 1, batches: [8], repeats: 40 } }],
+      experiments: [{ id: 'qgan', name: 'tiny qgan', kind: 'qgan', params: { modes: 3, cutoff: 3, layers: 1, batches: [8], repeats: 80 } }],
       sweeps: [{ id: 'grid', experimentId: 'qgan', name: 'cutoff × batches', createdAt: '2026-01-01T00:00:00.000Z', grid: { cutoff: [3, 10], batches: [[8], [256]] }, runIds: [] }],
     }));
     const t0 = Date.now();
@@ -117,6 +118,24 @@ describe.skipIf(problem !== null)('jobs on a real Slurm', () => {
       // the run killed the first time was made by the resubmission's task
       expect(r.result!.env.slurm?.arrayJobId).toBe(r.id.endsWith('point-0003') ? again.jobId : job.jobId);
     }
+  });
+
+  it("cancels a job's tasks: each item then says it failed and why", async () => {
+    const file = path.join(tmp, 'cancel.quench.json');
+    fs.writeFileSync(file, JSON.stringify({
+      format: 'quench-project', version: 2, name: 'Slurm cancel',
+      experiments: [{ id: 'qgan', name: 'tiny qgan', kind: 'qgan', params: { modes: 3, cutoff: 10, layers: 1, batches: [256], repeats: 80 } }],
+    }));
+    const sub = quench('submit', file, '--experiment', 'qgan', '--repeats', '3', '--slurm', '--array-max', '1', '--json');
+    expect(sub.status, sub.stderr).toBe(0);
+    const job = JSON.parse(sub.stdout) as { jobDir: string; jobId: string };
+    const cancel = quench('cancel', job.jobDir);
+    expect(cancel.status, cancel.stderr).toBe(0);
+    expect(cancel.stdout).toContain(`Cancelled every task of Slurm job(s) ${job.jobId}`);
+    const s = await waitFor(job.jobDir, 'the cancelled tasks to end', (x) => x.items.every((i) => i.state === 'done' || i.state === 'failed'));
+    expect(s.counts.failed).toBeGreaterThan(0);
+    for (const it of s.items.filter((i) => i.state === 'failed')) expect(it.error).toMatch(/CANCELLED|SIGTERM/);
+    console.log(`cancelled Slurm job ${job.jobId}: ${s.items.map((i) => `${i.id} ${i.state}${i.error ? ` (${i.error})` : ''}`).join('; ')}`);
   });
 
   it('runs the gates benchmark on a node and collects it with the node that ran it', async () => {

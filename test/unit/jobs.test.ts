@@ -86,9 +86,11 @@ describe('Slurm, without a cluster', () => {
   it('writes array ranges and parses squeue and sacct', () => {
     expect(indexRanges([3, 0, 1, 2, 7, 9, 10])).toBe('0-3,7,9-10');
     expect(shellQuote('/a/b c')).toBe("'/a/b c'");
-    expect(parseSqueue('12|0|12_0|COMPLETED|vm|None\n12|3|12_3|PENDING||JobArrayTaskLimit\n13|N/A|13|RUNNING|vm|None\n')).toEqual([
+    expect(parseSqueue('12|0|12_0|COMPLETED|vm|None\n12|3|12_3|PENDING||JobArrayTaskLimit\n13|N/A|13|RUNNING|vm|None\n12|4|12_4|CANCELLED||JobArrayTaskLimit\n')).toEqual([
       { jobId: '12', index: 0, taskId: '12_0', state: 'COMPLETED', phase: 'ended-ok', node: 'vm' },
       { jobId: '12', index: 3, taskId: '12_3', state: 'PENDING', phase: 'pending', reason: 'JobArrayTaskLimit' },
+      // cancelled while it waited: the waiting reason is not how it ended
+      { jobId: '12', index: 4, taskId: '12_4', state: 'CANCELLED', phase: 'ended-failed' },
     ]);
     expect(parseSacct('12_1|CANCELLED by 0|node7|0:15\n12_[4-5]|PENDING|None assigned|0:0\n')).toEqual([
       { jobId: '12', index: 1, taskId: '12_1', state: 'CANCELLED', phase: 'ended-failed', node: 'node7', reason: 'exit code 0:15' },
@@ -186,7 +188,17 @@ describe('quench submit --dry-run', () => {
       process.env.PATH = saved;
     }
     const [dir] = fs.readdirSync(path.join(tmp, 'no-sbatch-jobs'));
-    expect(fs.existsSync(path.join(tmp, 'no-sbatch-jobs', dir, 'manifest.json'))).toBe(true);
+    const job = path.join(tmp, 'no-sbatch-jobs', dir);
+    expect(fs.existsSync(path.join(job, 'manifest.json'))).toBe(true);
+    // resubmit sends every item of a job never submitted, with resources changed on the way
+    const re = await quench('resubmit', job, '--dry-run', '--time', '2:00:00', '--partition', 'long');
+    expect(re.code, re.stderr).toBe(0);
+    expect(re.stdout).toContain('#SBATCH --time=2:00:00\n');
+    expect(re.stdout).toContain('#SBATCH --partition=long\n');
+    expect(re.stdout).toContain('#SBATCH --array=0\n');
+    const bad = await quench('resubmit', job, '--dry-run', '--time', 'later');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--time 'later'/);
   });
 });
 
