@@ -9,7 +9,7 @@ import type { JobRequest } from '../../src-shared/jobs/plan';
 import { JobPlanError } from '../../src-shared/jobs/plan';
 import { UsageError } from '../errors';
 import { schedulerFor, type Scheduler } from '../scheduler';
-import { openJob } from '../jobs/folder';
+import { findItem, openJob } from '../jobs/folder';
 import { createJob, itemsToResubmit, submitItems } from '../jobs/submit';
 import { runWorkItem } from '../jobs/run-item';
 import { jobStatus, lastSubmission } from '../jobs/status';
@@ -184,7 +184,7 @@ export async function runCollect(jobDir: string, o: { into?: string; json?: bool
 export async function runCancel(jobDir: string, o: { items?: string[] }): Promise<number> {
   const { manifest } = openJob(jobDir);
   const sched = schedulerFor('slurm');
-  const items = o.items?.length ? o.items.map((ref) => manifest.items.find((it) => it.id === ref || String(it.index) === ref) ?? (() => { throw new UsageError(`job ${manifest.id} has no work item '${ref}'`); })()) : manifest.items;
+  const items = o.items?.length ? o.items.map((ref) => findItem(manifest, ref)) : manifest.items;
   // Per submission: the items it last sent.
   const bySubmission = new Map<string, number[]>();
   for (const it of items) {

@@ -53,8 +53,9 @@ export function createJob(projectFile: string, opts: CreateJobOptions, scheduler
   const file = path.resolve(projectFile);
   const project = loadProject(file);
   scheduler.checkResources(opts.resources);
-  const name = (opts.name ?? defaultName(opts.request, project)).replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 40) || 'job';
-  if (opts.name !== undefined && !SAFE_ID.test(opts.name)) throw new UsageError(`--name '${opts.name}': a job name is letters, digits, _ . - (at most 40)`);
+  if (opts.name !== undefined && !(SAFE_ID.test(opts.name) && opts.name.length <= 40)) throw new UsageError(`--name '${opts.name}': a job name is 1–40 letters, digits, _ . -`);
+  // The default comes from ids (experiment ids allow the same characters); cut to leave room for the time in the folder's name.
+  const name = opts.name ?? (defaultName(opts.request, project).replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 40) || 'job');
   const jobsDir = path.resolve(opts.jobsDir ?? defaultJobsDir(file));
   const when = opts.now ?? new Date();
   let id = `${name}-${stamp(when)}`;
