@@ -24,6 +24,12 @@ export interface RunEnvironment {
   threadsChosen?: string;
   /** The machine's load around the timed part (engine runs on Linux). */
   load?: MachineLoad;
+  /** The machine's name: recorded by runs a job made on a cluster's node (absent for runs made where they are stored). */
+  host?: string;
+  /** The machine's memory, bytes (job runs, with host). */
+  memoryBytes?: number;
+  /** The Slurm job and array task that made the run. */
+  slurm?: { jobId: string; arrayJobId?: string; arrayTaskId?: string };
 }
 
 /** Time spent per phase of a run, in milliseconds (what the profile view shows). */

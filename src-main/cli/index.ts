@@ -11,6 +11,8 @@ import { runInfo } from './info';
 import { runSimulate } from './simulate';
 import { runProjectFile } from './run';
 import { runServe } from './serve';
+import { runCancel, runCollect, runJobStatus, runResubmit, runRunItem, runSubmit } from './jobs';
+import { JobPlanError } from '../../src-shared/jobs/plan';
 import { UsageError } from '../errors';
 import { WebGpuUnavailableError } from '../../src-shared/webgpu/context';
 import { closeNodeGpu } from '../backend/webgpu-node';
@@ -117,6 +119,88 @@ export function buildProgram(): Command {
       process.exitCode = await runServe(file, opts);
     });
 
+  const repeatable = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+  program
+    .command('submit')
+    .description('send a sweep, repetitions of an experiment, or the gates benchmark to a Slurm cluster as one job folder and a job array (one work item per array task)')
+    .argument('<file>', 'project file (*.quench.json), on a filesystem the nodes share')
+    .option('--sweep <id>', "one work item per grid point of this sweep of the project")
+    .option('--experiment <id>', 'this experiment, --repeats times (one work item each)')
+    .option('--bench <name>', "'gates': quench bench gates on the nodes (--repeats node runs)")
+    .option('--repeats <n>', 'repetitions of --experiment, or node runs of --bench (default 1)', intOption('--repeats', 1, 1000))
+    .option('--qubits <list>', 'state sizes of --bench gates (default 16,20,22)', listOption('--qubits', intOption('--qubits', 4, 30)))
+    .option('--slurm', 'submit to Slurm (sbatch); the scheduler Quench submits to')
+    .option('--partition <p>', 'Slurm partition (default: the cluster\'s default)')
+    .option('--time <t>', 'time limit per task, as Slurm takes it (MM:SS, HH:MM:SS, D-HH:MM …)')
+    .option('--cpus-per-task <c>', 'CPUs per task; runs use that many threads (default 1)', intOption('--cpus-per-task', 1, 4096))
+    .option('--mem <m>', 'memory per node, as Slurm takes it (e.g. 8G)')
+    .option('--array-max <k>', 'at most K tasks at once (--array=…%K)', intOption('--array-max', 1, 100_000))
+    .option('--exclusive', 'each task has its node to itself (the default for --bench)')
+    .option('--no-exclusive', 'share nodes, also for --bench')
+    .option('--setup <line>', "shell line run on the node first, e.g. 'module load nodejs/20' (repeatable)", repeatable)
+    .option('--name <name>', 'job name (default from what it runs)')
+    .option('--jobs-dir <dir>', 'folder for the job folder (default: <project>.jobs beside the project file)')
+    .option('--dry-run', 'write the job folder and print the script; submit nothing')
+    .option('--json', 'print one JSON object')
+    .action(async (file: string, opts) => {
+      process.exitCode = await runSubmit(file, opts);
+    });
+
+  program
+    .command('resubmit')
+    .description('submit again the work items of a job that failed or went missing (or the ones named)')
+    .argument('<jobdir>', 'the job folder quench submit wrote')
+    .option('--items <list>', 'only these work items (ids or indices)', listOption('--items', (s) => s))
+    .option('--partition <p>', 'from now on, this Slurm partition')
+    .option('--time <t>', 'from now on, this time limit per task (items that ran out of time)')
+    .option('--cpus-per-task <c>', 'from now on, this many CPUs per task', intOption('--cpus-per-task', 1, 4096))
+    .option('--mem <m>', 'from now on, this much memory per node (items that ran out of memory)')
+    .option('--array-max <k>', 'from now on, at most K tasks at once', intOption('--array-max', 1, 100_000))
+    .option('--dry-run', 'write the script and print it; submit nothing')
+    .option('--json', 'print one JSON object')
+    .action(async (dir: string, opts) => {
+      process.exitCode = await runResubmit(dir, opts);
+    });
+
+  program
+    .command('run-item')
+    .description("run one work item of a job and write its result (or error record) into the job folder: what each array task runs")
+    .argument('<jobdir>', 'the job folder')
+    .requiredOption('--work-item <k>', 'the item: its index (the array task id) or its id')
+    .option('--force', 'run it again even when its result is there (the old one is kept under results/attempts/)')
+    .option('--json', 'print one JSON object')
+    .action(async (dir: string, opts) => {
+      process.exitCode = await runRunItem(dir, opts);
+    });
+
+  program
+    .command('status')
+    .description("each work item of a job: done, running, pending, failed (with why) or missing, from its results folder and Slurm's squeue/sacct")
+    .argument('<jobdir>', 'the job folder')
+    .option('--json', 'print one JSON object')
+    .action(async (dir: string, opts) => {
+      process.exitCode = await runJobStatus(dir, opts);
+    });
+
+  program
+    .command('collect')
+    .description("merge a job's finished runs into the project (under its lock; collecting again adds only what is new) and report every item's state")
+    .argument('<jobdir>', 'the job folder')
+    .option('--into <file>', 'this project file instead of the one the job came from')
+    .option('--json', 'print one JSON object')
+    .action(async (dir: string, opts) => {
+      process.exitCode = await runCollect(dir, opts);
+    });
+
+  program
+    .command('cancel')
+    .description("cancel a job's tasks (all, or the named work items)")
+    .argument('<jobdir>', 'the job folder')
+    .option('--items <list>', 'only these work items (ids or indices)', listOption('--items', (s) => s))
+    .action(async (dir: string, opts) => {
+      process.exitCode = await runCancel(dir, opts);
+    });
+
   const bench = program.command('bench').description('benchmarks (performance lives here, not in tests)');
   bench
     .command('gates')
@@ -192,7 +276,7 @@ function reportError(e: unknown): number {
   const err = e as { code?: string; exitCode?: number; message?: string };
   if (err.code?.startsWith('commander.')) return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : err.exitCode ?? 2;
   // A bad request — the command line, or an input file that does not parse or cannot be run as asked: exit 2.
-  if (e instanceof UsageError || e instanceof QasmError || e instanceof ProjectError || e instanceof DynamicCircuitError) {
+  if (e instanceof UsageError || e instanceof QasmError || e instanceof ProjectError || e instanceof DynamicCircuitError || e instanceof JobPlanError) {
     process.stderr.write(`quench: ${e.message}\n`);
     return 2;
   }

@@ -7,7 +7,7 @@ import type { RunResult } from '../../src-shared/results';
 import { backendProblem } from '../../src-shared/project/param-meta';
 import { isSessionExperiment, runCircuitOn, runExperimentOn, type ProgressCallback } from '../../src-shared/workloads/runners/experiment';
 import { pickBackend } from '../backend/pick';
-import { NativeSession, openSession, withSession, type SessionOptions, type WebGpuSession } from './session';
+import { NativeSession, openSession, threadsFromEnv, withSession, type SessionOptions, type WebGpuSession } from './session';
 import { loadCsvDataset } from './dataset-file';
 import { watchLoad, withLoad } from './load';
 import { benchQgan, QGAN_TRAIN_DEFAULTS, trainQgan } from './workloads/qgan';
@@ -25,7 +25,10 @@ function sessionOptions(e: Experiment): SessionOptions {
   if (problem) throw new ExperimentError(`experiment '${e.id}': ${problem}`);
   // WGSL has no f64: a WebGPU run is f32 whatever the settings say, and its env says so.
   if (s.backend === 'webgpu') return { backend: 'webgpu', precision: 'f32', fusion: s.fusion };
-  return { backend: 'native', isa: s.backend === 'native-scalar' ? 'scalar' : 'auto', precision: s.precision, threads: s.threads, fusion: s.fusion };
+  // A setting of 0 takes QUENCH_THREADS where it is set (a batch task's CPUs), else every CPU this process may use.
+  const fromEnv = s.threads ? undefined : threadsFromEnv();
+  const threads = s.threads || fromEnv || 0;
+  return { backend: 'native', isa: s.backend === 'native-scalar' ? 'scalar' : 'auto', precision: s.precision, threads, ...(fromEnv ? { threadsReason: `default: QUENCH_THREADS=${fromEnv}` } : {}), fusion: s.fusion };
 }
 
 /**

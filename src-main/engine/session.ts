@@ -22,7 +22,23 @@ export interface SessionOptions {
   isa?: 'auto' | 'avx2' | 'scalar';
   precision?: 'f64' | 'f32';
   threads?: number;
+  /** How `threads` was chosen, for the run's environment, when not by the run's own setting (default 'asked'). */
+  threadsReason?: string;
   fusion?: number;
+}
+
+/**
+ * QUENCH_THREADS: the threads a run uses when its setting is 0 (the default),
+ * instead of every CPU this process may run on. A batch scheduler's task sets
+ * it to the CPUs it was given (a node's other cores belong to other tasks).
+ * Undefined when unset; a value that is not a thread count is an error naming it.
+ */
+export function threadsFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const v = env.QUENCH_THREADS;
+  if (v === undefined || v.trim() === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new RangeError(`QUENCH_THREADS must be a whole number from 1 to 1024, got '${v}'`);
+  return n;
 }
 
 /** A session on the backend the options name (WebGPU: Dawn's adapter in this process). */
@@ -57,6 +73,7 @@ export class NativeSession implements WorkloadSession {
   readonly addon: NativeAddon;
   readonly exec: NativeExecOptions;
   readonly fusion: number;
+  private readonly threadsReason: string;
   private readonly programs = new WeakMap<LoweredCircuit, NativeProgram>();
   private readonly observables = new WeakMap<PauliSum, NativeObservable>();
 
@@ -67,6 +84,7 @@ export class NativeSession implements WorkloadSession {
     if (!info.isaAvailable.includes(isa)) throw new RangeError(`ISA ${isa} is not available on this CPU`);
     this.exec = { isa, threads: opts.threads ?? 0, precision: opts.precision ?? 'f64' };
     this.fusion = opts.fusion ?? DEFAULT_FUSION;
+    this.threadsReason = opts.threadsReason ?? 'asked';
   }
 
   get precision(): 'f32' | 'f64' {
@@ -128,7 +146,7 @@ export class NativeSession implements WorkloadSession {
       isa: this.exec.isa!,
       precision: this.exec.precision!,
       threads: this.exec.threads || info.defaultThreads,
-      threadsChosen: this.exec.threads ? 'asked' : `default: ${info.defaultThreadsReason}`,
+      threadsChosen: this.exec.threads ? this.threadsReason : `default: ${info.defaultThreadsReason}`,
       backend: `native-${this.exec.isa}`,
     };
   }

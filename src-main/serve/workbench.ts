@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  ApiError, type ApiEvent, type FileDialogKind, type ImportSummary, type QuenchApi, type RecordedRun, type RunOptions, type ServerInfo, type SweepRequest,
+  ApiError, type ApiEvent, type JobCollectSummary, type JobStatus, type FileDialogKind, type ImportSummary, type QuenchApi, type RecordedRun, type RunOptions, type ServerInfo, type SweepRequest,
 } from '../../src-shared/api/contract';
 import {
   Benchmark as BenchmarkSchema, BenchmarkRequest, Run as RunSchema, parseProject, PROJECT_FORMAT, PROJECT_VERSION, ProjectError,
@@ -39,6 +39,10 @@ import { loadProject, saveProjectAtomic } from '../project/store';
 import { estimateMemory, formatBytes, memoryVerdict } from '../../src-shared/workloads/memory';
 import { loadAddon, packageRoot } from '../native/addon';
 import { forkWorker, runInWorker, type WorkerOutcome, type WorkerRun } from './engine-process';
+import { UsageError } from '../errors';
+import { schedulerFor } from '../scheduler';
+import { jobStatus } from '../jobs/status';
+import { collectJob } from '../jobs/collect';
 
 export interface WorkbenchOptions {
   /** A project file to open; without one, an unsaved in-memory copy of the example seed suite. */
@@ -454,6 +458,31 @@ export class Workbench implements QuenchApi {
   async chooseFile(kind: FileDialogKind): Promise<{ path: string | null }> {
     if (!this.opts.chooseFile) throw new ApiError('chooseFile: file dialogs exist in the desktop app only; in the browser, pick a file with the file picker or type its path', 'unsupported');
     return { path: await this.opts.chooseFile(kind) };
+  }
+
+  async jobStatus(jobDir: string): Promise<JobStatus> {
+    try {
+      const { files: _files, ...status } = await jobStatus(jobDir, schedulerFor('slurm'));
+      return status;
+    } catch (e) {
+      if (e instanceof UsageError) throw new ApiError(`jobStatus: ${e.message}`, 'bad-argument');
+      throw e;
+    }
+  }
+
+  async collectJob(jobDir: string): Promise<JobCollectSummary> {
+    const file = this.file;
+    if (!file || !this.saved) throw new ApiError("collectJob: the project has no file yet: save it first (a job's runs are merged into the file)", 'bad-argument');
+    let r;
+    try {
+      r = await collectJob(jobDir, { into: file, scheduler: schedulerFor('slurm') });
+    } catch (e) {
+      if (e instanceof UsageError) throw new ApiError(`collectJob: ${e.message}`, 'bad-argument');
+      throw e;
+    }
+    // The runs are in the file now: take them in at once, as any other writer's (project-changed follows).
+    this.fileChanged(file);
+    return { added: r.added, alreadyThere: r.alreadyThere, sweepId: r.sweep?.id ?? null, status: r.status };
   }
 
   /** Route a checked request (see parseArgs in the contract) to its method. */

@@ -4,8 +4,10 @@
 // compared with the first on every timing metric they share. Groups of
 // repeated runs get Welch's t-test on log times (a ratio of geometric means
 // with its CI, Holm-adjusted over the metrics); single runs are compared by
-// their own repeats' 95% CIs of the median (apart or overlapping).
+// their own repeats' 95% CIs of the median (apart or overlapping). Runs on
+// different CPUs are different groups, never pooled (./machines.ts).
 import type { Run } from '../project/schema';
+import { groupByMachine, machineLabel, runMachine } from './machines';
 import { isSpreadCompanion, metricTimeUnit } from './metrics';
 import { formatP, holm, ratioTest } from '../ml/statistics';
 
@@ -38,12 +40,17 @@ const configKey = (r: Run) => {
   return `${r.experimentId}${over ? ` ${over}` : ''} · ${env?.backend ?? r.settings.backend} ${env?.precision ?? r.settings.precision} · ${env?.threads ?? r.settings.threads} thread(s)${fusion}`;
 };
 
-/** The picked runs by configuration, in the order first seen (the first is the baseline). */
+/** The picked runs by configuration and machine, in the order first seen (the first is the baseline). */
 export function groupRuns(runs: Run[]): RunGroup[] {
+  const done = runs.filter((x) => x.status === 'completed' && x.result);
+  const machines = groupByMachine(done);
   const groups = new Map<string, RunGroup>();
-  for (const r of runs.filter((x) => x.status === 'completed' && x.result)) {
-    const key = configKey(r);
-    const g = groups.get(key) ?? { key, label: key, runIds: [] };
+  for (const r of done) {
+    const config = configKey(r);
+    const key = `${config} · ${runMachine(r)}`;
+    // The machine is named only when the picked runs come from more than one.
+    const label = machines.length > 1 ? `${config} · on ${machineLabel(machines.find((m) => m.machine === runMachine(r))!)}` : config;
+    const g = groups.get(key) ?? { key, label, runIds: [] };
     g.runIds.push(r.id);
     groups.set(key, g);
   }

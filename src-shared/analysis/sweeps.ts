@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { WORKLOAD_PARAMS, type Experiment, type ExperimentKind, type ParamValue, type Run, type Sweep } from '../project/schema';
 import { gridPoints, gridSize, MAX_SWEEP_POINTS, OverrideError, withOverrides } from '../project/sweep';
 import { describeMetric, isSpreadCompanion, storedUnit } from './metric-registry';
+import { groupByMachine, machineLabel } from './machines';
 
 type Field = z.ZodType & { type?: string; unwrap?: () => Field };
 
@@ -227,6 +228,8 @@ export interface SweepRow {
   speedCi?: [number, number] | null;
   /** Why the speed is not to be trusted (the run's own flags: wide CI, outliers, a busy machine). */
   unstable?: string[];
+  /** The point's runs were made on several CPUs: only the latest run's CPU is in its figures, and this says what was left out. */
+  otherMachines?: string;
   error?: string;
 }
 
@@ -267,7 +270,16 @@ export function sweepRows(sweep: Sweep, runById: Map<string, Run>, metrics: { sp
   });
   return [...rows.values()].map(({ runs, ...row }) => {
     if (runs.length) {
-      const done = runs.filter((r) => r.status === 'completed');
+      let done = runs.filter((r) => r.status === 'completed');
+      // Runs of one point on different CPUs are never pooled: the figures are the latest run's CPU's.
+      const machines = groupByMachine(done);
+      if (machines.length > 1) {
+        const latest = done.reduce((a, b) => (b.startedAt > a.startedAt ? b : a));
+        const keep = machines.find((m) => m.runs.includes(latest))!;
+        const others = machines.filter((m) => m !== keep);
+        row.otherMachines = `${others.reduce((n, m) => n + m.runs.length, 0)} run(s) on other CPUs left out (${others.map(machineLabel).join('; ')}): runs on different CPUs are not pooled`;
+        done = keep.runs;
+      }
       if (row.state !== 'running' && row.state !== 'queued') row.state = done.length ? 'completed' : runs[runs.length - 1].status;
       row.speed = median(done.map((r) => valueOf(r, metrics.speed)).filter((v): v is number => v !== null));
       row.quality = median(done.map((r) => valueOf(r, metrics.quality)).filter((v): v is number => v !== null));
@@ -284,6 +296,11 @@ export function sweepRows(sweep: Sweep, runById: Map<string, Run>, metrics: { sp
     }
     return row;
   });
+}
+
+/** The CPUs a sweep's runs were made on (more than one: its points were measured on different hardware). */
+export function sweepMachines(sweep: Sweep, runById: Map<string, Run>): string[] {
+  return groupByMachine(sweep.runIds.map((id) => runById.get(id)).filter((r): r is Run => !!r)).map(machineLabel);
 }
 
 /** The metric and quality keys the completed runs of a sweep report. */

@@ -9,6 +9,20 @@
 import { z } from 'zod';
 import { BenchmarkRequest, paramRecord, ParamValue, protoKeyMessage, protoKeyPath, type Benchmark, type Project, type Run, type Sweep } from '../project/schema';
 import type { ExperimentProfile } from '../analysis/profile';
+import type { JobStatus } from '../jobs/manifest';
+
+export type { JobStatus } from '../jobs/manifest';
+
+/** What collecting a cluster job into the open project did (as `quench collect`). */
+export interface JobCollectSummary {
+  /** Runs and benchmarks added to the project's file now. */
+  added: number;
+  /** Finished items the project already held (collected before). */
+  alreadyThere: number;
+  /** The job's Sweep record, when it ran a sweep. */
+  sweepId: string | null;
+  status: JobStatus;
+}
 
 export interface ServerInfo {
   quench: string;
@@ -134,6 +148,10 @@ export interface QuenchApi {
   importResultsText(text: string, name: string): Promise<ImportSummary>;
   /** Desktop only (info().mode === 'electron'): a native file dialog; null when the user cancels. */
   chooseFile(kind: FileDialogKind): Promise<{ path: string | null }>;
+  /** A cluster job's work items (as `quench status`): from its folder, and Slurm where it answers. */
+  jobStatus(jobDir: string): Promise<JobStatus>;
+  /** Merge a cluster job's finished runs into the open project's file (as `quench collect`); they arrive like runs written elsewhere. */
+  collectJob(jobDir: string): Promise<JobCollectSummary>;
 }
 
 export type ApiMethod = keyof QuenchApi;
@@ -232,6 +250,8 @@ export const ARG_SCHEMAS: { [M in ApiMethod]: ReadonlyArray<readonly [name: stri
   importResults: [['path', pathArg('project file')]],
   importResultsText: [textArg, nameArg],
   chooseFile: [['kind', z.enum(['open', 'save', 'import'])]],
+  jobStatus: [['jobDir', z.string().min(1).max(4096)]],
+  collectJob: [['jobDir', z.string().min(1).max(4096)]],
 };
 
 export const API_METHODS = Object.keys(ARG_SCHEMAS) as ApiMethod[];

@@ -31,6 +31,8 @@ export const BRIDGE_METHODS = [
   'importResults',
   'importResultsText',
   'chooseFile',
+  'jobStatus',
+  'collectJob',
 ] as const satisfies readonly ApiMethod[];
 
 type Missing = Exclude<ApiMethod, (typeof BRIDGE_METHODS)[number]>;

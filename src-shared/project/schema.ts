@@ -86,6 +86,10 @@ export const StoredResult = z.object({
     adapter: z.string().optional(), timing: z.string().optional(), runIn: z.enum(['engine', 'window']).optional(),
     threadsChosen: z.string().max(500).optional(),
     load: z.object({ loadBefore: z.number(), loadAfter: z.number(), othersCores: z.number().optional(), steal: z.number().optional(), mhz: z.number().optional(), busy: z.string().max(1000).optional() }).optional(),
+    // Runs made by a job on a cluster's node (quench submit): which node, and which Slurm task.
+    host: z.string().max(300).optional(),
+    memoryBytes: z.number().nonnegative().optional(),
+    slurm: z.object({ jobId: z.string().max(100), arrayJobId: z.string().max(100).optional(), arrayTaskId: z.string().max(100).optional() }).optional(),
   }),
   /** Timing figures not to be trusted, and why (wide CI, outliers, a busy machine). */
   unstable: z.record(z.string(), z.array(z.string().max(1000)).max(20)).optional(),

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createPinia, setActivePinia } from 'pinia';
 import { vi } from 'vitest';
-import type { ApiEvent, ImportSummary, RecordedRun, RunOptions, ServerInfo, SweepRequest } from '../../src-shared/api/contract';
+import type { ApiEvent, ImportSummary, JobCollectSummary, JobStatus, RecordedRun, RunOptions, ServerInfo, SweepRequest } from '../../src-shared/api/contract';
 import { PROJECT_FORMAT, PROJECT_VERSION, parseProject, type BenchmarkOptions, type Project, type Run } from '../../src-shared/project/schema';
 import type { EventListener, QuenchClient } from '../../src-renderer/api/client';
 import { setApi } from '../../src-renderer/api/current';
@@ -82,6 +82,10 @@ export function fakeApi(initial: Project = exampleProject()) {
     importResults: vi.fn(async (_path: string) => NO_IMPORT),
     importResultsText: vi.fn(async (_text: string, _name: string) => NO_IMPORT),
     chooseFile: vi.fn(async (_kind: 'open' | 'save' | 'import') => ({ path: null as string | null })),
+    jobStatus: vi.fn(async (jobDir: string): Promise<JobStatus> => ({ jobDir, id: 'job', name: 'job', description: '', items: [], counts: { done: 0, failed: 0, running: 0, pending: 0, missing: 0 }, notes: [] })),
+    collectJob: vi.fn(async (_jobDir: string): Promise<JobCollectSummary> => {
+      throw new Error('collectJob: not in this test');
+    }),
     onEvent: (l: EventListener) => {
       listeners.add(l);
       return () => listeners.delete(l);

@@ -18,6 +18,7 @@ const SHARED_ALL = [
   'src-shared/backend',
   'src-shared/webgpu',
   'src-shared/project',
+  'src-shared/jobs',
   'src-shared/workloads',
   'src-shared/analysis',
   'src-shared/api',
@@ -38,9 +39,11 @@ const MAY_IMPORT: Record<string, string[]> = {
   'src-shared/webgpu': ['src-shared', 'src-shared/circuit', 'src-shared/observable', 'src-shared/backend'],
   /** The project file: schema, migrations, parameter defaults and form words. */
   'src-shared/project': ['src-shared'],
+  /** Jobs for a batch scheduler: the job folder's manifest, work items, result and error records, the plan. */
+  'src-shared/jobs': ['src-shared', 'src-shared/project'],
   'src-shared/workloads': ['src-shared', 'src-shared/circuit', 'src-shared/observable', 'src-shared/qasm', 'src-shared/ml', 'src-shared/backend', 'src-shared/webgpu', 'src-shared/project'],
   'src-shared/analysis': ['src-shared', 'src-shared/observable', 'src-shared/ml', 'src-shared/project', 'src-shared/workloads'],
-  'src-shared/api': ['src-shared', 'src-shared/project', 'src-shared/analysis'],
+  'src-shared/api': ['src-shared', 'src-shared/project', 'src-shared/jobs', 'src-shared/analysis'],
 
   // ---- src-main: Node; may use all of src-shared, never src-renderer
   /** errors.ts */
@@ -52,13 +55,17 @@ const MAY_IMPORT: Record<string, string[]> = {
   'src-main/project': [...SHARED_ALL, 'src-main'],
   /** Runs an Experiment to a RunResult; machine info. */
   'src-main/engine': [...SHARED_ALL, 'src-main', 'src-main/native', 'src-main/backend'],
+  /** Batch schedulers (Slurm): scripts, submit, status, cancel. Knows no engine. */
+  'src-main/scheduler': [...SHARED_ALL, 'src-main'],
   'src-main/profile': [...SHARED_ALL, 'src-main', 'src-main/native', 'src-main/backend', 'src-main/engine'],
   'src-main/bench': [...SHARED_ALL, 'src-main', 'src-main/native', 'src-main/backend', 'src-main/engine'],
+  /** Job folders: make and submit them, run a work item on a node, status, collect into the project. */
+  'src-main/jobs': [...SHARED_ALL, 'src-main', 'src-main/native', 'src-main/backend', 'src-main/engine', 'src-main/bench', 'src-main/project', 'src-main/scheduler'],
   /** The workbench back end and `quench serve`. */
-  'src-main/serve': [...SHARED_ALL, 'src-main', 'src-main/native', 'src-main/backend', 'src-main/engine', 'src-main/project'],
-  'src-main/cli': [...SHARED_ALL, 'src-main', 'src-main/native', 'src-main/backend', 'src-main/engine', 'src-main/profile', 'src-main/bench', 'src-main/project', 'src-main/serve'],
+  'src-main/serve': [...SHARED_ALL, 'src-main', 'src-main/native', 'src-main/backend', 'src-main/engine', 'src-main/project', 'src-main/scheduler', 'src-main/jobs'],
+  'src-main/cli': [...SHARED_ALL, 'src-main', 'src-main/native', 'src-main/backend', 'src-main/engine', 'src-main/profile', 'src-main/bench', 'src-main/project', 'src-main/scheduler', 'src-main/jobs', 'src-main/serve'],
   /** The Electron shell. */
-  'src-main/app': [...SHARED_ALL, 'src-main', 'src-main/native', 'src-main/backend', 'src-main/engine', 'src-main/project', 'src-main/serve'],
+  'src-main/app': [...SHARED_ALL, 'src-main', 'src-main/native', 'src-main/backend', 'src-main/engine', 'src-main/project', 'src-main/scheduler', 'src-main/jobs', 'src-main/serve'],
 
   // ---- src-renderer: the UI; may use all of src-shared, never src-main
   'src-renderer/api': [...SHARED_ALL],
