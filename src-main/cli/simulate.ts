@@ -28,8 +28,11 @@ export interface SimulateOptions {
   output?: string;
 }
 
-/** Above this much, --json to a terminal is refused: nobody reads a gigabyte scrolling past. */
-const MAX_TERMINAL_JSON_BYTES = 256 * 2 ** 20;
+/**
+ * Above this much, --json to a terminal is refused: nobody reads a gigabyte
+ * scrolling past. 26 qubits and up; 24 (the old limit) and 25 still print.
+ */
+const MAX_TERMINAL_JSON_BYTES = 2 ** 30;
 
 export async function runSimulate(file: string, options: SimulateOptions): Promise<number> {
   if (options.backend === 'webgpu' && options.precision === 'f64')

@@ -2,11 +2,15 @@
 // number formatting against TypeScript's own, and --json streamed with
 // backpressure giving exactly JSON.stringify's text.
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src-shared/random';
 import { largestIndices } from '../../src-shared/top-k';
 import { loadAddon } from '../../src-main/native/addon';
 import { jsonNumbers, writeJsonStreaming } from '../../src-main/cli/readout';
+import { quench } from './cli-in-process';
 
 const addon = loadAddon();
 
@@ -110,5 +114,25 @@ describe('--json streaming', () => {
     const broken = new SlowStream(1);
     broken.write = function () { setTimeout(() => broken.emit('error', Object.assign(new Error('write EIO'), { code: 'EIO' })), 0); return false; } as never;
     await expect(writeJsonStreaming(broken as unknown as NodeJS.WritableStream, value(new Float64Array(8)))).rejects.toThrow(/cannot write the output: write EIO/);
+  });
+});
+
+describe('--json to a terminal', () => {
+  it('is refused from 26 qubits (over 1 GiB of text) before simulating, with the size and the way out', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quench-tty-'));
+    const tty = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+    try {
+      const qasm = path.join(dir, 'q26.qasm');
+      fs.writeFileSync(qasm, 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[26];\nh q[0];\n');
+      Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true });
+      const r = await quench('simulate', qasm, '--json');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe('quench: --json would print about 1.4 GiB (2^26 probabilities) to the terminal; redirect it to a file (> out.json), or write them with --output FILE.npy (512 MiB)\n');
+      expect(r.stdout).toBe('');
+    } finally {
+      if (tty) Object.defineProperty(process.stdout, 'isTTY', tty);
+      else delete (process.stdout as { isTTY?: boolean }).isTTY;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
