@@ -13,6 +13,7 @@
 #include "convert.h"
 #include "quench/parallel.h"
 #include "quench/profile.h"
+#include "quench/readout.h"
 #include "jobs.h"
 
 namespace quench_binding {
@@ -561,6 +562,45 @@ Napi::Value GroundEnergy(const Napi::CallbackInfo& info, bool sync) {
   return (new Job(env, info[2], work, result))->Queue();
 }
 
+// ---- readout of large results (quench simulate) ---------------------------------------
+// Both read the caller's Float64Array in place: no copy of a 2^n vector.
+Napi::Float64Array float64_view(Napi::Env env, const Napi::Value& v, const std::string& what) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) throw_type(env, what + " must be a Float64Array");
+  return v.As<Napi::Float64Array>();
+}
+unsigned readout_threads(Napi::Env env, const Napi::Value& options) {
+  const unsigned t = to_exec_options(env, options).threads;
+  return t ? t : quench::default_threads();
+}
+
+// largestIndices(values, k, floor?, {threads}) → number[]: the k largest above floor, largest first, ties by lower index.
+Napi::Value LargestIndices(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto values = float64_view(env, info[0], "values");
+  const unsigned k = to_uint(env, info[1], "k", 1u << 20);
+  const double floor = info[2].IsUndefined() ? -INFINITY : to_number(env, info[2], "floor");
+  const unsigned threads = readout_threads(env, info[3]);
+  std::vector<std::uint64_t> found(k);
+  const size_t n = guarded(env, [&] { return quench::largest_indices(values.Data(), values.ElementLength(), k, floor, found.data(), threads); });
+  auto out = Napi::Array::New(env, n);
+  for (size_t i = 0; i < n; ++i) out.Set(uint32_t(i), double(found[i]));
+  return out;
+}
+
+// formatJsonNumbers(values, out: Uint8Array, {threads}) → bytes written: "v0,v1,…" as JSON.stringify writes them.
+Napi::Value FormatJsonNumbers(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto values = float64_view(env, info[0], "values");
+  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) throw_type(env, "out must be a Uint8Array (or Buffer)");
+  auto out = info[1].As<Napi::Uint8Array>();
+  const size_t need = values.ElementLength() * quench::kJsonNumberMaxBytes;
+  if (out.ByteLength() < need)
+    throw_range(env, "out holds " + std::to_string(out.ByteLength()) + " bytes; " + std::to_string(values.ElementLength()) + " numbers need up to " + std::to_string(need));
+  const unsigned threads = readout_threads(env, info[2]);
+  const size_t n = guarded(env, [&] { return quench::format_json_numbers(values.Data(), values.ElementLength(), reinterpret_cast<char*>(out.Data()), threads); });
+  return Napi::Number::New(env, double(n));
+}
+
 Napi::Value MeasureBandwidth(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   double bytes = to_number(env, info[0], "bytes");
@@ -597,6 +637,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("groundEnergy", Napi::Function::New(env, [](const Napi::CallbackInfo& i) { return GroundEnergy(i, true); }));
   exports.Set("groundEnergyAsync", Napi::Function::New(env, [](const Napi::CallbackInfo& i) { return GroundEnergy(i, false); }));
   exports.Set("measureInplaceBandwidth", Napi::Function::New(env, MeasureBandwidth));
+  exports.Set("largestIndices", Napi::Function::New(env, LargestIndices));
+  exports.Set("formatJsonNumbers", Napi::Function::New(env, FormatJsonNumbers));
   exports.Set("clearProgramCache", Napi::Function::New(env, [](const Napi::CallbackInfo& i) {
                 quench::clear_program_cache();
                 return i.Env().Undefined();

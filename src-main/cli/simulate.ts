@@ -1,12 +1,17 @@
 // `quench simulate FILE.qasm`: one circuit, read out as probabilities,
 // expectation values and (optionally) samples.
 import fs from 'node:fs';
+import os from 'node:os';
 import { simulateProgram, type ProgramResult } from '../../src-shared/backend/dynamic-runner';
 import { parsePauliSum, validatePauliSum, type PauliSum } from '../../src-shared/observable/pauli';
 import { parseQasm } from '../../src-shared/qasm';
 import { pickBackend } from '../backend/pick';
 import { createNodeWebGpuBackend } from '../backend/webgpu-node';
+import { formatBytes } from '../../src-shared/workloads/memory';
 import { UsageError } from '../errors';
+import { loadAddon } from '../native/addon';
+import { NpyOutput, npyBytes } from './npy';
+import { JSON_BYTES_PER_PROBABILITY, mostLikely, writeJsonStreaming } from './readout';
 
 export interface SimulateOptions {
   json?: boolean;
@@ -19,10 +24,15 @@ export interface SimulateOptions {
   observable: string[];
   shots?: number;
   seed: number;
+  /** Write the probabilities to this .npy file (the summary then leaves them out). */
+  output?: string;
 }
 
-/** Above this many qubits, the JSON/text output of all 2^n probabilities is refused. */
-const MAX_PRINTED_QUBITS = 24;
+/**
+ * Above this much, --json to a terminal is refused: nobody reads a gigabyte
+ * scrolling past. 26 qubits and up; 24 (the old limit) and 25 still print.
+ */
+const MAX_TERMINAL_JSON_BYTES = 2 ** 30;
 
 export async function runSimulate(file: string, options: SimulateOptions): Promise<number> {
   if (options.backend === 'webgpu' && options.precision === 'f64')
@@ -46,8 +56,52 @@ export async function runSimulate(file: string, options: SimulateOptions): Promi
     }
   });
   if (opts.precision === 'f32' && opts.backend === 'reference') throw new UsageError('the reference backend computes in f64 only');
-  if (opts.json && circuit.numQubits > MAX_PRINTED_QUBITS)
-    throw new UsageError(`--json prints all 2^n probabilities; ${circuit.numQubits} qubits is too many (at most ${MAX_PRINTED_QUBITS})`);
+  checkMemory(circuit.numQubits, opts);
+  const jsonBytes = 2 ** circuit.numQubits * JSON_BYTES_PER_PROBABILITY;
+  if (opts.json && !opts.output && process.stdout.isTTY && jsonBytes > MAX_TERMINAL_JSON_BYTES)
+    throw new UsageError(
+      `--json would print about ${formatBytes(jsonBytes)} (2^${circuit.numQubits} probabilities) to the terminal; ` +
+        `redirect it to a file (> out.json), or write them with --output FILE.npy (${formatBytes(npyBytes(dtypeOf(opts.precision), 2 ** circuit.numQubits))})`,
+    );
+  // The .npy file's temporary twin is created now, so that a bad path fails before a long simulation.
+  const npy = opts.output ? NpyOutput.open(opts.output, npyBytes(dtypeOf(opts.precision), 2 ** circuit.numQubits)) : null;
+  try {
+    return await simulateAndPrint(file, program, observables, opts, npy);
+  } finally {
+    await npy?.close();
+  }
+}
+
+type Resolved = SimulateOptions & { precision: 'f64' | 'f32' };
+const dtypeOf = (precision: 'f64' | 'f32') => (precision === 'f64' ? 'f8' : 'f4');
+
+/**
+ * The state and its 2^n probabilities (f64) must fit in memory together;
+ * nothing else of the readout grows with n (--json and --output stream).
+ */
+function checkMemory(n: number, opts: Resolved): void {
+  const amplitudes = 2 ** n;
+  const state = amplitudes * (opts.precision === 'f64' ? 16 : 8);
+  const probabilities = amplitudes * 8;
+  let available: number;
+  try {
+    available = loadAddon().info().availableMemory || os.freemem();
+  } catch {
+    available = os.freemem();
+  }
+  if (state + probabilities <= available) return;
+  const f32 = opts.precision === 'f64' ? amplitudes * 16 : 0;
+  let message =
+    `${n} qubits in ${opts.precision}: the state (${formatBytes(state)}) and its 2^${n} probabilities (${formatBytes(probabilities)}) ` +
+    `need ${formatBytes(state + probabilities)} of memory, and ${formatBytes(available)} is available` +
+    (f32 && f32 <= available ? `; --precision f32 needs ${formatBytes(f32)}` : '');
+  if (opts.json && !opts.output)
+    message += `. (--json would print about ${formatBytes(amplitudes * JSON_BYTES_PER_PROBABILITY)} of text; ` +
+      `--output FILE.npy stores the probabilities in ${formatBytes(npyBytes(dtypeOf(opts.precision), amplitudes))} on a machine with the memory.)`;
+  throw new UsageError(message);
+}
+
+async function simulateAndPrint(file: string, program: ReturnType<typeof parseQasm>, observables: PauliSum[], opts: Resolved, npy: NpyOutput | null): Promise<number> {
   const request = { observables, probabilities: true, shots: opts.shots, seed: opts.seed };
   const exec = { precision: opts.precision, threads: opts.threads, fusion: opts.fusion };
   let result: ProgramResult;
@@ -66,23 +120,35 @@ export async function runSimulate(file: string, options: SimulateOptions): Promi
     result = await simulateProgram(backend, program, request, exec);
     backendId = backend.id;
   }
+  let written: Written | undefined;
+  if (npy) {
+    const t0 = performance.now();
+    const dtype = dtypeOf(opts.precision);
+    npy.write(result.probabilities!, dtype);
+    written = { file: npy.file, dtype, bytes: npyBytes(dtype, result.probabilities!.length), ms: performance.now() - t0 };
+  }
   if (opts.json) {
-    process.stdout.write(
-      JSON.stringify({
-        qubits: result.numQubits,
-        probabilities: Array.from(result.probabilities!),
-        expectations: result.expectations,
-        ...(result.counts ? { counts: result.counts } : {}),
-        ...(result.dynamic ? { branches: result.branches } : {}),
-      }) + '\n',
-    );
+    const rest = {
+      expectations: result.expectations,
+      ...(result.counts ? { counts: result.counts } : {}),
+      ...(result.dynamic ? { branches: result.branches } : {}),
+    };
+    if (written) process.stdout.write(JSON.stringify({ qubits: result.numQubits, probabilitiesFile: written.file, ...rest }) + '\n');
+    else await writeJsonStreaming(process.stdout, { qubits: result.numQubits, probabilities: result.probabilities!, ...rest }, opts.threads);
   } else {
-    process.stdout.write(summary(file, result, opts, backendId, program.numClbits > 0));
+    process.stdout.write(summary(file, result, opts, backendId, program.numClbits > 0, written));
   }
   return 0;
 }
 
-function summary(file: string, r: ProgramResult, opts: SimulateOptions & { precision: 'f64' | 'f32' }, backendId: string, classical: boolean): string {
+interface Written {
+  file: string;
+  dtype: 'f8' | 'f4';
+  bytes: number;
+  ms: number;
+}
+
+function summary(file: string, r: ProgramResult, opts: Resolved, backendId: string, classical: boolean, written?: Written): string {
   const n = r.numQubits;
   const timing = r.extra?.timing as string | undefined;
   const lines = [
@@ -91,9 +157,12 @@ function summary(file: string, r: ProgramResult, opts: SimulateOptions & { preci
       (r.dynamic ? `, dynamic: ${r.branches} final state${r.branches === 1 ? '' : 's'}` : ''),
   ];
   const probs = r.probabilities!;
-  const top = mostLikely(probs, 10);
+  // Outcomes at or below 1e-12 are rounding noise, never "likely".
+  const top = mostLikely(probs, 10, 1e-12, opts.threads);
   lines.push('Most likely outcomes (qubit 0 rightmost):');
   for (const i of top) lines.push(`  |${i.toString(2).padStart(n, '0')}⟩  ${probs[i].toFixed(6)}`);
+  if (written)
+    lines.push(`All 2^${n} probabilities: ${written.file} (NumPy .npy, ${written.dtype === 'f8' ? 'float64' : 'float32'}, ${formatBytes(written.bytes)}, written in ${written.ms.toFixed(0)} ms)`);
   opts.observable.forEach((text, i) => lines.push(`⟨${text}⟩ = ${r.expectations[i].toPrecision(12)}`));
   if (r.counts) {
     const counts = Object.entries(r.counts).sort((a, b) => b[1] - a[1]);
@@ -102,19 +171,4 @@ function summary(file: string, r: ProgramResult, opts: SimulateOptions & { preci
     if (counts.length > 16) lines.push(`  … ${counts.length - 16} more outcomes`);
   }
   return lines.join('\n') + '\n';
-}
-
-/** Indices of the k largest probabilities above 1e-12, largest first, in one pass (never sorts all 2^n). */
-function mostLikely(probs: Float64Array, k: number): number[] {
-  const top: number[] = [];
-  for (let i = 0; i < probs.length; i++) {
-    if (probs[i] <= 1e-12 || (top.length === k && probs[i] <= probs[top[k - 1]])) continue;
-    let j = Math.min(top.length, k - 1);
-    top[j] = i;
-    while (j > 0 && probs[top[j - 1]] < probs[i]) {
-      top[j] = top[j - 1];
-      top[--j] = i;
-    }
-  }
-  return top;
 }

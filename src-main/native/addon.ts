@@ -149,7 +149,17 @@ export interface NativeAddon {
   groundEnergyAsync(obs: NativeObservable, numQubits: number, o?: NativeGroundEnergyOptions): Promise<NativeGroundEnergyResult>;
   measureInplaceBandwidth(bytes: number, threads?: number, repeats?: number): number;
   clearProgramCache(): void;
+  /** Indices of the k largest values above floor, largest first, equal values by lower index (a selection, not a sort). */
+  largestIndices(values: Float64Array, k: number, floor?: number, o?: { threads?: number }): number[];
+  /**
+   * Writes `values` as a JSON list body ("0.5,0,1e-7", exactly JSON.stringify's
+   * numbers) into `out`, which must hold JSON_NUMBER_MAX_BYTES per value; returns the bytes written.
+   */
+  formatJsonNumbers(values: Float64Array, out: Uint8Array, o?: { threads?: number }): number;
 }
+
+/** The most bytes formatJsonNumbers writes per number, comma included (native/include/quench/readout.h). */
+export const JSON_NUMBER_MAX_BYTES = 26;
 
 export class AddonLoadError extends Error {
   override name = 'AddonLoadError';

@@ -1,6 +1,7 @@
 // The built command line, run as a user runs it (node bin/quench.js …).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReferenceState } from '../../src-shared/backend/reference';
@@ -77,6 +78,44 @@ describe('quench CLI', () => {
     const text = quench('simulate', fixture('dynamic/teleport.qasm'), '--shots', '100');
     expect(text.stdout).toMatch(/dynamic: 4 final states/);
     expect(text.stdout).toMatch(/classical registers, bit 0 rightmost/);
+  });
+
+  it('refuses what memory does not allow, saying how much is needed; --json also says its size and suggests --output', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quench-cli-'));
+    try {
+      const big = path.join(dir, 'q40.qasm');
+      fs.writeFileSync(big, 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[40];\nh q[0];\n');
+      const json = quench('simulate', big, '--json');
+      expect(json.status).toBe(2);
+      expect(json.stderr).toMatch(/40 qubits in f64: the state \(16 TiB\) and its 2\^40 probabilities \(8\.0 TiB\) need 24 TiB of memory, and .* is available/);
+      expect(json.stderr).toMatch(/--json would print about 22 TiB of text; --output FILE\.npy stores the probabilities in 8\.0 TiB/);
+      // The built command line writes .npy too.
+      const file = path.join(dir, 'bell.npy');
+      const r = quench('simulate', fixture('bell.qasm'), '--output', file);
+      expect(r.status, r.stderr).toBe(0);
+      expect(fs.statSync(file).size).toBe(128 + 8 * 8);
+      expect(fs.readdirSync(dir).sort()).toEqual(['bell.npy', 'q40.qasm']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an interrupted --output leaves no temporary file behind and ends by the signal', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quench-cli-'));
+    try {
+      // Big enough that the signal comes while it simulates or writes.
+      const qasm = path.join(dir, 'h22.qasm');
+      fs.writeFileSync(qasm, `OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[22];\n${Array.from({ length: 22 }, (_, q) => `h q[${q}];\nrz(0.${q + 1}) q[${q}];\nh q[${q}];`).join('\n')}\n`);
+      const child = spawn(process.execPath, [path.join(root, 'bin/quench.js'), 'simulate', qasm, '--output', path.join(dir, 'p.npy')], { stdio: 'ignore' });
+      const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+      // Once the temporary file exists, the handlers that remove it are installed.
+      while (!fs.readdirSync(dir).some((f) => f.endsWith('.tmp'))) await new Promise((r) => setTimeout(r, 5));
+      child.kill('SIGTERM');
+      expect(await ended).toBe('SIGTERM');
+      expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('prints a readable summary without --json', () => {
