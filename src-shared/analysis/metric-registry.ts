@@ -132,6 +132,8 @@ const KEYS: Record<string, Spec> = {
 
 /** The classical baselines' names as the runners write them ('rbf-svm_accuracy', 'rbf_svm_fit_ms'). */
 const BASELINES: Record<string, string> = { 'rbf-svm': 'RBF-SVM', rbf_svm: 'RBF-SVM', 'logistic-regression': 'Logistic regression', mlp: 'MLP' };
+/** The models of a validation (src-shared/workloads/validation): the quantum one and the baselines. */
+const VALIDATION_MODELS: Record<string, string> = { qnn: 'QNN', qsvm: 'QSVM', ...BASELINES };
 
 /** Key patterns, tried in order after the exact keys. */
 const PATTERNS: { re: RegExp; spec: (m: RegExpMatchArray, ctx: MetricContext) => Spec }[] = [
@@ -141,6 +143,12 @@ const PATTERNS: { re: RegExp; spec: (m: RegExpMatchArray, ctx: MetricContext) =>
   { re: /^expectation_(\d+)$/, spec: (m, ctx) => plain(observableLabel(ctx.observables?.[Number(m[1])]) ?? `Expectation value ${Number(m[1]) + 1}`, 'neutral', { digits: 5 }) },
   { re: /^(rbf-svm|rbf_svm|logistic-regression|mlp)_accuracy$/, spec: (m) => frac(`${BASELINES[m[1]]}: test accuracy`) },
   { re: /^(rbf-svm|rbf_svm|logistic-regression|mlp)_fit_ms$/, spec: (m) => t(`${BASELINES[m[1]]}: fit time`, 'ms') },
+  // a validation's means over its trials, per model
+  { re: /^(qnn|qsvm)_accuracy$/, spec: (m) => frac(`${VALIDATION_MODELS[m[1]]}: test accuracy`) },
+  { re: /^(qnn|qsvm|rbf-svm|logistic-regression|mlp)_train_ms$/, spec: (m) => t(`${VALIDATION_MODELS[m[1]]}: training time (mean)`, 'ms') },
+  { re: /^(qnn|qsvm|rbf-svm|logistic-regression|mlp)_infer_us$/, spec: (m) => t(`${VALIDATION_MODELS[m[1]]}: inference time per sample (mean)`, 'us') },
+  { re: /^(qnn|qsvm|rbf-svm|logistic-regression|mlp)_f1$/, spec: (m) => plain(`${VALIDATION_MODELS[m[1]]}: F1 score`, 'higher', { compare: 'difference' }) },
+  { re: /^(qnn|qsvm|rbf-svm|logistic-regression|mlp)_log_loss$/, spec: (m) => plain(`${VALIDATION_MODELS[m[1]]}: log-loss`, 'lower', { compare: 'difference' }) },
 ];
 
 /** Units a key may carry as a word that the label should not repeat. */
