@@ -25,6 +25,7 @@ KernelTable<FP> make_table() {
   t.diagonal = &scalar::diagonal<FP>;
   t.permute = &scalar::permute<FP>;
   t.phase = &scalar::phase<FP>;
+  t.diagonal1 = &scalar::diagonal1<FP>;
   t.norm_squared = &Reductions<FP, ScalarTag>::norm_squared;
   t.probabilities = &Reductions<FP, ScalarTag>::probabilities;
   t.expectation = &Reductions<FP, ScalarTag>::expectation;

@@ -172,6 +172,12 @@ void apply_structured(FP* s, unsigned n, const Structured<FP>& st, const KernelT
     case Form::phase:
       kt.phase(s, n, st.controls, st.c, st.m, par);
       return;
+    case Form::diagonal:
+      if (st.k == 1) {  // RZ, CRZ
+        kt.diagonal1(s, n, st.qubits[0], st.controls, st.c, st.m, par);
+        return;
+      }
+      break;
     case Form::permutation:
       // The AVX2 kernel moves whole vectors (or permutes inside them for a
       // 1-qubit one). A multi-qubit permutation of lane qubits (SWAP(0, q))
@@ -181,11 +187,9 @@ void apply_structured(FP* s, unsigned n, const Structured<FP>& st, const KernelT
       kt.permute(s, n, st.qubits, st.k, st.controls, st.c, st.src, par);
       return;
     default:
-      apply_matrix_fp<FP>(s, n, st.qubits, st.k, st.controls, st.c, st.form == Form::diagonal, st.m,
-                          kt, par);
-      return;
+      break;
   }
-  apply_matrix_fp<FP>(s, n, st.qubits, st.k, st.controls, st.c, false, st.m, kt, par);
+  apply_matrix_fp<FP>(s, n, st.qubits, st.k, st.controls, st.c, st.form == Form::diagonal, st.m, kt, par);
 }
 
 template <typename FP>

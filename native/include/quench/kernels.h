@@ -47,6 +47,11 @@ struct KernelTable {
   // on the |11> quarter).
   void (*phase)(FP* state, unsigned n, const unsigned* controls, unsigned c, const FP* phase,
                 const For& par);
+  // A 1-qubit diagonal diag(d0, d1) (4 values) on `target` under controls
+  // (RZ, CRZ): each amplitude of the control subspace scaled by d0 or d1,
+  // with no per-amplitude index arithmetic. Any control placement.
+  void (*diagonal1)(FP* state, unsigned n, unsigned target, const unsigned* controls, unsigned c,
+                    const FP* diag, const For& par);
   double (*norm_squared)(const FP* state, unsigned n, const For& par);
   void (*probabilities)(const FP* state, unsigned n, double* out, const For& par);
   // Sum of coeff * <psi|P|psi> over the terms (all-diagonal terms in one pass,

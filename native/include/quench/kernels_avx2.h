@@ -623,5 +623,56 @@ void phase(FP* s, unsigned n, const unsigned* cs, unsigned c, const FP* ph, cons
   });
 }
 
+// diag(d0, d1) on target t under controls: a target above the lanes
+// scales the two vectors of each pair by a broadcast d0 and d1; a lane
+// target by one per-lane coefficient vector. Lanes failing a lane control
+// get 1.
+template <typename FP>
+void diagonal1(FP* s, unsigned n, unsigned t, const unsigned* cs, unsigned c, const FP* d,
+               const For& par) {
+  using V = Vec<FP>;
+  using T = typename V::T;
+  constexpr unsigned L = V::L;
+  unsigned hc[64], fixed[64], nhc = 0, lcm = 0;
+  for (unsigned j = 0; j < c; ++j) {
+    if (cs[j] < V::LB) lcm |= 1u << cs[j];
+    else hc[nhc++] = cs[j] - V::LB;
+  }
+  const unsigned nv = n - V::LB;
+  const std::uint64_t set = mask_of(hc, nhc);
+  // Coefficients per lane for a pair half h (h = 2: lane target, by the lane's own bit).
+  auto coef = [&](unsigned h, T& re_v, T& im_v) {
+    alignas(32) FP re[2 * L], im[2 * L];
+    for (unsigned l = 0; l < L; ++l) {
+      const unsigned b = h < 2 ? h : (l >> t) & 1u;
+      const bool on = (l & lcm) == lcm;
+      re[2 * l] = re[2 * l + 1] = on ? d[2 * b] : FP(1);
+      im[2 * l] = im[2 * l + 1] = on ? d[2 * b + 1] : FP(0);
+    }
+    re_v = V::load(re);
+    im_v = V::load(im);
+  };
+  if (t < V::LB) {
+    T cre, cim;
+    coef(2, cre, cim);
+    for_vector_groups(s, nv, hc, nhc, set, par, [cre, cim](FP* p) {
+      const T x = V::load(p);
+      V::store(p, V::fmaddsub(x, cre, V::mul(V::swap_ri(x), cim)));
+    });
+    return;
+  }
+  const unsigned tv = t - V::LB;
+  const unsigned nf = merge_sorted(&tv, 1, hc, nhc, fixed);
+  const std::uint64_t o = 2 * L * bit(tv);
+  T r0, i0, r1, i1;
+  coef(0, r0, i0);
+  coef(1, r1, i1);
+  for_vector_groups(s, nv, fixed, nf, set, par, [r0, i0, r1, i1, o](FP* p) {
+    const T x = V::load(p), y = V::load(p + o);
+    V::store(p, V::fmaddsub(x, r0, V::mul(V::swap_ri(x), i0)));
+    V::store(p + o, V::fmaddsub(y, r1, V::mul(V::swap_ri(y), i1)));
+  });
+}
+
 }  // namespace avx2
 }  // namespace quench

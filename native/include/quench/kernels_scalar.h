@@ -172,5 +172,22 @@ void phase(FP* s, unsigned n, const unsigned* cs, unsigned c, const FP* ph, cons
   });
 }
 
+template <typename FP>
+void diagonal1(FP* s, unsigned n, unsigned t, const unsigned* cs, unsigned c, const FP* d,
+               const For& par) {
+  unsigned fixed[64];
+  const unsigned nf = merge_sorted(&t, 1, cs, c, fixed);
+  const std::uint64_t o = 2 * bit(t);
+  const FP d0r = d[0], d0i = d[1], d1r = d[2], d1i = d[3];
+  for_groups(std::uint64_t(1) << (n - nf), fixed, nf, mask_of(cs, c), par, [&](std::uint64_t i) {
+    FP* a = s + 2 * i;
+    const FP ar = a[0], ai = a[1], br = a[o], bi = a[o + 1];
+    a[0] = d0r * ar - d0i * ai;
+    a[1] = d0r * ai + d0i * ar;
+    a[o] = d1r * br - d1i * bi;
+    a[o + 1] = d1r * bi + d1i * br;
+  });
+}
+
 }  // namespace scalar
 }  // namespace quench

@@ -49,9 +49,10 @@ template <typename FP>
 void find_structure(const unsigned* qubits, unsigned k, const unsigned* controls, unsigned c,
                     bool diagonal, const FP* m, Structured<FP>& out);
 
-// Applies a structured operation: the permute/phase kernels, or the dense
-// and diagonal ones on the remaining targets (the scalar table for states
-// below kt.min_qubits, and for permutations the AVX2 kernel does not take).
+// Applies a structured operation: the permute, phase and 1-qubit diagonal
+// kernels, or the dense and diagonal ones on the remaining targets (the
+// scalar table for states below kt.min_qubits; the dense kernel for
+// permutations of several lane qubits, which the AVX2 permute does not take).
 template <typename FP>
 void apply_structured(FP* s, unsigned n, const Structured<FP>& st, const KernelTable<FP>& kt,
                       const For& par);
