@@ -47,6 +47,9 @@ KernelTable<FP> make_table() {
   t.min_qubits = 4;
   t.dense = &avx2::dense<FP>;
   t.diagonal = &avx2::diagonal<FP>;
+  t.permute = &avx2::permute<FP>;
+  t.phase = &avx2::phase<FP>;
+  t.diagonal1 = &avx2::diagonal1<FP>;
   t.norm_squared = &Reductions<FP, Avx2Tag>::norm_squared;
   t.probabilities = &Reductions<FP, Avx2Tag>::probabilities;
   t.expectation = &Reductions<FP, Avx2Tag>::expectation;

@@ -23,6 +23,9 @@ KernelTable<FP> make_table() {
   t.min_qubits = 0;
   t.dense = &scalar::dense<FP>;
   t.diagonal = &scalar::diagonal<FP>;
+  t.permute = &scalar::permute<FP>;
+  t.phase = &scalar::phase<FP>;
+  t.diagonal1 = &scalar::diagonal1<FP>;
   t.norm_squared = &Reductions<FP, ScalarTag>::norm_squared;
   t.probabilities = &Reductions<FP, ScalarTag>::probabilities;
   t.expectation = &Reductions<FP, ScalarTag>::expectation;

@@ -109,7 +109,7 @@ Sampler& sampler() {
 
 const char* kind_name(unsigned k) {
   static const char* names[kKinds] = {"dense 1-qubit", "dense 2-qubit", "dense 3+-qubit", "fused", "controlled",
-                                      "diagonal", "indexed diagonal", "Fock", "expectation", "sampling",
+                                      "permutation", "phase", "diagonal", "indexed diagonal", "Fock", "expectation", "sampling",
                                       "kernel matrix"};
   return k < kKinds ? names[k] : "?";
 }

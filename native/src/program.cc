@@ -16,6 +16,7 @@
 
 #include "quench/bits.h"
 #include "quench/state_space.h"
+#include "quench/structure.h"
 
 namespace quench {
 
@@ -235,19 +236,36 @@ void bind_gate_fp(const Program& p, std::size_t gi, const double* params, bool a
 
 // ---- executing a sequence of operations, cache-tiled --------------------------------------
 namespace {
+// Applies an operation whose structure was read off its matrix, timed under
+// its profiler kind. `sh` only says whether it was a fused block.
+template <typename FP>
+void apply_found(FP* s, unsigned n, const OpShape& sh, const Structured<FP>& st,
+                 const KernelTable<FP>& kt, const For& par) {
+  using namespace profile;
+  if (st.form == Form::identity) return;
+  const unsigned kind = st.form == Form::permutation ? kPermutation
+                        : st.form == Form::phase     ? kPhase
+                        : st.form == Form::diagonal  ? kDiagonal
+                        : st.c                       ? kControlled
+                        : sh.fused                   ? kFused
+                        : st.k == 1                  ? kDense1
+                        : st.k == 2                  ? kDense2
+                                                     : kDenseK;
+  Scope scope(kind, enabled() ? touched_amplitudes(st, n) : 0, kt.isa == Isa::avx2 && n >= kt.min_qubits);
+  apply_structured<FP>(s, n, st, kt, par);
+}
+
+template <typename FP>
+void find_structure_of(const OpShape& sh, const FP* m, Structured<FP>& st) {
+  find_structure<FP>(sh.qubits, sh.k, sh.controls, sh.c, sh.diagonal, m, st);
+}
+
 template <typename FP>
 void apply_shape(FP* s, unsigned n, const OpShape& sh, const FP* m, const KernelTable<FP>& kt,
                  const For& par) {
   using namespace profile;
-  const unsigned kind = sh.index ? kIndexedDiagonal
-                        : sh.diagonal ? kDiagonal
-                        : sh.c ? kControlled
-                        : sh.fused ? kFused
-                        : sh.k == 1 ? kDense1
-                        : sh.k == 2 ? kDense2
-                                    : kDenseK;
-  Scope scope(kind, std::uint64_t(1) << n, kt.isa == Isa::avx2 && n >= kt.min_qubits);
   if (sh.index) {
+    Scope scope(kIndexedDiagonal, std::uint64_t(1) << n, kt.isa == Isa::avx2 && n >= kt.min_qubits);
     IndexedDiag d;
     d.qubits = sh.qubits;
     d.k = sh.k;
@@ -256,7 +274,9 @@ void apply_shape(FP* s, unsigned n, const OpShape& sh, const FP* m, const Kernel
     reduction_table<FP>(kt.isa).diag_apply(s, n, d, m, par);
     return;
   }
-  apply_matrix_fp<FP>(s, n, sh.qubits, sh.k, sh.controls, sh.c, sh.diagonal, m, kt, par);
+  thread_local Structured<FP> st;
+  find_structure_of<FP>(sh, m, st);
+  apply_found<FP>(s, n, sh, st, kt, par);
 }
 
 std::uint64_t support_mask(const OpShape& sh) {
@@ -373,12 +393,20 @@ void execute_ops(FP* s, unsigned n, std::size_t count,
       }
       list.push_back(it);
     }
+    // Each item's structure is read once, before the tiles (each tile applies it).
+    thread_local std::vector<Structured<FP>> found_tl;
+    std::vector<Structured<FP>>& found = found_tl;
+    if (found.size() < items_low.size() + items_high.size()) found.resize(items_low.size() + items_high.size());
+    Structured<FP>* found_low = found.data();
+    Structured<FP>* found_high = found.data() + items_low.size();
     if (low) {
       const unsigned c = TB;
+      for (std::size_t t = 0; t < items_low.size(); ++t) find_structure_of<FP>(items_low[t].sh, items_low[t].m, found_low[t]);
       par.run(std::uint64_t(1) << (n - c), [&](std::uint64_t b, std::uint64_t e, unsigned) {
         for (std::uint64_t tile = b; tile < e; ++tile) {
           FP* sub = s + 2 * (tile << c);
-          for (const Item& it : items_low) apply_shape<FP>(sub, c, it.sh, it.m, kt, serial);
+          for (std::size_t t = 0; t < items_low.size(); ++t)
+            apply_found<FP>(sub, c, items_low[t].sh, found_low[t], kt, serial);
         }
       });
     }
@@ -404,6 +432,7 @@ void execute_ops(FP* s, unsigned n, std::size_t count,
         lsh[t] = sh;
         lsh[t].qubits = lq[t].data();
         lsh[t].controls = lc[t].data();
+        find_structure_of<FP>(lsh[t], items_high[t].m, found_high[t]);
       }
       const unsigned workers = par.threads;
       AlignedBuffer<FP> scratch(std::size_t(workers) * 2 * bit(TB));
@@ -414,8 +443,7 @@ void execute_ops(FP* s, unsigned n, std::size_t count,
           for (std::uint64_t h = 0; h < H; ++h)
             std::memcpy(buf + 2 * (h << rb), s + 2 * (base + scatter_bits(h, G, gk)),
                         2 * run * sizeof(FP));
-          for (std::size_t t = 0; t < nh; ++t)
-            apply_shape<FP>(buf, TB, lsh[t], items_high[t].m, kt, serial);
+          for (std::size_t t = 0; t < nh; ++t) apply_found<FP>(buf, TB, lsh[t], found_high[t], kt, serial);
           for (std::uint64_t h = 0; h < H; ++h)
             std::memcpy(s + 2 * (base + scatter_bits(h, G, gk)), buf + 2 * (h << rb),
                         2 * run * sizeof(FP));
@@ -609,8 +637,10 @@ AdjointPlan plan_adjoint(const Program& p) {
   if (first_param == G) return plan;
   const unsigned undo_fuse = std::max(2u, p.max_fused);
   std::size_t end = G;  // current segment is [start, end)
+  std::vector<GateTraits> undo_traits;
   while (end > first_param) {
     AdjointSegment seg;
+    undo_traits.clear();
     std::uint64_t all = 0, dense = 0;
     std::size_t start = end;
     while (start > 0) {
@@ -640,9 +670,10 @@ AdjointPlan plan_adjoint(const Program& p) {
       u.diagonal = g.diagonal;
       seg.undo_gates.push_back(std::move(u));
       seg.undo_src.push_back(gi);
+      undo_traits.push_back(p.traits[gi]);  // U^dagger has U's structure
     }
     // Large indexed diagonals stay alone (fuse() emits gates wider than the limit alone).
-    seg.undo_blocks = fuse(seg.undo_gates, undo_fuse);
+    seg.undo_blocks = fuse(seg.undo_gates, undo_fuse, p.n, &undo_traits);
     plan.segments.push_back(std::move(seg));
     end = start;
   }
@@ -680,7 +711,14 @@ std::shared_ptr<const Program> build(const Circuit& circuit, unsigned max_fused)
         }
     }
   }
-  std::vector<FusedBlock> blocks = fuse(p->gates, max_fused);
+  // (also read by the adjoint plan's fusion of undo gates, which fuses at >= 2)
+  if (p->n >= kCostAwareFusionMinQubits) {
+    p->traits.reserve(p->gates.size());
+    for (const Gate& g : p->gates) p->traits.push_back(gate_traits(g));
+  } else {
+    p->traits.assign(p->gates.size(), GateTraits{});  // (greedy fusion: not read)
+  }
+  std::vector<FusedBlock> blocks = fuse(p->gates, max_fused, p->n, &p->traits);
   p->ops.reserve(blocks.size());
   for (FusedBlock& b : blocks) {
     Op op;

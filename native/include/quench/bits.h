@@ -52,4 +52,31 @@ static inline unsigned merge_sorted(const unsigned* a, unsigned na, const unsign
   return o;
 }
 
+// Cycles of a permutation of the 2^k positions of a group (src[r]: the
+// position whose value position r takes), without its fixed points: cycle i
+// is pos[start[i] .. start[i+1]), pos[j] = unit * (offset of x_j in the
+// state, x_j's bits scattered to qs), where x_0 = r and x_{j+1} = src[x_j];
+// so x_j takes the value of x_{j+1} and the last one that of x_0.
+struct Cycles {
+  std::uint64_t pos[64];
+  unsigned start[33];
+  unsigned count = 0;  // cycles
+  unsigned moved = 0;  // positions that move
+};
+static inline void permutation_cycles(const std::uint8_t* src, unsigned k, const unsigned* qs,
+                                      std::uint64_t unit, Cycles& cy) {
+  const unsigned D = 1u << k;
+  bool seen[64] = {};
+  cy.count = cy.moved = 0;
+  cy.start[0] = 0;
+  for (unsigned r = 0; r < D; ++r) {
+    if (seen[r] || src[r] == r) continue;
+    for (unsigned x = r; !seen[x]; x = src[x]) {
+      seen[x] = true;
+      cy.pos[cy.moved++] = unit * scatter_bits(x, qs, k);
+    }
+    cy.start[++cy.count] = cy.moved;
+  }
+}
+
 }  // namespace quench

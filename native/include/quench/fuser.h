@@ -21,8 +21,47 @@ struct FusedBlock {
   bool diagonal = true;              // all members diagonal
 };
 
-// max_fused <= 1: one block per gate.
-std::vector<FusedBlock> fuse(const std::vector<Gate>& gates, unsigned max_fused);
+// How the fuser sees a gate (structure.h reads the same off the bound
+// matrices at run time): dense, diagonal (phases included), a permutation,
+// or nothing; and the qubits that only act as controls — declared ones,
+// and targets whose |0> half the gate leaves alone (the first qubit of a CZ).
+struct GateTraits {
+  enum Kind : std::uint8_t { kDense, kDiagonal, kPermutation, kIdentity };
+  Kind kind = kDense;
+  std::uint64_t controls = 0;
+};
+// From the gate's matrix, or for a parameterised gate its generator (a
+// diagonal at a generic angle; a dense one is taken as dense).
+GateTraits gate_traits(const Gate& g);
+// Estimated time of applying one operation of these traits on `mask` (its
+// targets and controls), in passes over the state: a dense or diagonal
+// operation is about one pass (memory-bound), a dense block of k >= 3
+// qubits more (compute-bound), and every control on a qubit above the
+// cache line halves the lines touched (a CZ on two high qubits: 1/4).
+double op_cost(GateTraits::Kind kind, std::uint64_t controls, std::uint64_t mask);
+
+// Below this many qubits a pass costs little more than its fixed overhead
+// (one pass of 16K amplitudes fits a tile): fewer passes win, fuse greedily.
+constexpr unsigned kCostAwareFusionMinQubits = 14;
+
+// max_fused <= 1: one block per gate. For a state of num_qubits >=
+// kCostAwareFusionMinQubits (0: unknown, greedy only), fusion is also
+// planned cost-aware where a structured gate is involved: a gate that is
+// cheap on its own (a CZ, a CNOT, a phase on high qubits), or an open block
+// that is, merges only when the merged block is estimated no dearer than
+// applying them apart; otherwise the blocks it touches are closed and it
+// starts a block of its own (merges among dense and diagonal gates follow
+// the greedy rule above, unchanged). Of that plan and the greedy one, the
+// one plan_cost() estimates cheaper is returned (the greedy one on a tie).
+// `traits`: one per gate (computed from the gates when null; required when
+// the gates carry no matrices).
+std::vector<FusedBlock> fuse(const std::vector<Gate>& gates, unsigned max_fused,
+                             unsigned num_qubits = 0,
+                             const std::vector<GateTraits>* traits = nullptr);
+// Estimated time of a plan in passes over the state (op_cost per block,
+// from its members' traits, plus a small overhead per pass).
+double plan_cost(const std::vector<FusedBlock>& blocks, const std::vector<Gate>& gates,
+                 const std::vector<GateTraits>& traits);
 
 // Multiplies out a block: `mats[i]` is the bound matrix of members[i] (dense
 // 2*4^k or diagonal 2*2^k doubles over that gate's qubits). Writes a dense

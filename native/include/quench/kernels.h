@@ -30,6 +30,28 @@ struct KernelTable {
   // either all targets or none (prepare_diagonal in program.cc arranges it).
   void (*diagonal)(FP* state, unsigned n, const unsigned* qubits, unsigned k,
                    const unsigned* controls, unsigned c, const FP* diag, const For& par);
+  // Structured gates (structure.h finds them in the bound matrices): they
+  // read and write only the amplitudes that change, with no arithmetic on the
+  // rest — so a CNOT touches the half of the state where its control is 1, a
+  // CZ the quarter where both qubits are 1.
+  //
+  // Permutation over k target qubits (1 <= k <= 6; X, CNOT, Toffoli, SWAP):
+  // in each group whose controls are all 1, amplitude r (bit j of r is
+  // qubits[j]) takes the value amplitude src[r] had; fixed points are not
+  // touched. The AVX2 kernel requires k == 1 or no target below lane_bits
+  // (apply_structured sends the others to the dense kernel).
+  void (*permute)(FP* state, unsigned n, const unsigned* qubits, unsigned k,
+                  const unsigned* controls, unsigned c, const std::uint8_t* src, const For& par);
+  // Multiplies by one complex `phase` (2 values) every amplitude whose
+  // control bits are all 1 (c >= 1; Z, S, T, P on their |1> half, CZ and CP
+  // on the |11> quarter).
+  void (*phase)(FP* state, unsigned n, const unsigned* controls, unsigned c, const FP* phase,
+                const For& par);
+  // A 1-qubit diagonal diag(d0, d1) (4 values) on `target` under controls
+  // (RZ, CRZ): each amplitude of the control subspace scaled by d0 or d1,
+  // with no per-amplitude index arithmetic. Any control placement.
+  void (*diagonal1)(FP* state, unsigned n, unsigned target, const unsigned* controls, unsigned c,
+                    const FP* diag, const For& par);
   double (*norm_squared)(const FP* state, unsigned n, const For& par);
   void (*probabilities)(const FP* state, unsigned n, double* out, const For& par);
   // Sum of coeff * <psi|P|psi> over the terms (all-diagonal terms in one pass,

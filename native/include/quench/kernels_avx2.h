@@ -60,6 +60,7 @@ struct Vec<double> {
   static T fmaddsub(T a, T b, T c) { return _mm256_fmaddsub_pd(a, b, c); }
   static T dup_re(T v) { return _mm256_movedup_pd(v); }
   static T dup_im(T v) { return _mm256_permute_pd(v, 0xF); }
+  static T blendv(T a, T b, T sel) { return _mm256_blendv_pd(a, b, sel); }  // b where sel < 0
   static T bcast_complex(const double* p) {
     return _mm256_broadcast_pd(reinterpret_cast<const __m128d*>(p));
   }
@@ -86,6 +87,7 @@ struct Vec<float> {
   static T fmaddsub(T a, T b, T c) { return _mm256_fmaddsub_ps(a, b, c); }
   static T dup_re(T v) { return _mm256_moveldup_ps(v); }
   static T dup_im(T v) { return _mm256_movehdup_ps(v); }
+  static T blendv(T a, T b, T sel) { return _mm256_blendv_ps(a, b, sel); }  // b where sel < 0
   static T bcast_complex(const float* p) {
     double d;
     __builtin_memcpy(&d, p, sizeof d);
@@ -431,19 +433,28 @@ void diagonal_impl(FP* s, unsigned nv, const unsigned* hq, unsigned kh, const un
   using T = typename V::T;
   constexpr unsigned L = V::L;
   const std::uint64_t set = mask_of(cv, c);
+  // Controls on vector bits 0 .. f-1 set a stride of 2^f vectors (a CRZ
+  // controlled by a low qubit: every other vector); runs of 2^b strided
+  // vectors up to the next control.
+  unsigned lowfix = 0;
+  while (lowfix < c && cv[lowfix] == lowfix) ++lowfix;
+  unsigned red[64];
+  const unsigned nred = c - lowfix;
+  for (unsigned j = 0; j < nred; ++j) red[j] = cv[lowfix + j] - lowfix;
   unsigned b = std::min(nv - c, 10u);
-  if (c) b = std::min(b, cv[0]);
+  if (nred) b = std::min(b, red[0]);
   const std::uint64_t B = bit(b);
   std::uint32_t* low = static_cast<std::uint32_t*>(std::malloc(sizeof(std::uint32_t) * B));
   if (!low) return;
-  for (std::uint64_t t = 0; t < B; ++t) low[t] = static_cast<std::uint32_t>(gather_bits(t, hq, kh));
+  for (std::uint64_t t = 0; t < B; ++t) low[t] = static_cast<std::uint32_t>(gather_bits(t << lowfix, hq, kh));
   const std::uint64_t groups = std::uint64_t(1) << (nv - c - b);
+  const std::uint64_t step = 2 * L * bit(lowfix);
   par.run(groups, [&](std::uint64_t g0, std::uint64_t g1, unsigned) {
     for (std::uint64_t g = g0; g < g1; ++g) {
-      const std::uint64_t base = deposit_zeros(g << b, cv, c) | set;
+      const std::uint64_t base = (deposit_zeros(g << b, red, nred) << lowfix) | set;
       const std::uint64_t jb = gather_bits(base, hq, kh);
       FP* p = s + 2 * L * base;
-      for (std::uint64_t t = 0; t < B; ++t, p += 2 * L) {
+      for (std::uint64_t t = 0; t < B; ++t, p += step) {
         const std::uint64_t j = jb + low[t];
         const T dv = ALL ? V::loadu(d + 2 * L * j) : V::bcast_complex(d + 2 * j);
         const T x = V::load(p);
@@ -466,6 +477,201 @@ void diagonal(FP* s, unsigned n, const unsigned* qs, unsigned k, const unsigned*
   for (unsigned j = 0; j < c; ++j) cv[j] = cs[j] - V::LB;  // caller guarantees cs[j] >= LB
   if (nl == V::LB) diagonal_impl<FP, true>(s, n - V::LB, hq, nh, cv, c, d, par);
   else diagonal_impl<FP, false>(s, n - V::LB, hq, nh, cv, c, d, par);
+}
+
+// ---- structured gates (kernels.h: permute, phase) ------------------------------------
+// Memory-bound: they move or scale whole vectors and skip the groups whose
+// high controls are not all 1. Controls among the lane qubits select lanes
+// (a blend, or a coefficient of 1); a 1-qubit permutation on a lane qubit is
+// a permutation inside the register.
+
+// Calls body(p) for the base vector p of every group of the vector index
+// space [0, 2^nv) whose `fixed` bits (ascending) are 0, or 1 for those in
+// `set`. Consecutive groups (below the lowest fixed bit above the run of
+// fixed bits 0, 1, .. f-1) are walked with one deposit per run, f setting a
+// stride of 2^f vectors (a control on vector bit 0: every other vector).
+template <typename FP, typename Body>
+inline void for_vector_groups(FP* s, unsigned nv, const unsigned* fixed, unsigned nf,
+                              std::uint64_t set, const For& par, const Body& body) {
+  constexpr unsigned L = Vec<FP>::L;
+  const std::uint64_t groups = std::uint64_t(1) << (nv - nf);
+  unsigned lowfix = 0;
+  while (lowfix < nf && fixed[lowfix] == lowfix) ++lowfix;
+  unsigned red[64];
+  const unsigned nred = nf - lowfix;
+  for (unsigned j = 0; j < nred; ++j) red[j] = fixed[lowfix + j] - lowfix;
+  const std::uint64_t runlen = nred ? bit(red[0]) : groups;
+  par.run(groups, [&](std::uint64_t b, std::uint64_t e, unsigned) {
+    // Local copies: the body's stores may alias anything reached by reference.
+    Body f = body;
+    unsigned fx[64];
+    for (unsigned j = 0; j < nred; ++j) fx[j] = red[j];
+    const unsigned nfx = nred, sh = lowfix;
+    const std::uint64_t rl = runlen, st = set, step = 2 * L * bit(lowfix);
+    std::uint64_t g = b;
+    while (g < e) {
+      const std::uint64_t end = std::min(e, (g | (rl - 1)) + 1);
+      FP* p = s + 2 * L * ((deposit_zeros(g, fx, nfx) << sh) | st);
+#pragma GCC unroll 4
+      for (; g < end; ++g, p += step) f(p);
+    }
+  });
+}
+
+// Lanes whose lane-control bits (lcm) are all 1: sign bit set (a blendv selector).
+template <typename FP>
+inline typename Vec<FP>::T lane_selector(unsigned lcm) {
+  constexpr unsigned L = Vec<FP>::L;
+  alignas(32) FP m[2 * L];
+  for (unsigned l = 0; l < L; ++l) m[2 * l] = m[2 * l + 1] = (l & lcm) == lcm ? FP(-1) : FP(1);
+  return Vec<FP>::load(m);
+}
+
+template <typename FP, unsigned S>
+void permute_in_lanes(FP* s, unsigned nv, const unsigned* fixed, unsigned nf, std::uint64_t set,
+                      unsigned lcm, const For& par) {
+  using V = Vec<FP>;
+  using T = typename V::T;
+  if (lcm == 0) {
+    for_vector_groups(s, nv, fixed, nf, set, par, [](FP* p) { V::store(p, V::template perm<S>(V::load(p))); });
+    return;
+  }
+  const T sel = lane_selector<FP>(lcm);
+  for_vector_groups(s, nv, fixed, nf, set, par, [sel](FP* p) {
+    const T x = V::load(p);
+    V::store(p, V::blendv(x, V::template perm<S>(x), sel));
+  });
+}
+
+template <typename FP>
+void permute(FP* s, unsigned n, const unsigned* qs, unsigned k, const unsigned* cs, unsigned c,
+             const std::uint8_t* src, const For& par) {
+  using V = Vec<FP>;
+  using T = typename V::T;
+  constexpr unsigned L = V::L;
+  unsigned hc[64], tv[64], fixed[64], nhc = 0, lcm = 0;
+  for (unsigned j = 0; j < c; ++j) {
+    if (cs[j] < V::LB) lcm |= 1u << cs[j];
+    else hc[nhc++] = cs[j] - V::LB;
+  }
+  const unsigned nv = n - V::LB;
+  const std::uint64_t set = mask_of(hc, nhc);
+  if (k == 1 && qs[0] < V::LB) {  // a lane target: swap inside each vector
+    if (qs[0] == 0) return permute_in_lanes<FP, 1>(s, nv, hc, nhc, set, lcm, par);
+    if constexpr (V::LB == 2) return permute_in_lanes<FP, 2>(s, nv, hc, nhc, set, lcm, par);
+    return;
+  }
+  for (unsigned j = 0; j < k; ++j) tv[j] = qs[j] - V::LB;  // caller: no lane target when k > 1
+  const unsigned nf = merge_sorted(tv, k, hc, nhc, fixed);
+  Cycles cy;
+  permutation_cycles(src, k, tv, 2 * L, cy);  // offsets in FP values
+  if (cy.count == 0) return;
+  const T sel = lane_selector<FP>(lcm);
+  if (k == 1) {  // X, CNOT, Toffoli: swap vector pairs
+    const std::uint64_t o = cy.pos[1];
+    if (lcm == 0) {
+      for_vector_groups(s, nv, fixed, nf, set, par, [o](FP* p) {
+        const T a = V::load(p), b = V::load(p + o);
+        V::store(p, b);
+        V::store(p + o, a);
+      });
+    } else {
+      for_vector_groups(s, nv, fixed, nf, set, par, [o, sel](FP* p) {
+        const T a = V::load(p), b = V::load(p + o);
+        V::store(p, V::blendv(a, b, sel));
+        V::store(p + o, V::blendv(b, a, sel));
+      });
+    }
+    return;
+  }
+  // SWAP, CSWAP, fused permutations: rotate each cycle by one vector.
+  for_vector_groups(s, nv, fixed, nf, set, par, [cy, sel, lcm](FP* p) {
+    for (unsigned y = 0; y < cy.count; ++y) {
+      const unsigned b = cy.start[y], e = cy.start[y + 1];
+      const T first = V::load(p + cy.pos[b]);
+      T cur = first;
+      for (unsigned j = b; j < e; ++j) {
+        const T next = j + 1 < e ? V::load(p + cy.pos[j + 1]) : first;
+        V::store(p + cy.pos[j], lcm ? V::blendv(cur, next, sel) : next);
+        cur = next;
+      }
+    }
+  });
+}
+
+template <typename FP>
+void phase(FP* s, unsigned n, const unsigned* cs, unsigned c, const FP* ph, const For& par) {
+  using V = Vec<FP>;
+  using T = typename V::T;
+  constexpr unsigned L = V::L;
+  unsigned hc[64], nhc = 0, lcm = 0;
+  for (unsigned j = 0; j < c; ++j) {
+    if (cs[j] < V::LB) lcm |= 1u << cs[j];
+    else hc[nhc++] = cs[j] - V::LB;
+  }
+  // Per lane: the phase where the lane controls are 1, else 1.
+  alignas(32) FP re[2 * L], im[2 * L];
+  for (unsigned l = 0; l < L; ++l) {
+    const bool on = (l & lcm) == lcm;
+    re[2 * l] = re[2 * l + 1] = on ? ph[0] : FP(1);
+    im[2 * l] = im[2 * l + 1] = on ? ph[1] : FP(0);
+  }
+  const T cre = V::load(re), cim = V::load(im);
+  for_vector_groups(s, n - V::LB, hc, nhc, mask_of(hc, nhc), par, [cre, cim](FP* p) {
+    const T x = V::load(p);
+    V::store(p, V::fmaddsub(x, cre, V::mul(V::swap_ri(x), cim)));
+  });
+}
+
+// diag(d0, d1) on target t under controls: a target above the lanes
+// scales the two vectors of each pair by a broadcast d0 and d1; a lane
+// target by one per-lane coefficient vector. Lanes failing a lane control
+// get 1.
+template <typename FP>
+void diagonal1(FP* s, unsigned n, unsigned t, const unsigned* cs, unsigned c, const FP* d,
+               const For& par) {
+  using V = Vec<FP>;
+  using T = typename V::T;
+  constexpr unsigned L = V::L;
+  unsigned hc[64], fixed[64], nhc = 0, lcm = 0;
+  for (unsigned j = 0; j < c; ++j) {
+    if (cs[j] < V::LB) lcm |= 1u << cs[j];
+    else hc[nhc++] = cs[j] - V::LB;
+  }
+  const unsigned nv = n - V::LB;
+  const std::uint64_t set = mask_of(hc, nhc);
+  // Coefficients per lane for a pair half h (h = 2: lane target, by the lane's own bit).
+  auto coef = [&](unsigned h, T& re_v, T& im_v) {
+    alignas(32) FP re[2 * L], im[2 * L];
+    for (unsigned l = 0; l < L; ++l) {
+      const unsigned b = h < 2 ? h : (l >> t) & 1u;
+      const bool on = (l & lcm) == lcm;
+      re[2 * l] = re[2 * l + 1] = on ? d[2 * b] : FP(1);
+      im[2 * l] = im[2 * l + 1] = on ? d[2 * b + 1] : FP(0);
+    }
+    re_v = V::load(re);
+    im_v = V::load(im);
+  };
+  if (t < V::LB) {
+    T cre, cim;
+    coef(2, cre, cim);
+    for_vector_groups(s, nv, hc, nhc, set, par, [cre, cim](FP* p) {
+      const T x = V::load(p);
+      V::store(p, V::fmaddsub(x, cre, V::mul(V::swap_ri(x), cim)));
+    });
+    return;
+  }
+  const unsigned tv = t - V::LB;
+  const unsigned nf = merge_sorted(&tv, 1, hc, nhc, fixed);
+  const std::uint64_t o = 2 * L * bit(tv);
+  T r0, i0, r1, i1;
+  coef(0, r0, i0);
+  coef(1, r1, i1);
+  for_vector_groups(s, nv, fixed, nf, set, par, [r0, i0, r1, i1, o](FP* p) {
+    const T x = V::load(p), y = V::load(p + o);
+    V::store(p, V::fmaddsub(x, r0, V::mul(V::swap_ri(x), i0)));
+    V::store(p + o, V::fmaddsub(y, r1, V::mul(V::swap_ri(y), i1)));
+  });
 }
 
 }  // namespace avx2

@@ -23,8 +23,10 @@ enum Kind : unsigned {
   kDense2,           // 2-qubit dense
   kDenseK,           // 3..6-qubit dense (unfused)
   kFused,            // a fused block (several gates multiplied into one matrix)
-  kControlled,       // a dense gate with control qubits
-  kDiagonal,         // diagonal (phases, ZZ, controlled phases)
+  kControlled,       // a dense gate with control qubits (CRX, CU; declared or found in its matrix)
+  kPermutation,      // amplitudes moved without arithmetic (X, CNOT, Toffoli, SWAP)
+  kPhase,            // one phase on a control subspace (Z, S, T, P on |1>; CZ, CP on |11>)
+  kDiagonal,         // diagonal (RZ, ZZ, CRZ, fused diagonal blocks)
   kIndexedDiagonal,  // compressed diagonal (a QAOA cost layer, an encoding)
   kFock,             // CV Fock-space lane chunks (the CV-GAN generator)
   kExpectation,      // ⟨ψ|H|ψ⟩ and readouts
@@ -46,6 +48,8 @@ void start();
 void stop();
 
 struct KindTotals {
+  // amplitudes: those the kernels read and wrote (for structured kinds — permutation,
+  // phase, controlled — only their subspace; for the others the whole state).
   std::uint64_t ns = 0, calls = 0, amplitudes = 0;
   std::uint64_t vector_ns = 0;  // of ns: time in SIMD (AVX2) kernels
 };

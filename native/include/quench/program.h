@@ -81,6 +81,7 @@ class Program {
   unsigned num_params = 0;
   unsigned max_fused = 0;
   std::vector<Gate> gates;                  // validated source gates
+  std::vector<GateTraits> traits;           // per source gate: the fuser's view (structure.h)
   std::vector<std::vector<double>> g2;      // G^2 of dense parameterised gates (else empty)
   std::vector<Op> ops;
   std::vector<DiagIndex> dindex;            // per source gate (bytes == 0: not indexed)
