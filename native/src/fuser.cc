@@ -37,27 +37,44 @@ GateTraits gate_traits(const Gate& g) {
   return t;
 }
 
-// Qubits below this vary inside a 64-byte cache line (4 complex doubles):
-// a control there saves no memory traffic.
-constexpr unsigned kLineQubits = 2;
-// A dense k-qubit pass relative to a 1-qubit one (index k): memory-bound up
-// to 2 qubits, compute-bound above. Measured: CPU time of H^(x)k at 22
-// qubits, 1 thread, AVX2, f64 and f32 alike (Xeon, bench/structured_gates.cjs
-// --gates h,h2,h3,h4,h5): 1, 1.06, 1.7, 3.2, 6.9; the brickwork's ms/layer at
-// fusion 2-5 in bench/RESULTS.md (Zen 4) fit the same within 10%. 6: extrapolated.
-constexpr double kDenseCost[7] = {0, 1.0, 1.05, 1.7, 3.2, 6.9, 14.0};
-
-// What every pass costs beyond its traffic (a kernel call, a sweep's start):
-// a tie-breaker for fewer passes.
-constexpr double kPassOverhead = 0.01;
+// The cost model, in units of one 1-qubit dense gate inside a cache-tiled
+// run. Measured (process CPU time per gate, 22 qubits, f64, 1 thread, AVX2;
+// Xeon, shared machine): runs of 60 gates on qubits 0-9 (tiled by
+// execute_ops) and lone gates (bench/structured_gates.cjs).
+//
+// Most small operations run in cache tiles (execute_ops: all their qubits
+// below the tile bits, or all in one group above), where one sweep of memory
+// serves the whole run and an operation costs its compute: a dense k-qubit
+// one about 2^(k-1) units (1, 1.9, 4.1, then 8, 17, 35: lone H^(x)k gates at
+// 3-5 qubits cost the same tiled or not), a structured one (a permutation or
+// a diagonal, phases included) 0.3 + 0.6 x the fraction of the state its
+// controls leave (CZ 0.47, CNOT 0.55, CRZ 0.6, RZ 0.9 measured). An
+// operation spanning both (cx(2, 20)) sweeps memory on its own: at least
+// kPassCost times the fraction of the lines it touches.
+constexpr double kDenseCompute[7] = {0, 1.0, 1.9, 4.1, 8.0, 17.0, 35.0};
+constexpr double kStructuredBase = 0.3, kStructuredPerFraction = 0.6;
+constexpr double kPassCost = 2.5;  // a lone 1-qubit gate out of the tiles, 8.7 ms vs 3.4 tiled
+// Qubits below this vary inside the 128 bytes (two 64-byte lines, which the
+// adjacent-line prefetcher fetches together) of 8 complex doubles: a control
+// there saves no memory traffic.
+constexpr unsigned kLineQubits = 3;
+// The tiles (reductions.h: Tiles<double>): qubits below are "low".
+constexpr unsigned kTileQubits = 13, kTileMaxHigh = 7;
 
 double op_cost(GateTraits::Kind kind, std::uint64_t controls, std::uint64_t mask) {
   if (kind == GateTraits::kIdentity) return 0;
-  const int high = __builtin_popcountll(controls >> kLineQubits);
-  const double lines = std::ldexp(1.0, -high);  // fraction of cache lines touched
-  if (kind != GateTraits::kDense) return lines;
-  const int k = __builtin_popcountll(mask & ~controls);
-  return lines * kDenseCost[k < 1 ? 1 : k > 6 ? 6 : k];
+  double compute;
+  if (kind == GateTraits::kDense) {
+    const int k = __builtin_popcountll(mask & ~controls);
+    compute = kDenseCompute[k < 1 ? 1 : k > 6 ? 6 : k];
+  } else {
+    compute = kStructuredBase + kStructuredPerFraction * std::ldexp(1.0, -__builtin_popcountll(controls));
+  }
+  const std::uint64_t low = mask & ((std::uint64_t(1) << kTileQubits) - 1);
+  const bool tiled = low == mask || (low == 0 && __builtin_popcountll(mask) <= int(kTileMaxHigh));
+  if (tiled) return compute;
+  const double lines = std::ldexp(1.0, -__builtin_popcountll(controls >> kLineQubits));
+  return std::max(kPassCost * lines, compute);
 }
 
 namespace {
@@ -163,25 +180,24 @@ std::vector<FusedBlock> plan(const std::vector<Gate>& gates, unsigned max_fused,
       close(*it);
       owners.erase(it);
     }
-    // Cost-aware merge where a structured (cheap) gate or block is involved:
-    // a CZ merged into a 3-qubit dense block makes it a 4-qubit one, dearer
-    // than the block and the CZ's quarter pass apart.
+    // Cost-aware merge where a structured gate or block (not dense) is
+    // involved: a CNOT merged with one RY makes a 2-qubit dense block, a CZ
+    // merged into a 3-qubit dense block a 4-qubit one — each dearer than the
+    // parts apart.
     if (cost_aware && !owners.empty()) {
-      const double g_cost = op_cost(gt.kind, gt.controls, S);
-      bool cheap = g_cost < 1.0;
-      double apart = g_cost;
+      bool structured = gt.kind != GateTraits::kDense;
+      double apart = op_cost(gt.kind, gt.controls, S);
       GateTraits::Kind kind = gt.kind;
       std::uint64_t U = S, ctl = gt.controls;
       for (int id : owners) {
         const OpenBlock& b = blocks[id];
-        const double c = b.cost();
-        cheap = cheap || c < 1.0;
-        apart += c;
+        structured = structured || b.kind != GateTraits::kDense;
+        apart += b.cost();
         kind = combine(kind, b.kind);
         U |= b.mask;
         ctl &= b.controls;
       }
-      if (cheap && op_cost(kind, ctl & U, U) > apart * (1 + 1e-9)) {
+      if (structured && op_cost(kind, ctl & U, U) > apart * (1 + 1e-9)) {
         for (int id : owners) close(id);
         owners.clear();
       }
@@ -241,6 +257,10 @@ std::vector<FusedBlock> plan(const std::vector<Gate>& gates, unsigned max_fused,
   return out;
 }
 }  // namespace
+
+// What every operation costs beyond its work (a kernel call, binding): a
+// tie-breaker for fewer operations.
+constexpr double kPassOverhead = 0.01;
 
 double plan_cost(const std::vector<FusedBlock>& blocks, const std::vector<Gate>& gates,
                  const std::vector<GateTraits>& traits) {

@@ -396,12 +396,14 @@ void execute_ops(FP* s, unsigned n, std::size_t count,
     // Each item's structure is read once, before the tiles (each tile applies it).
     thread_local std::vector<Structured<FP>> found_tl;
     std::vector<Structured<FP>>& found = found_tl;
-    if (found.size() < items_low.size() + items_high.size()) found.resize(items_low.size() + items_high.size());
+    const std::size_t nfound = items_low.size() + items_high.size();
+    if (found.size() < nfound) found.resize(nfound);
     Structured<FP>* found_low = found.data();
     Structured<FP>* found_high = found.data() + items_low.size();
     if (low) {
       const unsigned c = TB;
-      for (std::size_t t = 0; t < items_low.size(); ++t) find_structure_of<FP>(items_low[t].sh, items_low[t].m, found_low[t]);
+      for (std::size_t t = 0; t < items_low.size(); ++t)
+        find_structure_of<FP>(items_low[t].sh, items_low[t].m, found_low[t]);
       par.run(std::uint64_t(1) << (n - c), [&](std::uint64_t b, std::uint64_t e, unsigned) {
         for (std::uint64_t tile = b; tile < e; ++tile) {
           FP* sub = s + 2 * (tile << c);

@@ -131,7 +131,9 @@ void find_structure(const unsigned* qubits, unsigned k, const unsigned* controls
     out.reduced.resize(2 * std::size_t(R) * R);
     for (unsigned r = 0; r < R; ++r)
       for (unsigned col = 0; col < R; ++col) {
-        const FP* z = at(unsigned(scatter_bits(r, keep, nk)) | moved, unsigned(scatter_bits(col, keep, nk)) | moved);
+        const unsigned fr = unsigned(scatter_bits(r, keep, nk)) | moved;
+        const unsigned fc = unsigned(scatter_bits(col, keep, nk)) | moved;
+        const FP* z = at(fr, fc);
         out.reduced[2 * (r * R + col)] = z[0];
         out.reduced[2 * (r * R + col) + 1] = z[1];
       }

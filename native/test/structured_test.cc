@@ -461,10 +461,20 @@ static void test_fusion_costs() {
   {
     const GateTraits cz = gate_traits(diag({5, 9}, {1, 0, 1, 0, 1, 0, -1, 0}));
     CHECK(cz.kind == GateTraits::kDiagonal && cz.controls == ((1u << 5) | (1u << 9)), "cz traits");
-    CHECK(op_cost(cz.kind, cz.controls, cz.controls) == 0.25, "cz on high qubits: a quarter pass, got %g",
+    const GateTraits h = gate_traits(dense({5}, {R2, 0, R2, 0, R2, 0, -R2, 0}));
+    const double h_cost = op_cost(h.kind, h.controls, 1u << 5);
+    CHECK(h.kind == GateTraits::kDense && h_cost == 1.0, "h in the tiles: the unit, got %g", h_cost);
+    CHECK(op_cost(cz.kind, cz.controls, cz.controls) < 0.5 * h_cost, "cz in the tiles: under half an h, got %g",
           op_cost(cz.kind, cz.controls, cz.controls));
+    const std::uint64_t span = (1u << 0) | (1u << 20);
+    CHECK(op_cost(GateTraits::kDense, 0, 1u << 20) == 1.0 && op_cost(GateTraits::kDense, 0, span) > 2 * h_cost,
+          "a dense 2-qubit gate across the tiles sweeps memory: %g", op_cost(GateTraits::kDense, 0, span));
+    const std::uint64_t high_pair = (1u << 5) | (1u << 20);
+    CHECK(op_cost(GateTraits::kDiagonal, high_pair, high_pair) < op_cost(GateTraits::kDiagonal, span, span),
+          "cz(5, 20) touches fewer lines than cz(0, 20): %g vs %g", op_cost(GateTraits::kDiagonal, high_pair, high_pair),
+          op_cost(GateTraits::kDiagonal, span, span));
     const GateTraits czl = gate_traits(diag({0, 1}, {1, 0, 1, 0, 1, 0, -1, 0}));
-    CHECK(op_cost(czl.kind, czl.controls, 3) == 1.0, "cz inside a cache line: a full pass");
+    CHECK(czl.kind == GateTraits::kDiagonal && czl.controls == 3u, "cz on lane qubits: still a phase");
     const GateTraits cx = gate_traits(dense({3}, X, {7}));
     CHECK(cx.kind == GateTraits::kPermutation && cx.controls == (1u << 7), "cx traits");
     const GateTraits pth = gate_traits(param_diag({4}, {0, -1}));
@@ -499,9 +509,9 @@ static void test_fusion_costs() {
     CHECK(max_diff(*s, ref) < 1e-12, "cost-aware plan: diff %g", max_diff(*s, ref));
     CHECK(stats(*prog).passes == 2, "passes %zu", stats(*prog).passes);
   }
-  // Dense runs, and the brickwork benchmark's circuit (u3 on every qubit, CZ bricks),
-  // fuse exactly as the greedy rule does at the default fusion 2; at 3 and above the
-  // cost-aware plan may differ but never has more estimated cost.
+  // Dense runs fuse exactly as the greedy rule does; on the brickwork benchmark's
+  // circuit (u3 on every qubit, CZ bricks) the chosen plan is never estimated dearer
+  // than the greedy one (it leaves every other layer's CZs alone).
   {
     std::vector<Gate> dense_run;
     for (unsigned l = 0; l < 6; ++l)
@@ -518,10 +528,6 @@ static void test_fusion_costs() {
       for (unsigned q = 0; q < n; ++q) brick.push_back(dense({q}, u3_m(urand() * 3, urand() * 6, urand() * 6)));
       for (unsigned q = l % 2; q + 1 < n; q += 2) brick.push_back(diag({q, q + 1}, {1, 0, 1, 0, 1, 0, -1, 0}));
     }
-    const auto a = fuse(brick, 2, 0), b = fuse(brick, 2, n);
-    bool same = a.size() == b.size();
-    for (size_t i = 0; same && i < a.size(); ++i) same = a[i].members == b[i].members;
-    CHECK(same, "brickwork, fusion 2: greedy %zu blocks, cost-aware %zu", a.size(), b.size());
     std::vector<GateTraits> tr;
     for (const Gate& x : brick) tr.push_back(gate_traits(x));
     for (unsigned f : {2u, 3u, 4u, 5u}) {

@@ -34,10 +34,11 @@ struct GateTraits {
 // diagonal at a generic angle; a dense one is taken as dense).
 GateTraits gate_traits(const Gate& g);
 // Estimated time of applying one operation of these traits on `mask` (its
-// targets and controls), in passes over the state: a dense or diagonal
-// operation is about one pass (memory-bound), a dense block of k >= 3
-// qubits more (compute-bound), and every control on a qubit above the
-// cache line halves the lines touched (a CZ on two high qubits: 1/4).
+// targets and controls), in units of a 1-qubit dense gate in a cache-tiled
+// run: inside the tiles an operation costs its compute (a dense k-qubit one
+// ~2^(k-1), a permutation or phase well under 1, less the fewer amplitudes
+// its controls leave); one spanning low and high qubits also sweeps memory
+// on its own (fuser.cc: the measured constants).
 double op_cost(GateTraits::Kind kind, std::uint64_t controls, std::uint64_t mask);
 
 // Below this many qubits a pass costs little more than its fixed overhead
@@ -47,9 +48,10 @@ constexpr unsigned kCostAwareFusionMinQubits = 14;
 // max_fused <= 1: one block per gate. For a state of num_qubits >=
 // kCostAwareFusionMinQubits (0: unknown, greedy only), fusion is also
 // planned cost-aware where a structured gate is involved: a gate that is
-// cheap on its own (a CZ, a CNOT, a phase on high qubits), or an open block
-// that is, merges only when the merged block is estimated no dearer than
-// applying them apart; otherwise the blocks it touches are closed and it
+// cheap on its own (a CZ, a CNOT, a phase), or an open block that is,
+// merges only when the merged block is estimated no dearer than applying
+// them apart (a CNOT joining one RY makes a 2-qubit dense block, dearer than
+// the two); otherwise the blocks it touches are closed and it
 // starts a block of its own (merges among dense and diagonal gates follow
 // the greedy rule above, unchanged). Of that plan and the greedy one, the
 // one plan_cost() estimates cheaper is returned (the greedy one on a tie).
