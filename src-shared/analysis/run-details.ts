@@ -4,6 +4,7 @@
 // reader checks the shape it gets: project files from older versions lack
 // these details, and a damaged one must not take the page down — a missing
 // or malformed detail is simply not drawn.
+import type { DecisionBoundary } from '../workloads/runners/classifier-details';
 import { describeMetric, formatMetric, isSpreadCompanion, metricContext, type MetricContext } from './metric-registry';
 import { formatSeconds, superscriptDigits } from './units';
 import { bitstring, histogramBars, topOutcomes, type TopProbabilities } from '../outcomes';
@@ -156,18 +157,8 @@ export function confusionView(result: ResultLike | null | undefined): ConfusionV
   return { classes: c.classes.slice(), matrix, total, rowShare };
 }
 
-export interface BoundaryView {
-  features: [string, string];
-  classes: string[];
-  x: [number, number];
-  y: [number, number];
-  nx: number;
-  ny: number;
-  predicted: number[];
-  score?: number[];
-  scoreName?: string;
-  test: [number, number, number, number][];
-}
+/** A classifier's decision boundary as the runner stores it. */
+export type BoundaryView = DecisionBoundary;
 
 export function decisionBoundaryView(result: ResultLike | null | undefined): BoundaryView | null {
   const b = result?.details?.decisionBoundary as Partial<BoundaryView> | undefined;
