@@ -13,7 +13,12 @@ import path from 'node:path';
 import { lower } from '../../src-shared/circuit/lower';
 import type { Circuit, Operation } from '../../src-shared/circuit/circuit';
 import { brickwork, randomUnitary } from '../../src-shared/circuit/random-circuits';
-import type { LoweredGate } from '../../src-shared/circuit/lowered';
+import type { LoweredCircuit, LoweredGate } from '../../src-shared/circuit/lowered';
+import type { PauliSum } from '../../src-shared/observable/pauli';
+import { qaoaCircuit, qaoaCost, qaoaInitialParams } from '../../src-shared/workloads/qaoa';
+import { QAOA_DEFAULTS, qaoaGraph } from '../../src-shared/workloads/runners/qaoa';
+import { qnnCircuit, qnnInitialWeights, qnnParamRows, qnnReadout } from '../../src-shared/workloads/qnn';
+import { VQE_DEFAULTS, vqeAnsatz, vqeHamiltonian } from '../../src-shared/workloads/vqe';
 import { ReferenceState } from '../../src-shared/backend/reference';
 import { Rng } from '../../src-shared/random';
 import { describeLoad, type MachineLoad } from '../../src-shared/results';
@@ -23,6 +28,7 @@ import { DEFAULT_FUSION } from '../backend/native-backend';
 import { watchLoad } from '../engine/load';
 import { collectInfo } from '../engine/machine-info';
 import { NativeSession } from '../engine/session';
+import { loadFockAddon } from '../native/fock';
 import { UsageError } from '../errors';
 import { loadAddon, packageRoot } from '../native/addon';
 import { makeProgress } from './progress';
@@ -31,14 +37,19 @@ import { makeProgress } from './progress';
 export const PEER_PACKAGES: Record<PeerId, string[]> = {
   qsim: ['qsimcirq==0.22.1', 'cirq-core'],
   lightning: ['pennylane-lightning==0.45.0'],
+  pennylane: ['pennylane-lightning==0.45.0', 'pennylane'],
   qulacs: ['qulacs==0.6.14'],
   aer: ['qiskit-aer==0.18.2', 'qiskit'],
+  'qiskit-ml': ['qiskit-machine-learning==0.9.1', 'qiskit'],
   numpy: ['numpy'],
+  strawberryfields: ['strawberryfields==0.23.0', 'tensorflow==2.15.*', 'numpy==1.26.*', 'scipy==1.13.*'],
 };
-export type PeerId = 'qsim' | 'lightning' | 'qulacs' | 'aer' | 'numpy';
-const PEER_MODULE: Record<PeerId, string> = { qsim: 'qsimcirq', lightning: 'pennylane_lightning', qulacs: 'qulacs', aer: 'qiskit_aer', numpy: 'numpy' };
+/** lightning: Lightning's C++ engine called directly; pennylane: the same engine through PennyLane's QNode (what most users call). */
+export type PeerId = 'qsim' | 'lightning' | 'pennylane' | 'qulacs' | 'aer' | 'qiskit-ml' | 'numpy' | 'strawberryfields';
+const PEER_MODULE: Record<PeerId, string> = { qsim: 'qsimcirq', lightning: 'pennylane_lightning', pennylane: 'pennylane', qulacs: 'qulacs', aer: 'qiskit_aer', 'qiskit-ml': 'qiskit_machine_learning', numpy: 'numpy', strawberryfields: 'strawberryfields' };
+export const ALL_PEERS = Object.keys(PEER_PACKAGES) as PeerId[];
 
-export const PEER_CASES = ['gates', 'brickwork', 'gram'] as const;
+export const PEER_CASES = ['gates', 'brickwork', 'gram', 'vqe', 'qaoa', 'qnn', 'qsvm', 'cv'] as const;
 export type PeerCase = (typeof PEER_CASES)[number];
 
 export interface PeersOptions {
@@ -59,7 +70,7 @@ export interface PeerRow {
   qubits?: number;
   threads: number;
   precision: 'f32' | 'f64';
-  unit: 'ms/gate' | 'ms/layer' | 'ms';
+  unit: 'ms/gate' | 'ms/layer' | 'ms' | 'ms/evaluation' | 'µs/sample';
   quench: { median: number; min: number; max: number };
   peerFigure: { median: number; min: number; max: number };
   /** Peer time ÷ Quench time per round: > 1 means Quench is faster. */
@@ -76,22 +87,30 @@ export interface PeersReport {
   rows: PeerRow[];
 }
 
-/** The peers' virtual environment, created and filled on first use; returns its python and what failed to install. */
-export function ensurePeers(venv: string, peers: PeerId[], log: (s: string) => void): { python: string; failed: Map<PeerId, string> } {
-  const python = path.join(venv, 'bin', 'python');
+/**
+ * Strawberry Fields pins TensorFlow 2.15 and NumPy 1.26, which the other peers outgrew:
+ * it gets a virtual environment of its own beside the shared one.
+ */
+const OWN_VENV: Partial<Record<PeerId, string>> = { strawberryfields: '-sf' };
+
+/** The peers' virtual environments, created and filled on first use; which python runs each peer, and what failed to install. */
+export function ensurePeers(venv: string, peers: PeerId[], log: (s: string) => void): { pythonOf: (peer: PeerId) => string; failed: Map<PeerId, string> } {
+  const venvOf = (peer: PeerId) => venv + (OWN_VENV[peer] ?? '');
+  const pythonOf = (peer: PeerId) => path.join(venvOf(peer), 'bin', 'python');
   const failed = new Map<PeerId, string>();
-  if (!fs.existsSync(python)) {
-    log(`creating the peers' virtual environment in ${venv}`);
-    const r = spawnSync('python3', ['-m', 'venv', venv], { encoding: 'utf8' });
-    if (r.status !== 0) throw new UsageError(`could not create a Python virtual environment in ${venv}: ${(r.stderr || r.stdout).trim().split('\n')[0]} (needs python3 with venv)`);
-  }
   for (const peer of peers) {
+    const python = pythonOf(peer);
+    if (!fs.existsSync(python)) {
+      log(`creating a virtual environment for the peers in ${venvOf(peer)}`);
+      const r = spawnSync('python3', ['-m', 'venv', venvOf(peer)], { encoding: 'utf8' });
+      if (r.status !== 0) throw new UsageError(`could not create a Python virtual environment in ${venvOf(peer)}: ${(r.stderr || r.stdout).trim().split('\n')[0]} (needs python3 with venv)`);
+    }
     if (spawnSync(python, ['-c', `import ${PEER_MODULE[peer]}`]).status === 0) continue;
     log(`installing ${PEER_PACKAGES[peer].join(' ')}`);
     const r = spawnSync(python, ['-m', 'pip', 'install', '-q', ...PEER_PACKAGES[peer]], { encoding: 'utf8' });
     if (r.status !== 0) failed.set(peer, (r.stderr || r.stdout).trim().split('\n').find((l) => /error/i.test(l)) ?? 'pip failed');
   }
-  return { python, failed };
+  return { pythonOf, failed };
 }
 
 interface PeerAnswer {
@@ -105,7 +124,9 @@ function callPeer(python: string, req: Record<string, unknown>, threads: number)
   const script = path.join(packageRoot(), 'bench', 'peers', 'peers.py');
   // Every peer's thread pool follows OMP_NUM_THREADS (Lightning, Qulacs, OpenBLAS); qsim and Aer take it in the request.
   const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
-  const r = spawnSync(python, [script, JSON.stringify(req)], { encoding: 'utf8', env, maxBuffer: 64 * 2 ** 20 });
+  // The request goes on stdin: data-carrying cases (QNN rows, QSVM features) exceed a command line's limit.
+  const r = spawnSync(python, [script], { input: JSON.stringify(req), encoding: 'utf8', env, maxBuffer: 64 * 2 ** 20 });
+  if (r.error) throw new Error(`could not run ${python}: ${r.error.message}`);
   if (r.status !== 0) throw new Error((r.stderr || r.stdout).trim().split('\n').slice(-1)[0] || `exit ${r.status}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as PeerAnswer;
 }
@@ -136,10 +157,10 @@ function gateOf(g: GateName, n: number, targets: number[], matrix: Float64Array 
 export async function benchPeers(opts: PeersOptions, log: (s: string) => void = () => {}): Promise<PeersReport> {
   const cases = (opts.case ?? [...PEER_CASES]) as PeerCase[];
   for (const c of cases) if (!(PEER_CASES as readonly string[]).includes(c)) throw new UsageError(`--case ${c}: one of ${PEER_CASES.join(', ')}`);
-  const wanted = (opts.peer ?? ['qsim', 'lightning', 'qulacs', 'aer', 'numpy']) as PeerId[];
+  const wanted = (opts.peer ?? ALL_PEERS) as PeerId[];
   for (const p of wanted) if (!(p in PEER_PACKAGES)) throw new UsageError(`--peer ${p}: one of ${Object.keys(PEER_PACKAGES).join(', ')}`);
   const venv = opts.venv ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'quench', 'peers-venv');
-  const { python, failed } = ensurePeers(venv, wanted, log);
+  const { pythonOf, failed } = ensurePeers(venv, wanted, log);
   const skipped = [...failed].map(([p, why]) => `${p}: not installed (${why})`);
   const peers = wanted.filter((p) => !failed.has(p));
   const addon = loadAddon();
@@ -150,7 +171,20 @@ export async function benchPeers(opts: PeersOptions, log: (s: string) => void = 
   const stop = watchLoad();
   const rng = new Rng(7);
 
-  const steps = cases.reduce((a, c) => a + (c === 'gates' ? qubits.length * threadList.length * GATES.length : c === 'brickwork' ? qubits.length * threadList.length : threadList.length), 0);
+  const steps = cases.reduce((a, c) => a + (c === 'gates' ? qubits.length * threadList.length * GATES.length : c === 'brickwork' ? qubits.length * threadList.length : c === 'cv' ? 2 * threadList.length : threadList.length), 0);
+  /** A case's Quench side and its peers' requests, interleaved; a failing peer is reported and skipped. */
+  const compare = async (name: string, peerList: PeerId[], req: Record<string, unknown>, threads: number, quenchRun: () => Promise<{ samples: number[]; answer: number[] }>, o: { qubits?: number; unit: PeerRow['unit']; tolerance?: number }) => {
+    for (const peer of peerList.filter((p) => peers.includes(p))) {
+      try {
+        const x = await interleave(() => callPeer(pythonOf(peer), { ...req, peer, threads }, threads), quenchRun);
+        const adjoint = x.pa.extra?.adjoint_call_ms;
+        const note = typeof adjoint === 'number' ? `its adjoint-Jacobian call alone: ${f(adjoint)} ms, forward gates from Python` : undefined;
+        rows.push({ ...row(name, peer, x, { qubits: o.qubits, threads, precision: 'f64', unit: o.unit }, o.tolerance), ...(note ? { note } : {}) });
+      } catch (e) {
+        skipped.push(`${peer} ${name}: ${(e as Error).message}`);
+      }
+    }
+  };
   const progress = makeProgress(steps, !opts.json);
   /** Interleaved rounds: peer, Quench, peer, Quench …; the ratio per round. */
   const interleave = async (peerRun: () => PeerAnswer, quenchRun: () => { samples: number[]; answer: number[] } | Promise<{ samples: number[]; answer: number[] }>) => {
@@ -199,7 +233,7 @@ export async function benchPeers(opts: PeersOptions, log: (s: string) => void = 
             for (const peer of peers.filter((p) => GATE_PEERS.includes(p))) {
               const req = { peer, case: 'gate', qubits: n, precision: 'f64', threads, gate: g, targets, inner, repeats: 5, ...(matrix ? { matrix: complexRows(matrix, 4) } : {}) };
               try {
-                const x = await interleave(() => callPeer(python, req, threads), quenchRun);
+                const x = await interleave(() => callPeer(pythonOf(req.peer as PeerId), req, threads), quenchRun);
                 rows.push(row(`gate ${g}`, peer, x, { qubits: n, threads, precision: 'f64', unit: 'ms/gate' }));
               } catch (e) {
                 skipped.push(`${peer} gate ${g} ${n}q: ${(e as Error).message}`);
@@ -248,7 +282,7 @@ export async function benchPeers(opts: PeersOptions, log: (s: string) => void = 
           for (const peer of peers.filter((p) => ['qsim', 'aer', 'qulacs'].includes(p))) {
             const req = { peer, case: 'brickwork', qubits: n, precision: 'f64', threads, repeats: 3, layers };
             try {
-              const x = await interleave(() => callPeer(python, req, threads), quenchRun);
+              const x = await interleave(() => callPeer(pythonOf(req.peer as PeerId), req, threads), quenchRun);
               const note = `Quench fusion ${bestFusion}${x.pa.extra?.fusion ? `; qsim fusion ${x.pa.extra.fusion}` : ''}`;
               rows.push({ ...row('brickwork 20 layers', peer, x, { qubits: n, threads, precision: 'f64', unit: 'ms/layer' }), note });
             } catch (e) {
@@ -288,7 +322,7 @@ export async function benchPeers(opts: PeersOptions, log: (s: string) => void = 
             return { samples, answer: [...K.slice(0, 4), ...Kx.slice(0, 4)] };
           };
           const req = { peer: 'numpy', case: 'gram', states: file, train, repeats: 3 };
-          const r2 = await interleave(() => callPeer(python, req, threads), quenchRun);
+          const r2 = await interleave(() => callPeer(pythonOf(req.peer as PeerId), req, threads), quenchRun);
           rows.push({ ...row('QSVM Gram 1000+200 (8 qubits)', 'numpy', r2, { threads, precision: 'f64', unit: 'ms' }), note: 'Quench: the states and the product; NumPy: the product of states given to it' });
           session.dispose();
         }
@@ -296,17 +330,172 @@ export async function benchPeers(opts: PeersOptions, log: (s: string) => void = 
         fs.rmSync(file, { force: true });
       }
     }
+
+    if (c === 'vqe' || c === 'qaoa') {
+      // Energy + gradient: the seed configurations (VQE: 10-qubit Heisenberg chain, 4-layer
+      // hardware-efficient ansatz, 100 parameters; QAOA: MaxCut on a 20-node 3-regular graph, p = 2).
+      const problem = c === 'vqe' ? vqeProblem() : qaoaProblem();
+      for (const threads of threadList) {
+        progress.step(`${c} ${threads}t`);
+        const session = new NativeSession({ threads, precision: 'f64' });
+        session.prepare(problem.lowered);
+        const inner = problem.inner;
+        const quenchRun = async () => {
+          const first = await session.gradient(problem.lowered, problem.params, problem.observable);
+          const samples: number[] = [];
+          for (let r = 0; r < 5; r++) {
+            const t0 = now();
+            for (let i = 0; i < inner; i++) await session.gradient(problem.lowered, problem.params, problem.observable);
+            samples.push((now() - t0) / inner);
+          }
+          return { samples, answer: [first.value, ...first.gradient] };
+        };
+        const req = { case: 'grad', qubits: problem.qubits, precision: 'f64', circuit: problem.peerCircuit, params: Array.from(problem.params), observable: problem.observable.terms, inner, repeats: 5 };
+        await compare(problem.name, ['lightning', 'pennylane'], req, threads, quenchRun, { qubits: problem.qubits, unit: 'ms/evaluation', tolerance: 1e-8 });
+        session.dispose();
+      }
+    }
+    if (c === 'qnn') {
+      // Batched inference of the seed QNN (8 qubits, angle encoding + 3 entangling layers), <Z_0> per sample.
+      const spec = { qubits: 8, layers: 3, seed: 1 }, B = 256;
+      const circuit = qnnCircuit(spec), lowered = lower(circuit);
+      const weights = qnnInitialWeights(spec), xr = new Rng(9);
+      const features = Float64Array.from({ length: B * spec.qubits }, () => xr.next() * Math.PI);
+      const rowsP = qnnParamRows(features, Array.from({ length: B }, (_, i) => i), spec.qubits, weights);
+      const z0 = qnnReadout();
+      for (const threads of threadList) {
+        progress.step(`qnn ${threads}t`);
+        const session = new NativeSession({ threads, precision: 'f64' });
+        session.prepare(lowered);
+        const quenchRun = async () => {
+          const first = await session.runBatch(lowered, rowsP, B, [z0]);
+          const samples: number[] = [];
+          for (let r = 0; r < 5; r++) {
+            const t0 = now();
+            for (let i = 0; i < 10; i++) await session.runBatch(lowered, rowsP, B, [z0]);
+            samples.push(((now() - t0) / 10 / B) * 1e3);
+          }
+          return { samples, answer: Array.from(first.slice(0, 8)) };
+        };
+        const req = { case: 'qnn', qubits: spec.qubits, precision: 'f64', circuit: peerCircuit(circuit), rows: Array.from(rowsP), batch: B, repeats: 5 };
+        await compare(`QNN inference, batch ${B}`, ['lightning', 'pennylane'], req, threads, quenchRun, { qubits: spec.qubits, unit: 'µs/sample', tolerance: 1e-10 });
+        session.dispose();
+      }
+    }
+    if (c === 'qsvm') {
+      // The whole QSVM kernel from data (states and products): qiskit-machine-learning's FidelityStatevectorKernel.
+      const spec = { features: 8, reps: 2, entanglement: 'full' as const }, train = 1000, test = 200;
+      const circuit = lower(zzFeatureMap(spec));
+      const xr = new Rng(5);
+      const pts = Float64Array.from({ length: (train + test) * spec.features }, () => xr.next() * Math.PI);
+      const params = featureMapParams(spec, pts, train + test);
+      const P = params.length / (train + test);
+      const pTrain = params.subarray(0, train * P), pTest = params.subarray(train * P);
+      for (const threads of threadList) {
+        progress.step(`qsvm ${threads}t`);
+        const session = new NativeSession({ threads, precision: 'f64' });
+        session.prepare(circuit);
+        const quenchRun = async () => {
+          const samples: number[] = [];
+          let K: Float64Array = new Float64Array(0), Kx: Float64Array = new Float64Array(0);
+          for (let r = 0; r < 3; r++) {
+            const t0 = now();
+            K = await session.fidelityKernel(circuit, pTrain, train, null, train);
+            Kx = await session.fidelityKernel(circuit, pTest, test, pTrain, train);
+            samples.push(now() - t0);
+          }
+          return { samples, answer: [...K.slice(0, 4), ...Kx.slice(0, 4)] };
+        };
+        const req = { case: 'qsvm', precision: 'f64', features: Array.from(pts), numFeatures: spec.features, reps: spec.reps, entanglement: spec.entanglement, train, repeats: 2 };
+        await compare(`QSVM kernel ${train}+${test} (ZZ map, 8 features)`, ['qiskit-ml'], req, threads, quenchRun, { unit: 'ms', tolerance: 1e-10 });
+        session.dispose();
+      }
+    }
+
+    if (c === 'cv') {
+      // The seed CV generator (4 modes, cutoff 4, 2 layers, latent 4): ⟨x⟩ per mode, per sample.
+      const fock = loadFockAddon();
+      const cv = fock.cvQganGenerator(4, 4, 2, 4);
+      const xr = new Rng(13);
+      for (const threads of threadList)
+        for (const B of [1, 32]) {
+          progress.step(`cv batch ${B} ${threads}t`);
+          const rowsP = Float64Array.from({ length: B * cv.numParams }, (_, i) => (i % cv.numParams < 4 ? 0.4 : 0.15) * (xr.next() * 2 - 1));
+          const quenchRun = async () => {
+            const first = fock.cvRunBatch(cv, rowsP, B, { threads });
+            const reps = Math.max(1, Math.round(2048 / B));
+            const samples: number[] = [];
+            for (let r = 0; r < 5; r++) {
+              const t0 = now();
+              for (let i = 0; i < reps; i++) fock.cvRunBatch(cv, rowsP, B, { threads });
+              samples.push(((now() - t0) / reps / B) * 1e3);
+            }
+            return { samples, answer: Array.from(first.x.slice(0, 2 * cv.modes)) };
+          };
+          for (const backend of B === 1 ? ['fock', 'tf'] : ['tf']) {
+            const req = { case: 'cv', precision: 'f64', cv, rows: Array.from(rowsP), batch: B, backend, repeats: 3 };
+            const name = `CV generator, batch ${B} (SF ${backend === 'tf' ? 'TensorFlow' : 'Fock'} backend)`;
+            await compare(name, ['strawberryfields'], req, threads, quenchRun, { unit: 'µs/sample', tolerance: 1e-6 });
+          }
+        }
+    }
   }
   progress.stop();
   return { env: collectInfo(), load: stop(), skipped, rows };
 }
 
-function row(name: string, peer: PeerId, x: { pa: PeerAnswer; pMed: number[]; qMed: number[]; ratios: number[]; err: number }, o: { qubits?: number; threads: number; precision: 'f32' | 'f64'; unit: PeerRow['unit'] }): PeerRow {
-  const tol = o.precision === 'f32' ? 1e-4 : 1e-8;
+function row(name: string, peer: PeerId, x: { pa: PeerAnswer; pMed: number[]; qMed: number[]; ratios: number[]; err: number }, o: { qubits?: number; threads: number; precision: 'f32' | 'f64'; unit: PeerRow['unit'] }, tolerance?: number): PeerRow {
+  const tol = tolerance ?? (o.precision === 'f32' ? 1e-4 : 1e-8);
   return {
     case: name, peer, version: x.pa.version, ...o,
     quench: stat(x.qMed), peerFigure: stat(x.pMed), speedup: { ...stat(x.ratios), rounds: x.ratios.length },
     agrees: Number.isFinite(x.err) && x.err <= tol, maxAnswerError: x.err,
+  };
+}
+
+/** A circuit as the peers' side reads it: gate names, qubits, and angles (numbers or parameter slots). */
+function peerCircuit(c: Circuit): { numParams: number; ops: { g: string; q: number[]; p: unknown[] }[] } {
+  return { numParams: c.numParams, ops: c.ops.map((o) => ({ g: o.gate, q: o.qubits, p: o.params ?? [] })) };
+}
+
+interface GradientProblem {
+  name: string;
+  qubits: number;
+  lowered: LoweredCircuit;
+  params: Float64Array;
+  observable: PauliSum;
+  peerCircuit: ReturnType<typeof peerCircuit>;
+  inner: number;
+}
+
+/** The seed VQE: 10-site Heisenberg chain, hardware-efficient ansatz (RY·RZ + CNOT ladder, 4 layers), 100 parameters. */
+function vqeProblem(): GradientProblem {
+  const spec = { ...VQE_DEFAULTS };
+  const circuit = vqeAnsatz(spec);
+  const r = new Rng(3);
+  return { name: `VQE energy + gradient (${circuit.numParams} parameters)`, qubits: spec.qubits, lowered: lower(circuit), params: Float64Array.from({ length: circuit.numParams }, () => (r.next() * 2 - 1) * Math.PI), observable: vqeHamiltonian(spec), peerCircuit: peerCircuit(circuit), inner: 50 };
+}
+
+/**
+ * The seed QAOA: MaxCut on a seeded 20-node 3-regular graph, p = 2. Quench runs its own
+ * circuit (the cost layer as one diagonal over the cut values); the peers the textbook one,
+ * e^{−iγC} as one RZZ(−wγ) per edge (the global phase dropped) and e^{−iβX} as RX(2β).
+ */
+function qaoaProblem(): GradientProblem {
+  const spec = { ...QAOA_DEFAULTS };
+  const graph = qaoaGraph(spec);
+  const n = graph.nodes;
+  const ops: Operation[] = [];
+  for (let q = 0; q < n; q++) ops.push({ gate: 'h', qubits: [q] });
+  for (let l = 0; l < spec.p; l++) {
+    for (const [u, v, w] of graph.edges) ops.push({ gate: 'rzz', qubits: [u, v], params: [{ slot: 2 * l, scale: -w }] });
+    for (let q = 0; q < n; q++) ops.push({ gate: 'rx', qubits: [q], params: [{ slot: 2 * l + 1, scale: 2 }] });
+  }
+  const cost = qaoaCost(graph);
+  return {
+    name: `QAOA energy + gradient (p = ${spec.p})`, qubits: n, lowered: qaoaCircuit(graph, spec.p), params: qaoaInitialParams(spec.p),
+    observable: { terms: cost.terms.map((t) => ({ ...t, coeff: -t.coeff })) },
+    peerCircuit: peerCircuit({ numQubits: n, numParams: 2 * spec.p, ops }), inner: 1,
   };
 }
 
@@ -332,11 +521,15 @@ const f = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >
 
 export function formatPeers(r: PeersReport): string {
   const L = [`Quench bench peers — ${r.env.cpu.model}, ${r.env.cpu.logicalCores} cores, ISA ${r.env.isa.inUse}`, `Load: ${r.load ? describeLoad(r.load) : 'not measured'}. Figures: medians over interleaved rounds [min–max]; speed-up = peer ÷ Quench per round.`, ''];
-  L.push(`${'case'.padEnd(30)}${'qubits'.padEnd(8)}${'threads'.padEnd(9)}${'peer'.padEnd(26)}${'Quench'.padEnd(18)}${'peer figure'.padEnd(18)}speed-up of Quench  answer`);
-  for (const x of r.rows)
-    L.push(
-      `${x.case.padEnd(30)}${String(x.qubits ?? '').padEnd(8)}${String(x.threads).padEnd(9)}${`${x.peer} ${x.version}`.padEnd(26)}${`${f(x.quench.median)} ${x.unit}`.padEnd(18)}${`${f(x.peerFigure.median)} ${x.unit}`.padEnd(18)}${`${f(x.speedup.median)}× [${f(x.speedup.min)}–${f(x.speedup.max)}]`.padEnd(20)}${x.agrees ? 'agrees' : `DIFFERS (max error ${x.maxAnswerError.toExponential(1)})`}${x.note ? `  (${x.note})` : ''}`,
-    );
+  const head = ['case', 'qubits', 'threads', 'peer', 'Quench', 'peer figure', 'speed-up of Quench', 'answer'];
+  const cells = r.rows.map((x) => [
+    x.case, String(x.qubits ?? ''), String(x.threads), `${x.peer} ${x.version}`, `${f(x.quench.median)} ${x.unit}`, `${f(x.peerFigure.median)} ${x.unit}`,
+    `${f(x.speedup.median)}× [${f(x.speedup.min)}–${f(x.speedup.max)}]`,
+    `${x.agrees ? 'agrees' : `DIFFERS (max error ${x.maxAnswerError.toExponential(1)})`}${x.note ? `  (${x.note})` : ''}`,
+  ]);
+  const width = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)) + 2);
+  const line = (c: string[]) => c.map((v, i) => (i < c.length - 1 ? v.padEnd(width[i]) : v)).join('');
+  L.push(line(head), ...cells.map(line));
   if (r.skipped.length) L.push('', 'Skipped:', ...r.skipped.map((s) => `  ${s}`));
   return L.join('\n');
 }

@@ -6,7 +6,7 @@ import { runBenchSeed } from '../bench/seed';
 import { runProfile } from './profile';
 import { runValidate } from './validate';
 import { CONTENTION_CASES, runBenchContention } from '../bench/contention';
-import { PEER_CASES, runBenchPeers } from '../bench/peers';
+import { ALL_PEERS, PEER_CASES, runBenchPeers } from '../bench/peers';
 import { runInfo } from './info';
 import { runSimulate } from './simulate';
 import { runProjectFile } from './run';
@@ -243,10 +243,10 @@ export function buildProgram(): Command {
 
   bench
     .command('peers')
-    .description('Quench beside qsim, Lightning, Qulacs, Qiskit Aer and NumPy on the same cases, in interleaved rounds, answers checked (installs the peers from PyPI into a cache folder on first use)')
+    .description('Quench beside qsim, Lightning (its engine and through PennyLane), Qulacs, Qiskit Aer, qiskit-machine-learning and NumPy on the same cases, in interleaved rounds, answers checked (installs the peers from PyPI into a cache folder on first use)')
     .option('--json', 'print the report as JSON')
     .option('--case <list>', `cases (default: all): ${PEER_CASES.join(', ')}`, listOption('--case', (s) => s))
-    .option('--peer <list>', 'peers (default: all): qsim, lightning, qulacs, aer, numpy', listOption('--peer', (s) => s))
+    .option('--peer <list>', `peers (default: all): ${ALL_PEERS.join(', ')}`, listOption('--peer', (s) => s))
     .option('--qubits <list>', 'state sizes of the gate and brickwork cases (default 20,24)', listOption('--qubits', intOption('--qubits', 2, 30)))
     .option('--threads <list>', 'thread counts (0 = all cores; default 1,0)', listOption('--threads', intOption('--threads', 0, 1024)))
     .option('--rounds <n>', 'interleaved rounds per case', intOption('--rounds', 1, 100), 3)
