@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { lower } from '../../src-shared/circuit/lower';
+import { toQasm } from '../../src-shared/qasm/export';
 import type { Circuit, Operation } from '../../src-shared/circuit/circuit';
 import { brickwork, randomUnitary } from '../../src-shared/circuit/random-circuits';
 import type { LoweredCircuit, LoweredGate } from '../../src-shared/circuit/lowered';
@@ -31,6 +32,7 @@ import { NativeSession } from '../engine/session';
 import { loadFockAddon } from '../native/fock';
 import { UsageError } from '../errors';
 import { loadAddon, packageRoot } from '../native/addon';
+import { savePeersReport } from './peers-project';
 import { makeProgress } from './progress';
 
 /** Pinned peers: what `pip install` gets for each. */
@@ -58,9 +60,13 @@ export interface PeersOptions {
   peer?: string[];
   qubits?: number[];
   threads?: number[];
+  /** Precisions of the gate case (default f64; the other cases are f64). */
+  precision?: ('f32' | 'f64')[];
   rounds: number;
   /** Where the venv lives (default: the user's cache folder). */
   venv?: string;
+  /** A project file to add the results to as runs (created when missing). */
+  save?: string;
 }
 
 export interface PeerRow {
@@ -78,6 +84,8 @@ export interface PeerRow {
   agrees: boolean;
   maxAnswerError: number;
   note?: string;
+  /** Each round's median, Quench's and the peer's (what the figures above summarise). */
+  rounds?: { quench: number[]; peer: number[] };
 }
 
 export interface PeersReport {
@@ -85,7 +93,11 @@ export interface PeersReport {
   load: MachineLoad | null;
   skipped: string[];
   rows: PeerRow[];
+  /** The gate and brickwork cases' circuits as OpenQASM 2.0, by circuitKey (what --save stores as their experiments). */
+  circuits: Record<string, string>;
 }
+
+export const circuitKey = (name: string, qubits?: number) => `${name}|${qubits ?? ''}`;
 
 /**
  * Strawberry Fields pins TensorFlow 2.15 and NumPy 1.26, which the other peers outgrew:
@@ -143,15 +155,18 @@ function preparedOps(n: number): Operation[] {
   return ops;
 }
 
-const GATES = ['h', 'rz', 'cz', 'cx', 'swap', 'u2q'] as const;
+const GATES = ['h', 'rz', 's', 'cz', 'cx', 'swap', 'u2q'] as const;
 type GateName = (typeof GATES)[number];
+const ONE_QUBIT = new Set<GateName>(['h', 'rz', 's']);
 const GATE_PEERS: PeerId[] = ['qulacs', 'lightning'];
+
+const gateOp = (g: Exclude<GateName, 'u2q'>, targets: number[]): Operation =>
+  g === 'rz' ? { gate: 'rz', qubits: [targets[0]], params: [0.3] } : { gate: g, qubits: ONE_QUBIT.has(g) ? [targets[0]] : targets };
 
 /** The gate as Quench runs it: lowered from the named gate, or the random 2-qubit unitary itself. */
 function gateOf(g: GateName, n: number, targets: number[], matrix: Float64Array | null): LoweredGate {
   if (g === 'u2q') return { qubits: targets, controls: [], diagonal: false, matrix: matrix! };
-  const op: Operation = g === 'rz' ? { gate: 'rz', qubits: [targets[0]], params: [0.3] } : { gate: g, qubits: g === 'h' ? [targets[0]] : targets };
-  return lower({ numQubits: n, numParams: 0, ops: [op] }).gates[0];
+  return lower({ numQubits: n, numParams: 0, ops: [gateOp(g, targets)] }).gates[0];
 }
 
 export async function benchPeers(opts: PeersOptions, log: (s: string) => void = () => {}): Promise<PeersReport> {
@@ -167,11 +182,14 @@ export async function benchPeers(opts: PeersOptions, log: (s: string) => void = 
   const cores = addon.info().cpu.logicalCores;
   const threadList = [...new Set((opts.threads ?? [1, 0]).map((t) => (t === 0 ? cores : t)))];
   const qubits = opts.qubits ?? [20, 24];
+  const precisions = opts.precision ?? ['f64'];
+  for (const p of precisions) if (p !== 'f32' && p !== 'f64') throw new UsageError(`--precision ${p}: f32 or f64`);
   const rows: PeerRow[] = [];
+  const circuits: Record<string, string> = {};
   const stop = watchLoad();
   const rng = new Rng(7);
 
-  const steps = cases.reduce((a, c) => a + (c === 'gates' ? qubits.length * threadList.length * GATES.length : c === 'brickwork' ? qubits.length * threadList.length : c === 'cv' ? 2 * threadList.length : threadList.length), 0);
+  const steps = cases.reduce((a, c) => a + (c === 'gates' ? qubits.length * precisions.length * threadList.length * GATES.length : c === 'brickwork' ? qubits.length * threadList.length : c === 'cv' ? 2 * threadList.length : threadList.length), 0);
   /** A case's Quench side and its peers' requests, interleaved; a failing peer is reported and skipped. */
   const compare = async (name: string, peerList: PeerId[], req: Record<string, unknown>, threads: number, quenchRun: () => Promise<{ samples: number[]; answer: number[] }>, o: { qubits?: number; unit: PeerRow['unit']; tolerance?: number }) => {
     for (const peer of peerList.filter((p) => peers.includes(p))) {
@@ -206,14 +224,16 @@ export async function benchPeers(opts: PeersOptions, log: (s: string) => void = 
   for (const c of cases) {
     if (c === 'gates') {
       for (const n of qubits)
+        for (const precision of precisions)
         for (const threads of threadList)
           for (const g of GATES) {
-            progress.step(`${g} ${n}q ${threads}t`);
+            progress.step(`${g} ${n}q ${precision} ${threads}t`);
             const mid = Math.floor(n / 2);
-            const targets = g === 'h' || g === 'rz' ? [mid] : [mid, mid + 1];
+            const targets = ONE_QUBIT.has(g) ? [mid] : [mid, mid + 1];
             const matrix = g === 'u2q' ? randomUnitary(2, rng) : null;
             const gate = gateOf(g, n, targets, matrix);
-            const state = new addon.State(n, 'f64');
+            if (g !== 'u2q') circuits[circuitKey(`gate ${g}`, n)] = toQasm({ numQubits: n, numParams: 0, ops: [...preparedOps(n), gateOp(g, targets)] });
+            const state = new addon.State(n, precision);
             const prepared = lower({ numQubits: n, numParams: 0, ops: preparedOps(n) });
             const exec = { threads, isa: addon.info().defaultIsa };
             const inner = n >= 24 ? 5 : 20;
@@ -230,11 +250,12 @@ export async function benchPeers(opts: PeersOptions, log: (s: string) => void = 
               }
               return { samples, answer: Array.from(amps) };
             };
-            for (const peer of peers.filter((p) => GATE_PEERS.includes(p))) {
-              const req = { peer, case: 'gate', qubits: n, precision: 'f64', threads, gate: g, targets, inner, repeats: 5, ...(matrix ? { matrix: complexRows(matrix, 4) } : {}) };
+            // Qulacs computes in double precision only.
+            for (const peer of peers.filter((p) => GATE_PEERS.includes(p) && (precision === 'f64' || p !== 'qulacs'))) {
+              const req = { peer, case: 'gate', qubits: n, precision, threads, gate: g, targets, inner, repeats: 5, ...(matrix ? { matrix: complexRows(matrix, 4) } : {}) };
               try {
                 const x = await interleave(() => callPeer(pythonOf(req.peer as PeerId), req, threads), quenchRun);
-                rows.push(row(`gate ${g}`, peer, x, { qubits: n, threads, precision: 'f64', unit: 'ms/gate' }));
+                rows.push(row(`gate ${g}`, peer, x, { qubits: n, threads, precision, unit: 'ms/gate' }));
               } catch (e) {
                 skipped.push(`${peer} gate ${g} ${n}q: ${(e as Error).message}`);
               }
@@ -256,6 +277,7 @@ export async function benchPeers(opts: PeersOptions, log: (s: string) => void = 
             for (let q = l % 2; q + 1 < n; q += 2) layers[l].cz.push((circuit.ops[i++] as { qubits: number[] }).qubits);
           }
           const lowered = lower(circuit);
+          circuits[circuitKey('brickwork 20 layers', n)] = toQasm(circuit);
           const exec = { threads, isa: addon.info().defaultIsa };
           const state = new addon.State(n, 'f64');
           const programs = new Map([2, 3, 4].map((f) => [f, new addon.Program(lowered, f)]));
@@ -441,7 +463,7 @@ export async function benchPeers(opts: PeersOptions, log: (s: string) => void = 
     }
   }
   progress.stop();
-  return { env: collectInfo(), load: stop(), skipped, rows };
+  return { env: collectInfo(), load: stop(), skipped, rows, circuits };
 }
 
 function row(name: string, peer: PeerId, x: { pa: PeerAnswer; pMed: number[]; qMed: number[]; ratios: number[]; err: number }, o: { qubits?: number; threads: number; precision: 'f32' | 'f64'; unit: PeerRow['unit'] }, tolerance?: number): PeerRow {
@@ -450,6 +472,7 @@ function row(name: string, peer: PeerId, x: { pa: PeerAnswer; pMed: number[]; qM
     case: name, peer, version: x.pa.version, ...o,
     quench: stat(x.qMed), peerFigure: stat(x.pMed), speedup: { ...stat(x.ratios), rounds: x.ratios.length },
     agrees: Number.isFinite(x.err) && x.err <= tol, maxAnswerError: x.err,
+    rounds: { quench: x.qMed, peer: x.pMed },
   };
 }
 
@@ -521,9 +544,9 @@ const f = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >
 
 export function formatPeers(r: PeersReport): string {
   const L = [`Quench bench peers — ${r.env.cpu.model}, ${r.env.cpu.logicalCores} cores, ISA ${r.env.isa.inUse}`, `Load: ${r.load ? describeLoad(r.load) : 'not measured'}. Figures: medians over interleaved rounds [min–max]; speed-up = peer ÷ Quench per round.`, ''];
-  const head = ['case', 'qubits', 'threads', 'peer', 'Quench', 'peer figure', 'speed-up of Quench', 'answer'];
+  const head = ['case', 'qubits', 'precision', 'threads', 'peer', 'Quench', 'peer figure', 'speed-up of Quench', 'answer'];
   const cells = r.rows.map((x) => [
-    x.case, String(x.qubits ?? ''), String(x.threads), `${x.peer} ${x.version}`, `${f(x.quench.median)} ${x.unit}`, `${f(x.peerFigure.median)} ${x.unit}`,
+    x.case, String(x.qubits ?? ''), x.precision, String(x.threads), `${x.peer} ${x.version}`, `${f(x.quench.median)} ${x.unit}`, `${f(x.peerFigure.median)} ${x.unit}`,
     `${f(x.speedup.median)}× [${f(x.speedup.min)}–${f(x.speedup.max)}]`,
     `${x.agrees ? 'agrees' : `DIFFERS (max error ${x.maxAnswerError.toExponential(1)})`}${x.note ? `  (${x.note})` : ''}`,
   ]);
@@ -536,6 +559,15 @@ export function formatPeers(r: PeersReport): string {
 
 export async function runBenchPeers(opts: PeersOptions): Promise<number> {
   const report = await benchPeers(opts, (s) => process.stderr.write(`quench: ${s}\n`));
-  process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatPeers(report) + '\n');
+  const { circuits: _circuits, ...printed } = report;
+  process.stdout.write(opts.json ? JSON.stringify(printed, null, 2) + '\n' : formatPeers(report) + '\n');
+  if (opts.save) {
+    const session = new NativeSession({ threads: 0, precision: 'f64' });
+    const env = { ...session.environment(), ...(report.load ? { load: report.load } : {}) };
+    session.dispose();
+    const saved = await savePeersReport(path.resolve(opts.save), report, env);
+    process.stderr.write(`quench: stored ${saved.runs} runs (Quench's and each peer's) in ${saved.experiments ? `${saved.experiments} new experiments of ` : ''}${opts.save}; open it or import its results in the workbench and compare them there\n`);
+    for (const l of saved.leftOut) process.stderr.write(`quench: not stored: ${l}\n`);
+  }
   return report.rows.some((x) => !x.agrees) ? 1 : 0;
 }

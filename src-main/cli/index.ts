@@ -249,8 +249,10 @@ export function buildProgram(): Command {
     .option('--peer <list>', `peers (default: all): ${ALL_PEERS.join(', ')}`, listOption('--peer', (s) => s))
     .option('--qubits <list>', 'state sizes of the gate and brickwork cases (default 20,24)', listOption('--qubits', intOption('--qubits', 2, 30)))
     .option('--threads <list>', 'thread counts (0 = all cores; default 1,0)', listOption('--threads', intOption('--threads', 0, 1024)))
+    .option('--precision <list>', 'precisions of the gate case: f32, f64 (default f64)', listOption('--precision', (s) => s))
     .option('--rounds <n>', 'interleaved rounds per case', intOption('--rounds', 1, 100), 3)
-    .option('--venv <dir>', "the peers' virtual environment (default: ~/.cache/quench/peers-venv)")
+    .option('--venv <dir>', "the peers' virtual environment (default: ~/.cache/quench/peers-venv; Strawberry Fields gets its own beside it, with the suffix -sf)")
+    .option('--save <file>', 'add the results to a project file as runs, Quench\'s and each peer\'s per case (created when missing), to compare them in the workbench')
     .action(async (opts) => {
       process.exitCode = await runBenchPeers(opts);
     });
