@@ -32,7 +32,6 @@ import { NativeSession } from '../engine/session';
 import { loadFockAddon } from '../native/fock';
 import { UsageError } from '../errors';
 import { loadAddon, packageRoot } from '../native/addon';
-import { savePeersReport } from './peers-project';
 import { makeProgress } from './progress';
 
 /** Pinned peers: what `pip install` gets for each. */
@@ -65,8 +64,6 @@ export interface PeersOptions {
   rounds: number;
   /** Where the venv lives (default: the user's cache folder). */
   venv?: string;
-  /** A project file to add the results to as runs (created when missing). */
-  save?: string;
 }
 
 export interface PeerRow {
@@ -557,17 +554,11 @@ export function formatPeers(r: PeersReport): string {
   return L.join('\n');
 }
 
-export async function runBenchPeers(opts: PeersOptions): Promise<number> {
+/** Runs the harness and prints its report; `save` (the CLI's --save) stores it. */
+export async function runBenchPeers(opts: PeersOptions, save?: (report: PeersReport) => Promise<void>): Promise<number> {
   const report = await benchPeers(opts, (s) => process.stderr.write(`quench: ${s}\n`));
   const { circuits: _circuits, ...printed } = report;
   process.stdout.write(opts.json ? JSON.stringify(printed, null, 2) + '\n' : formatPeers(report) + '\n');
-  if (opts.save) {
-    const session = new NativeSession({ threads: 0, precision: 'f64' });
-    const env = { ...session.environment(), ...(report.load ? { load: report.load } : {}) };
-    session.dispose();
-    const saved = await savePeersReport(path.resolve(opts.save), report, env);
-    process.stderr.write(`quench: stored ${saved.runs} runs (Quench's and each peer's) in ${saved.experiments ? `${saved.experiments} new experiments of ` : ''}${opts.save}; open it or import its results in the workbench and compare them there\n`);
-    for (const l of saved.leftOut) process.stderr.write(`quench: not stored: ${l}\n`);
-  }
+  if (save) await save(report);
   return report.rows.some((x) => !x.agrees) ? 1 : 0;
 }

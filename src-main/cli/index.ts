@@ -7,6 +7,7 @@ import { runProfile } from './profile';
 import { runValidate } from './validate';
 import { CONTENTION_CASES, runBenchContention } from '../bench/contention';
 import { ALL_PEERS, PEER_CASES, runBenchPeers } from '../bench/peers';
+import { savePeersFile } from './peers-save';
 import { runInfo } from './info';
 import { runSimulate } from './simulate';
 import { runProjectFile } from './run';
@@ -254,7 +255,7 @@ export function buildProgram(): Command {
     .option('--venv <dir>', "the peers' virtual environment (default: ~/.cache/quench/peers-venv; Strawberry Fields gets its own beside it, with the suffix -sf)")
     .option('--save <file>', 'add the results to a project file as runs, Quench\'s and each peer\'s per case (created when missing), to compare them in the workbench')
     .action(async (opts) => {
-      process.exitCode = await runBenchPeers(opts);
+      process.exitCode = await runBenchPeers(opts, opts.save ? (report) => savePeersFile(opts.save, report) : undefined);
     });
 
   return program;

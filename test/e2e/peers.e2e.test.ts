@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { savePeersReport } from '../../src-main/bench/peers-project';
+import { savePeersReport } from '../../src-main/cli/peers-save';
 import { parseProject } from '../../src-shared/project/schema';
 import { peersReportFixture, PEERS_ENV } from '../fixtures/peers-report';
 import { E2E, haveChromium, shot } from './harness';

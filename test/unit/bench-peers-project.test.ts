@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { savePeersReport } from '../../src-main/bench/peers-project';
+import { savePeersReport } from '../../src-main/cli/peers-save';
 import { circuitKey } from '../../src-main/bench/peers';
 import { compareRunGroups } from '../../src-shared/analysis/run-statistics';
 import { parseProject } from '../../src-shared/project/schema';

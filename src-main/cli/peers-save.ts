@@ -1,4 +1,4 @@
-// A peers report as runs of a project (`quench bench peers --save FILE`): one
+// `quench bench peers --save FILE`: a peers report as runs of a project: one
 // experiment per case, and for each row two runs — Quench's and the peer's,
 // measured in the same interleaved rounds — whose environment names where
 // they ran (env.backend: 'quench native-avx2' or the peer with its version).
@@ -6,6 +6,7 @@
 // so Quench and every peer stand side by side per case; runs from another
 // machine keep their CPU and are never pooled with this one's.
 import fs from 'node:fs';
+import path from 'node:path';
 import { PROJECT_FORMAT, PROJECT_VERSION, parseProject, type Experiment, type Project, type Run } from '../../src-shared/project/schema';
 import type { RunEnvironment } from '../../src-shared/results';
 import { QNN_DEFAULTS } from '../../src-shared/workloads/qnn';
@@ -14,8 +15,9 @@ import { QAOA_DEFAULTS } from '../../src-shared/workloads/runners/qaoa';
 import { spread, spreadMetrics } from '../../src-shared/workloads/timing';
 import { saveProjectAtomic, loadProject } from '../project/store';
 import { withFileLock } from '../project/lock';
+import { NativeSession } from '../engine/session';
 import { newId } from '../project/results';
-import { circuitKey, type PeerRow, type PeersReport } from './peers';
+import { circuitKey, type PeerRow, type PeersReport } from '../bench/peers';
 
 /** What each case measured, as a metric name (units read from the name, as every metric's). */
 const METRIC_OF_UNIT: Record<PeerRow['unit'], string> = {
@@ -119,4 +121,14 @@ export async function savePeersReport(file: string, report: PeersReport, env: Ru
     { command: 'quench bench peers --save' },
   );
   return added;
+}
+
+/** --save FILE: the report's runs into FILE, said on stderr (stdout carries the report). */
+export async function savePeersFile(file: string, report: PeersReport): Promise<void> {
+  const session = new NativeSession({ threads: 0, precision: 'f64' });
+  const env = { ...session.environment(), ...(report.load ? { load: report.load } : {}) };
+  session.dispose();
+  const saved = await savePeersReport(path.resolve(file), report, env);
+  process.stderr.write(`quench: stored ${saved.runs} runs (Quench's and each peer's) in ${saved.experiments ? `${saved.experiments} new experiments of ` : ''}${file}; open it or import its results in the workbench and compare them there\n`);
+  for (const l of saved.leftOut) process.stderr.write(`quench: not stored: ${l}\n`);
 }
