@@ -22,6 +22,8 @@ export interface RunEnvironment {
   runIn?: 'engine' | 'window';
   /** How `threads` was chosen: 'asked' (a setting) or the default's reason. */
   threadsChosen?: string;
+  /** How the fusion width was chosen: the experiment's setting, or this machine's calibration. */
+  fusionChosen?: string;
   /** The machine's load around the timed part (engine runs on Linux). */
   load?: MachineLoad;
   /** The machine's name: recorded by runs a job made on a cluster's node (absent for runs made where they are stored). */

@@ -4,10 +4,11 @@
 import type { Backend, BackendId, BranchState, ExecutionOptions, GradientResult, SimulationRequest, SimulationResult } from '../../src-shared/backend/backend';
 import type { LoweredCircuit } from '../../src-shared/circuit/lowered';
 import { pauliTermMasks, type PauliSum } from '../../src-shared/observable/pauli';
+import { defaultFusion, FALLBACK_FUSION } from './fusion-calibration';
 import { loadAddon, type NativeAddon, type NativeCancelToken, type NativeExecOptions, type NativeObservable, type NativeProgram, type NativeState } from '../native/addon';
 
-/** Default largest fused block, chosen by measurement (bench/RESULTS.md: fusion on a brickwork circuit). */
-export const DEFAULT_FUSION = 2;
+/** The width when none is asked for and the machine is not calibrated (fusion-calibration.ts). */
+export const DEFAULT_FUSION = FALLBACK_FUSION;
 
 export function toNativeObservable(sum: PauliSum): NativeObservable {
   return sum.terms.map((t) => {
@@ -27,8 +28,8 @@ export class NativeBackend implements Backend {
     if (!addon.info().isaAvailable.includes(isa)) throw new RangeError(`backend ${this.id} is not available on this CPU (no AVX2+FMA)`);
   }
 
-  /** The compiled program for a circuit and fusion setting (cached). */
-  program(circuit: LoweredCircuit, fusion = DEFAULT_FUSION): NativeProgram {
+  /** The compiled program for a circuit and fusion setting (cached); no setting: this machine's calibrated width. */
+  program(circuit: LoweredCircuit, fusion = defaultFusion(circuit.numQubits, this.isa).fusion): NativeProgram {
     let byFusion = this.programs.get(circuit);
     if (!byFusion) this.programs.set(circuit, (byFusion = new Map()));
     let p = byFusion.get(fusion);
@@ -49,7 +50,7 @@ export class NativeBackend implements Backend {
 
   async simulate(req: SimulationRequest, options: ExecutionOptions = {}): Promise<SimulationResult> {
     const t0 = performance.now();
-    const program = this.program(req.circuit, options.fusion ?? DEFAULT_FUSION);
+    const program = this.program(req.circuit, options.fusion);
     const params = Float64Array.from(req.params ?? []);
     const { opts, done } = this.nativeOptions(options);
     const state = new this.addon.State(req.circuit.numQubits, opts.precision);
@@ -75,7 +76,7 @@ export class NativeBackend implements Backend {
 
   async createState(numQubits: number, options: ExecutionOptions = {}): Promise<BranchState> {
     const precision = options.precision ?? 'f64';
-    const fusion = options.fusion ?? DEFAULT_FUSION;
+    const fusion = options.fusion;
     const { opts } = this.nativeOptions({ ...options, signal: undefined });
     const read = { isa: opts.isa, threads: opts.threads };
     const wrap = (s: NativeState): BranchState => ({
@@ -97,7 +98,7 @@ export class NativeBackend implements Backend {
   }
 
   async gradient(circuit: LoweredCircuit, params: ArrayLike<number>, observable: PauliSum, options: ExecutionOptions = {}): Promise<GradientResult> {
-    const program = this.program(circuit, options.fusion ?? DEFAULT_FUSION);
+    const program = this.program(circuit, options.fusion);
     const { opts, done } = this.nativeOptions(options);
     try {
       return await this.addon.adjointGradientAsync(program, Float64Array.from(params), toNativeObservable(observable), opts);
@@ -107,7 +108,7 @@ export class NativeBackend implements Backend {
   }
 
   async runBatch(circuit: LoweredCircuit, params: Float64Array, batch: number, observables: PauliSum[], options: ExecutionOptions = {}): Promise<Float64Array> {
-    const program = this.program(circuit, options.fusion ?? DEFAULT_FUSION);
+    const program = this.program(circuit, options.fusion);
     const { opts, done } = this.nativeOptions(options);
     try {
       return await this.addon.runBatchAsync(program, params, batch, observables.map(toNativeObservable), opts);

@@ -9,6 +9,7 @@ import type { LoweredGate } from '../../src-shared/circuit/lowered';
 import { Rng } from '../../src-shared/random';
 import { timeCopy, timeGate } from '../../src-shared/webgpu/bench-kernels';
 import { WEBGPU_DEFAULT_FUSION, type WebGpuBackend } from '../../src-shared/webgpu/webgpu-backend';
+import { FALLBACK_FUSION, writeCalibration, type FusionCalibrationEntry } from '../backend/fusion-calibration';
 import { DEFAULT_FUSION } from '../backend/native-backend';
 import { createNodeWebGpuBackend } from '../backend/webgpu-node';
 import { collectInfo, lastLevelCacheBytes } from '../engine/machine-info';
@@ -110,6 +111,24 @@ function targetSets(n: number, k: number): number[][] {
   return starts.map(run);
 }
 
+const BRICKWORK_WIDTHS = [0, 2, 3, 4, 5];
+
+/** The brickwork's sizes: the report's (the largest asked for, at most 20) and every size asked for from 8 qubits up. */
+export function calibrationSizes(qubits: number[]): number[] {
+  return [...new Set([Math.min(20, Math.max(...qubits)), ...qubits.filter((q) => q >= 8)])].sort((a, b) => a - b);
+}
+
+/**
+ * The width to use: the fastest, unless the default width is within 3% of it
+ * (a difference this benchmark's noise can make), in which case the default stays.
+ */
+export function fastestWidth(msPerLayer: Record<string, number>): number {
+  const widths = BRICKWORK_WIDTHS.filter((k) => Number.isFinite(msPerLayer[`fusion${k}`]));
+  const best = widths.reduce((a, k) => (msPerLayer[`fusion${k}`] < msPerLayer[`fusion${a}`] ? k : a), widths[0]);
+  const fallback = msPerLayer[`fusion${FALLBACK_FUSION}`];
+  return Number.isFinite(fallback) && fallback <= 1.03 * msPerLayer[`fusion${best}`] ? FALLBACK_FUSION : best;
+}
+
 /**
  * How many progress steps (onStep calls) a benchmark with these options makes:
  * per size (and precision and thread count, native) the reference plus each
@@ -122,7 +141,7 @@ export function benchGatesSteps(opts: BenchGatesOptions, logicalCores = 1): numb
   const perSize = opts.qubits.reduce((sum, n) => sum + 1 + [1, 2, 2, fusion].filter((k) => k <= n).length, 0);
   if (webgpu) return perSize + 5;
   const threads = new Set((opts.threads ?? [1, 0]).map((t) => (t === 0 ? logicalCores : t))).size;
-  return (opts.precision ?? ['f32', 'f64']).length * threads * perSize + 5;
+  return (opts.precision ?? ['f32', 'f64']).length * threads * perSize + BRICKWORK_WIDTHS.length * calibrationSizes(opts.qubits).length;
 }
 
 /** The native kernels (the default backend); benchGatesWebGpu is the WebGPU one. */
@@ -198,19 +217,28 @@ export async function benchGates(opts: BenchGatesOptions, onStep?: (label: strin
         }
       }
 
-  // Fusion on a 20-layer brickwork: passes over the state and time per layer.
+  // Fusion on a 20-layer brickwork: passes over the state and time per layer, at each size asked
+  // for; the fastest width per size is this machine's fusion calibration (fusion-calibration.ts).
   const bn = Math.min(20, Math.max(...opts.qubits));
-  const circuit = lower(brickwork(bn, 20, new Rng(7)));
-  const brick: BrickworkResult = { qubits: bn, layers: 20, gates: circuit.gates.length, passes: {}, msPerLayer: {} };
-  for (const k of [0, 2, 3, 4, 5]) {
-    onStep?.(`brickwork fusion ${k}`);
-    const program = new addon.Program(circuit, k);
-    const state = new addon.State(bn, 'f64');
-    const s = timeIt(() => state.run(program, undefined, { isa }), Math.max(3, Math.floor(opts.repeats / 2)));
-    brick.passes[`fusion${k}`] = program.stats().passes;
-    brick.msPerLayer[`fusion${k}`] = median(s.timesMs) / 20;
+  let brick: BrickworkResult | null = null;
+  const calibration: FusionCalibrationEntry[] = [];
+  for (const n of calibrationSizes(opts.qubits)) {
+    const circuit = lower(brickwork(n, 20, new Rng(7)));
+    const b: BrickworkResult = { qubits: n, layers: 20, gates: circuit.gates.length, passes: {}, msPerLayer: {} };
+    for (const k of BRICKWORK_WIDTHS) {
+      onStep?.(`brickwork ${n} qubits fusion ${k}`);
+      const program = new addon.Program(circuit, k);
+      const state = new addon.State(n, 'f64');
+      const s = timeIt(() => state.run(program, undefined, { isa }), Math.max(3, Math.floor(opts.repeats / 2)));
+      state.dispose();
+      b.passes[`fusion${k}`] = program.stats().passes;
+      b.msPerLayer[`fusion${k}`] = median(s.timesMs) / 20;
+    }
+    if (n === bn) brick = b;
+    calibration.push({ qubits: n, precision: 'f64', threads: 0, msPerLayer: Object.fromEntries(BRICKWORK_WIDTHS.map((k) => [String(k), b.msPerLayer[`fusion${k}`]])), best: fastestWidth(b.msPerLayer) });
   }
-  return { env: { ...collectInfo(), isa, threads: threadList, lastLevelCache: llc, referenceBytes: refBytes }, results, brickwork: brick, skipped };
+  const calibrationFile = writeCalibration({ cpu: info.cpu.model, isa, logicalCores: cores, measuredAt: new Date().toISOString(), entries: calibration });
+  return { env: { ...collectInfo(), isa, threads: threadList, lastLevelCache: llc, referenceBytes: refBytes }, results, brickwork: brick!, skipped, fusionCalibration: { file: calibrationFile, entries: calibration } };
 }
 
 /**
@@ -332,6 +360,12 @@ export async function runBenchGates(opts: BenchGatesOptions): Promise<number> {
   lines.push(`Fusion on a ${b.layers}-layer brickwork, ${b.qubits} qubits, ${b.gates} gates (${webgpu ? 'f32, WebGPU' : 'f64, all threads'}):`);
   for (const key of Object.keys(b.passes))
     lines.push(`  ${key.padEnd(8)} ${String(b.passes[key]).padStart(5)} passes  ${fmt(b.msPerLayer[key])} ms/layer  (${(b.passes.fusion0 / b.passes[key]).toFixed(1)}× fewer passes)`);
+  if ('fusionCalibration' in out && out.fusionCalibration) {
+    const c = out.fusionCalibration;
+    lines.push(`Fusion calibration (the engine's default width from now on, stored in ${c.file}):`);
+    for (const e of c.entries)
+      lines.push(`  ${String(e.qubits).padStart(2)} qubits: width ${e.best}  (ms/layer ${Object.entries(e.msPerLayer).map(([k, v]) => `${k}: ${fmt(v)}`).join(', ')})`);
+  }
   process.stdout.write(lines.join('\n') + '\n');
   return 0;
 }

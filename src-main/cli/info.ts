@@ -1,10 +1,13 @@
 // `quench info`: what this machine offers the engine.
+import { FALLBACK_FUSION, machineCalibration } from '../backend/fusion-calibration';
 import { webGpuInfo } from '../backend/webgpu-node';
 import { collectInfo } from '../engine/machine-info';
 
 export async function runInfo(opts: { json?: boolean }): Promise<number> {
   // WebGPU too: the adapter Dawn finds here (a GPU, or SwiftShader), or why there is none.
-  const info = { ...collectInfo(), webgpu: await webGpuInfo() };
+  const machine = collectInfo();
+  const calibration = machineCalibration(machine.isa.inUse);
+  const info = { ...machine, fusion: calibration ? { calibration } : { default: FALLBACK_FUSION, calibration: null }, webgpu: await webGpuInfo() };
   if (opts.json) {
     process.stdout.write(JSON.stringify(info, null, 2) + '\n');
     return 0;
@@ -19,6 +22,11 @@ export async function runInfo(opts: { json?: boolean }): Promise<number> {
       `ISA        in use: ${info.isa.inUse}; available: ${info.isa.available.join(', ')}; avx2 ${yes(info.cpu.avx2)}, fma ${yes(info.cpu.fma)}, avx512f ${yes(info.cpu.avx512f)}` +
         (info.isa.forced ? ` (QUENCH_ISA=${info.isa.forced})` : ''),
       `Memory     ${gib(info.memory.availableBytes)} available of ${gib(info.memory.totalBytes)}`,
+      `Fusion     ${
+        calibration
+          ? `calibrated ${calibration.measuredAt.slice(0, 10)} (quench bench gates): ${calibration.entries.map((e) => `${e.qubits}q → width ${e.best}`).join(', ')}; a circuit takes the width of the largest size ≤ its own`
+          : `width ${FALLBACK_FUSION} (not calibrated for ${machine.isa.inUse} here: quench bench gates measures the widths and stores the fastest)`
+      }`,
       `Addon      ${info.addon.build}`,
       `WebGPU     ${info.webgpu.available ? `${info.webgpu.adapter} (f32 only; kernel times by ${info.webgpu.timing})` : `not available: ${info.webgpu.reason}`}`,
     ].join('\n') + '\n',

@@ -8,7 +8,8 @@ import type { GradientValue, WorkloadSession } from '../../src-shared/workloads/
 import type { LoweredCircuit } from '../../src-shared/circuit/lowered';
 import type { PauliSum } from '../../src-shared/observable/pauli';
 import type { RunEnvironment } from '../../src-shared/results';
-import { DEFAULT_FUSION, NativeBackend, toNativeObservable } from '../backend/native-backend';
+import { defaultFusion } from '../backend/fusion-calibration';
+import { NativeBackend, toNativeObservable } from '../backend/native-backend';
 import { loadAddon, type NativeAddon, type NativeExecOptions, type NativeObservable, type NativeProgram } from '../native/addon';
 import { WebGpuSession, type MachineInfo } from '../../src-shared/workloads/webgpu-session';
 import { createNodeWebGpuBackend } from '../backend/webgpu-node';
@@ -72,7 +73,9 @@ function machine(addon: NativeAddon): MachineInfo {
 export class NativeSession implements WorkloadSession {
   readonly addon: NativeAddon;
   readonly exec: NativeExecOptions;
-  readonly fusion: number;
+  /** The experiment's fusion setting; undefined: this machine's calibrated width per circuit. */
+  readonly fusion: number | undefined;
+  private fusionWhy: string | undefined;
   private readonly threadsReason: string;
   private readonly programs = new WeakMap<LoweredCircuit, NativeProgram>();
   private readonly observables = new WeakMap<PauliSum, NativeObservable>();
@@ -83,7 +86,8 @@ export class NativeSession implements WorkloadSession {
     const isa = !opts.isa || opts.isa === 'auto' ? info.defaultIsa : opts.isa;
     if (!info.isaAvailable.includes(isa)) throw new RangeError(`ISA ${isa} is not available on this CPU`);
     this.exec = { isa, threads: opts.threads ?? 0, precision: opts.precision ?? 'f64' };
-    this.fusion = opts.fusion ?? DEFAULT_FUSION;
+    this.fusion = opts.fusion;
+    if (opts.fusion !== undefined) this.fusionWhy = `width ${opts.fusion}, set by the experiment`;
     this.threadsReason = opts.threadsReason ?? 'asked';
   }
 
@@ -93,7 +97,14 @@ export class NativeSession implements WorkloadSession {
 
   program(circuit: LoweredCircuit): NativeProgram {
     let p = this.programs.get(circuit);
-    if (!p) this.programs.set(circuit, (p = new this.addon.Program(circuit, this.fusion)));
+    if (!p) {
+      let fusion = this.fusion;
+      if (fusion === undefined) {
+        const d = defaultFusion(circuit.numQubits, this.exec.isa, this.precision);
+        (fusion = d.fusion), (this.fusionWhy = d.why);
+      }
+      this.programs.set(circuit, (p = new this.addon.Program(circuit, fusion)));
+    }
     return p;
   }
 
@@ -136,7 +147,7 @@ export class NativeSession implements WorkloadSession {
   }
 
   publicBackend() {
-    return { backend: new NativeBackend(this.exec.isa as 'avx2' | 'scalar'), exec: { precision: this.exec.precision, threads: this.exec.threads, fusion: this.fusion } };
+    return { backend: new NativeBackend(this.exec.isa as 'avx2' | 'scalar'), exec: { precision: this.exec.precision, threads: this.exec.threads, ...(this.fusion !== undefined ? { fusion: this.fusion } : {}) } };
   }
 
   environment(): RunEnvironment {
@@ -147,6 +158,7 @@ export class NativeSession implements WorkloadSession {
       precision: this.exec.precision!,
       threads: this.exec.threads || info.defaultThreads,
       threadsChosen: this.exec.threads ? this.threadsReason : `default: ${info.defaultThreadsReason}`,
+      ...(this.fusionWhy ? { fusionChosen: this.fusionWhy } : {}),
       backend: `native-${this.exec.isa}`,
     };
   }

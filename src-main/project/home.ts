@@ -4,7 +4,6 @@
 // the project that has no file yet ("untitled").
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseProject, type Project } from '../../src-shared/project/schema';
@@ -12,9 +11,7 @@ import { writeFileAtomic } from './store';
 
 export const MAX_RECENT = 12;
 
-export function quenchHome(explicit?: string): string {
-  return path.resolve(explicit ?? process.env.QUENCH_HOME ?? path.join(os.homedir(), '.quench'));
-}
+export { quenchHome } from '../home';
 
 const RecentFile = z.object({ files: z.array(z.string()).max(1000) });
 

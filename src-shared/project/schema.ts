@@ -85,6 +85,7 @@ export const StoredResult = z.object({
     quench: z.string(), cpu: z.string(), logicalCores: z.number(), isa: z.string(), precision: z.string(), threads: z.number(), backend: z.string(), node: z.string(), platform: z.string(),
     adapter: z.string().optional(), timing: z.string().optional(), runIn: z.enum(['engine', 'window']).optional(),
     threadsChosen: z.string().max(500).optional(),
+    fusionChosen: z.string().max(500).optional(),
     load: z.object({ loadBefore: z.number(), loadAfter: z.number(), othersCores: z.number().optional(), steal: z.number().optional(), mhz: z.number().optional(), busy: z.string().max(1000).optional() }).optional(),
     // Runs made by a job on a cluster's node (quench submit): which node, and which Slurm task.
     host: z.string().max(300).optional(),
