@@ -140,6 +140,9 @@ describe('Slurm, without a cluster', () => {
       const gone = await new SlurmScheduler().status(['99999']);
       expect(gone.tasks).toEqual([]);
       expect(gone.notes).toEqual([]);
+      // no configuration to be found: Slurm could not be asked at all, and says why in one line
+      fs.writeFileSync(path.join(bin, 'squeue'), `#!/bin/sh\ncat ${fixture('squeue-no-configuration.txt')} >&2\nexit 1\n`, { mode: 0o755 });
+      await expect(new SlurmScheduler().status(['74'])).rejects.toThrow(/^squeue could not ask Slurm \(Could not establish a configuration source\)$/);
     } finally {
       process.env.PATH = saved;
     }
@@ -452,6 +455,28 @@ describe('run-item, status and collect (by hand, no scheduler)', () => {
     const s = JSON.parse(r.stdout);
     expect(s.items.map((i: { state: string }) => i.state)).toEqual(['done', 'pending']);
     expect(s.notes.join(' ')).toMatch(/squeue was not found on PATH.*states come from the results folder alone/);
+  });
+
+  it("keeps a queued item pending, not missing, where squeue cannot reach Slurm (no configuration), and says why", async () => {
+    const job = await dryRun(file, '--experiment', 'qgan', '--repeats', '2');
+    const m = readJson(path.join(job.jobDir, 'manifest.json'));
+    m.submissions = [{ scheduler: 'slurm', jobId: '4343', submittedAt: '2026-01-01T00:00:00.000Z', script: 'submit.sbatch', indices: [0, 1] }];
+    fs.writeFileSync(path.join(job.jobDir, 'manifest.json'), JSON.stringify(m));
+    const bin = path.join(tmp, 'no-conf-bin');
+    fs.mkdirSync(bin, { recursive: true });
+    fs.writeFileSync(path.join(bin, 'squeue'), `#!/bin/sh\ncat ${path.join(root, 'test/fixtures/slurm/squeue-no-configuration.txt')} >&2\nexit 1\n`, { mode: 0o755 });
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin}:${saved}`;
+    let r;
+    try {
+      r = await quench('status', job.jobDir, '--json');
+    } finally {
+      process.env.PATH = saved;
+    }
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.items.map((i: { state: string }) => i.state)).toEqual(['pending', 'pending']);
+    expect(s.notes).toEqual(['squeue could not ask Slurm (Could not establish a configuration source): states come from the results folder alone']);
   });
 
   it('names a job folder that is not there or not a job', async () => {
