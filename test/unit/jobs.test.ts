@@ -12,6 +12,8 @@ import { JobPlanError, planJob } from '../../src-shared/jobs/plan';
 import { parseProject, type Project } from '../../src-shared/project/schema';
 import { indexRanges, shellQuote } from '../../src-main/scheduler/scheduler';
 import { parseSacct, parseSqueue, SlurmScheduler } from '../../src-main/scheduler/slurm';
+import { collectJob } from '../../src-main/jobs/collect';
+import { acquireLock } from '../../src-main/project/lock';
 import { quench } from './cli-in-process';
 
 const root = path.resolve(__dirname, '../..');
@@ -408,6 +410,35 @@ describe('run-item, status and collect (by hand, no scheduler)', () => {
     expect(p.sweeps[0].runIds).toHaveLength(5);
     expect(new Set(p.sweeps[0].runIds).size).toBe(5);
     expect(p.runs.filter((x) => x.id !== 'local-run-1').every((x) => x.sweepId === 'grid')).toBe(true);
+  });
+
+  it("collects under the project file's lock: what another writer saved meanwhile is kept, and the sweep gets each run once", async () => {
+    const into = path.join(tmp, 'locked.quench.json');
+    fs.writeFileSync(into, JSON.stringify(tinyProject()));
+    const lock = await acquireLock(into, { command: 'another writer' });
+    const collecting = collectJob(sweepJob.jobDir, { into, scheduler: null });
+    // While the lock is held, another writer adds a run to the sweep (as the workbench would).
+    const other = tinyProject();
+    const local = parseProject(fs.readFileSync(file, 'utf8')).runs[0];
+    other.runs = [{ ...local, id: 'written-meanwhile' }];
+    other.sweeps[0].runIds = ['written-meanwhile'];
+    fs.writeFileSync(into, JSON.stringify(other));
+    lock.release();
+    const r = await collecting;
+    expect(r).toMatchObject({ added: 4, sweep: { id: 'grid', action: 'extended' } });
+    const p = parseProject(fs.readFileSync(into, 'utf8'));
+    expect(p.runs.map((x) => x.id)).toContain('written-meanwhile');
+    expect(p.runs).toHaveLength(5);
+    expect(p.sweeps).toHaveLength(1);
+    expect([...p.sweeps[0].runIds].sort()).toEqual(p.runs.map((x) => x.id).sort());
+    // two collects at once into a fresh project: the lock lets one in at a time; the runs are added once between them
+    const fresh = path.join(tmp, 'twice-at-once.quench.json');
+    fs.writeFileSync(fresh, JSON.stringify(tinyProject()));
+    const [a, b] = await Promise.all([collectJob(sweepJob.jobDir, { into: fresh, scheduler: null }), collectJob(sweepJob.jobDir, { into: fresh, scheduler: null })]);
+    expect([a.added, b.added].sort()).toEqual([0, 4]);
+    const q = parseProject(fs.readFileSync(fresh, 'utf8'));
+    expect(q.runs).toHaveLength(4);
+    expect(q.sweeps[0].runIds).toHaveLength(4);
   });
 
   it('refuses a job made from another project, naming why, and changes nothing', async () => {
