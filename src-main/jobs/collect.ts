@@ -53,9 +53,11 @@ export async function collectJob(jobDir: string, opts: { into?: string; schedule
     () => {
       const project = loadProject(into);
       // Everything is checked before anything changes: a job that does not fit the project adds nothing.
-      const snapshot = work.kind === 'bench-gates' ? null : loadProject(jobPaths(dir).snapshot);
+      // The job's snapshot: read only when there are runs to check against it.
+      let snapshot: ReturnType<typeof loadProject> | null = null;
       const fromSnapshot = (id: string) => {
-        const e = snapshot?.experiments.find((x) => x.id === id);
+        snapshot ??= loadProject(jobPaths(dir).snapshot);
+        const e = snapshot.experiments.find((x) => x.id === id);
         if (!e) throw new UsageError(`the job's snapshot (${jobPaths(dir).snapshot}) has no experiment '${id}', which its runs need`);
         return e;
       };
