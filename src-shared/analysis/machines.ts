@@ -116,6 +116,9 @@ export interface MachineRow {
   label: string;
   /** The metric (a metric-registry key: formatted, labelled and compared through it). */
   metric: string;
+  /** A gates row's setting, for filters. */
+  precision?: string;
+  threads?: '1 thread' | 'all threads' | string;
   cells: (MachineCell | null)[];
 }
 
@@ -178,7 +181,7 @@ export function machinesSideBySide(benchmarks: readonly Benchmark[], runs: reado
       const threads = threadsWord(r.threads, most);
       const key = `gates|${r.kind}|${r.qubits}|${r.precision}|${threads}`;
       const t = r.msPerGate;
-      add({ section: 'gates', key, label: `${r.kind} · ${r.qubits} qubits · ${r.precision} · ${threads}`, metric: 'ms_per_gate' }, [0, KIND_ORDER.indexOf(r.kind), r.qubits, r.precision, threads === '1 thread' ? 0 : 1], c.key, t.median, t.min, t.max, 'repeats');
+      add({ section: 'gates', key, label: `${r.kind} · ${r.qubits} qubits · ${r.precision} · ${threads}`, metric: 'ms_per_gate', precision: r.precision, threads }, [0, KIND_ORDER.indexOf(r.kind), r.qubits, r.precision, threads === '1 thread' ? 0 : 1], c.key, t.median, t.min, t.max, 'repeats');
     }
   }
   for (const r of runs) {
