@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  ERROR_FORMAT, JOB_VERSION, RESULT_FORMAT, runIdFor,
+  ERROR_FORMAT, JOB_VERSION, RESULT_FORMAT, runIdFor, sweepIdOf,
   type ItemError, type ItemResult, type JobManifest, type NodeFingerprint, type WorkItem,
 } from '../../src-shared/jobs/manifest';
 import { Benchmark, Run } from '../../src-shared/project/schema';
@@ -112,7 +112,7 @@ async function runRecord(dir: string, manifest: JobManifest, item: WorkItem, nod
   const run = {
     id, experimentId: experiment.id, startedAt, durationMs: now() - t0, status: 'completed', settings: experiment.settings,
     ...(item.overrides && Object.keys(item.overrides).length ? { overrides: item.overrides } : {}),
-    ...(work.kind === 'sweep' ? { sweepId: work.sweep.id } : {}),
+    ...(work.kind === 'sweep' ? { sweepId: sweepIdOf(work) } : {}),
     ...(item.repetition ? { repetition: item.repetition } : {}),
     result: { ...result, env: { ...result.env, ...where } },
   };

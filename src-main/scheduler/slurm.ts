@@ -148,10 +148,12 @@ export class SlurmScheduler implements Scheduler {
     try {
       const q = await run('squeue', ['-h', '-r', '--states=all', '-j', ids, '-o', '%F|%K|%i|%T|%N|%r'], this.timeoutMs);
       if (q.code === 0) for (const t of parseSqueue(q.stdout)) tasks.set(`${t.jobId}_${t.index}`, t);
-      else if (!/invalid job id/i.test(q.stderr)) notes.push(`squeue: ${q.stderr.trim() || `exit code ${q.code}`}`);
       // 'Invalid job id': the controller has forgotten every one of them; sacct may still know.
+      // Any other failure (no configuration, the controller down): Slurm could not be asked at all,
+      // so nothing is known about the tasks; a queued item must not read as missing.
+      else if (!/invalid job id/i.test(q.stderr)) throw new SchedulerError(`squeue could not ask Slurm (${lastLine(q.stderr) || `exit code ${q.code}`})`);
     } catch (e) {
-      if (e instanceof SchedulerUnavailableError) throw e;
+      if (e instanceof SchedulerError) throw e;
       notes.push((e as Error).message);
     }
     // sacct for tasks that ended before that (where the cluster keeps accounting).
@@ -159,7 +161,7 @@ export class SlurmScheduler implements Scheduler {
       const a = await run('sacct', ['-n', '-P', '-X', '-j', ids, '-o', 'JobID,State,NodeList,ExitCode'], this.timeoutMs);
       if (a.code === 0) {
         for (const t of parseSacct(a.stdout)) if (!tasks.has(`${t.jobId}_${t.index}`)) tasks.set(`${t.jobId}_${t.index}`, t);
-      } else forgets = `sacct: ${a.stderr.trim() || `exit code ${a.code}`}; Slurm forgets a task minutes after it ends (MinJobAge)`;
+      } else forgets = `sacct: ${lastLine(a.stderr) || `exit code ${a.code}`}; Slurm forgets a task minutes after it ends (MinJobAge)`;
     } catch (e) {
       if (e instanceof SchedulerUnavailableError) forgets = 'sacct was not found on PATH; Slurm forgets a task minutes after it ends (MinJobAge)';
       else notes.push((e as Error).message);
@@ -181,6 +183,12 @@ export class SlurmScheduler implements Scheduler {
       ...(env.SLURM_ARRAY_TASK_ID ? { arrayTaskId: env.SLURM_ARRAY_TASK_ID } : {}),
     };
   }
+}
+
+/** The last line a Slurm command wrote to stderr, without its 'squeue: fatal:' prefixes (the line that says why). */
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n').map((l) => l.trim()).filter(Boolean);
+  return (lines[lines.length - 1] ?? '').replace(/^(\w+: )?(error|fatal): /, '');
 }
 
 /** `squeue -h -r -o '%F|%K|%i|%T|%N|%r'` lines: array job id, task index, task id, state, node, reason. */

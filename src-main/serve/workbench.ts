@@ -43,6 +43,19 @@ import { UsageError } from '../errors';
 import { schedulerFor } from '../scheduler';
 import { jobStatus } from '../jobs/status';
 import { collectJob } from '../jobs/collect';
+import { openJob } from '../jobs/folder';
+
+/** One file under two names (a symlink, a relative path): compared by where they lead. */
+function sameFile(a: string, b: string): boolean {
+  const real = (f: string) => {
+    try {
+      return fs.realpathSync(f);
+    } catch {
+      return path.resolve(f);
+    }
+  };
+  return real(a) === real(b);
+}
 
 export interface WorkbenchOptions {
   /** A project file to open; without one, an unsaved in-memory copy of the example seed suite. */
@@ -475,6 +488,10 @@ export class Workbench implements QuenchApi {
     if (!file || !this.saved) throw new ApiError("collectJob: the project has no file yet: save it first (a job's runs are merged into the file)", 'bad-argument');
     let r;
     try {
+      // The open project takes the jobs submitted from it; another project's job goes into its own file.
+      const from = openJob(jobDir).manifest.projectFile;
+      if (!sameFile(from, file))
+        throw new UsageError(`job ${path.basename(path.resolve(jobDir))} was submitted from ${from}, not from the open project (${file}): open that project to collect it, or run quench collect ${path.resolve(jobDir)} --into ${file}`);
       r = await collectJob(jobDir, { into: file, scheduler: schedulerFor('slurm') });
     } catch (e) {
       if (e instanceof UsageError) throw new ApiError(`collectJob: ${e.message}`, 'bad-argument');

@@ -125,6 +125,9 @@ const KEYS: Record<string, Spec> = {
   ms_readout: t('Readout time', 'ms'),
   passes: count('Kernel passes (after fusion)'),
   final_states: count('Final states (measurement branches)'),
+  // ---- the gates benchmark (quench bench gates)
+  ms_per_gate: t('Time per gate', 'ms'),
+  fraction_of_inplace: frac('Fraction of in-place bandwidth'),
   // ---- rates
   samples_per_s: { label: 'Throughput', quantity: { kind: 'si', unit: 'samples/s' }, better: 'higher' },
   gb_per_s: { label: 'Bandwidth', quantity: { kind: 'si', unit: 'B/s', scale: 1e9 }, better: 'higher' },

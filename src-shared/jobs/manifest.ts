@@ -47,7 +47,11 @@ export const JobWork = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('sweep'),
     experimentId: z.string().min(1).max(64),
-    /** The Sweep record the job's runs are linked to (collect creates it in the project when missing). */
+    /**
+     * The project's Sweep record the job ran (collect fills it, or adds it to a project that lacks it).
+     * `from`: the sweep the job came from (job folders of version 1 named their own record `sweep-<job>`
+     * and the project's sweep here; collect fills the one `from` names).
+     */
     sweep: z.strictObject({ id: z.string().min(1).max(100), name: z.string().min(1).max(200), grid: paramRecord(z.array(ParamValue).min(1).max(100)), from: z.string().max(100).optional() }),
   }),
   z.strictObject({ kind: z.literal('experiment'), experimentId: z.string().min(1).max(64), repeats: z.number().int().min(1).max(100_000) }),
@@ -198,13 +202,16 @@ export function describeWork(m: Pick<JobManifest, 'work' | 'items'>): string {
   const n = m.items.length;
   switch (w.kind) {
     case 'sweep':
-      return `sweep '${w.sweep.from ?? w.sweep.name}' of experiment '${w.experimentId}' (${Object.keys(w.sweep.grid).join(' × ')}): ${n} grid point${n === 1 ? '' : 's'}`;
+      return `sweep '${sweepIdOf(w)}' of experiment '${w.experimentId}' (${Object.keys(w.sweep.grid).join(' × ')}): ${n} grid point${n === 1 ? '' : 's'}`;
     case 'experiment':
       return `experiment '${w.experimentId}', ${w.repeats} repetition${w.repeats === 1 ? '' : 's'}`;
     case 'bench-gates':
       return `gates benchmark (${w.options.backend}, ${w.options.qubits.join(', ')} qubits) on ${w.runs} node run${w.runs === 1 ? '' : 's'}`;
   }
 }
+
+/** The project's Sweep record a sweep job fills. */
+export const sweepIdOf = (w: Extract<JobWork, { kind: 'sweep' }>) => w.sweep.from ?? w.sweep.id;
 
 /** 'name=value, name=value' for a grid point. */
 export function pointLabel(point: Record<string, ParamValue>): string {

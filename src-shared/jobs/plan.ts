@@ -22,7 +22,7 @@ export const MAX_WORK_ITEMS = 1000;
 const pad = (i: number) => String(i).padStart(4, '0');
 const list = (ids: string[]) => (ids.length ? ids.join(', ') : 'none');
 
-export function planJob(project: Project, req: JobRequest, jobId: string, source = 'the project'): { work: JobWork; items: WorkItem[] } {
+export function planJob(project: Project, req: JobRequest, _jobId: string, source = 'the project'): { work: JobWork; items: WorkItem[] } {
   const experimentOf = (id: string) => {
     const e = project.experiments.find((x) => x.id === id);
     if (!e) throw new JobPlanError(`${source} has no experiment '${id}' (it has: ${list(project.experiments.map((x) => x.id))})`);
@@ -50,10 +50,9 @@ export function planJob(project: Project, req: JobRequest, jobId: string, source
         }
         return { id: `point-${pad(i)}`, index: i, label: pointLabel(point), experimentId: experiment.id, overrides: point };
       });
-      // The job's runs get a Sweep of their own: runs measured on the cluster's nodes are
-      // never mixed into the runs an earlier run of the sweep made on other hardware.
-      const name = `${sweep.name} — job ${jobId}`.slice(0, 200);
-      return { work: { kind: 'sweep', experimentId: experiment.id, sweep: { id: `sweep-${jobId}`, name, grid: structuredClone(sweep.grid), from: sweep.id } }, items };
+      // The job fills the project's own Sweep record (collect adds each point's run to it once).
+      // Runs on other hardware are never pooled with the nodes': every figure is per machine.
+      return { work: { kind: 'sweep', experimentId: experiment.id, sweep: { id: sweep.id, name: sweep.name, grid: structuredClone(sweep.grid), from: sweep.id } }, items };
     }
     case 'experiment': {
       const experiment = experimentOf(req.experimentId);

@@ -50,6 +50,15 @@ describe('jobs through the workbench API', () => {
     expect(((await client.result('getProject')) as Project).runs).toHaveLength(1);
   });
 
+  it('refuses a job submitted from another project, saying where to collect it', async () => {
+    const elsewhere = path.join(dir, 'elsewhere.quench.json');
+    fs.copyFileSync(file, elsewhere);
+    const job = createJob(elsewhere, { request: { kind: 'experiment', experimentId: 'qgan' }, resources: { cpusPerTask: 1, setup: [] } }, new SlurmScheduler()).dir;
+    const r = await client.call('collectJob', job);
+    expect(r.error).toMatchObject({ code: 'bad-argument' });
+    expect(r.error!.message).toMatch(/was submitted from .*elsewhere\.quench\.json, not from the open project .*quench collect .* --into /);
+  });
+
   it('names a job folder that is not there', async () => {
     const r = await client.call('collectJob', path.join(dir, 'nope'));
     expect(r.error).toMatchObject({ code: 'bad-argument' });

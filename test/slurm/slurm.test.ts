@@ -33,7 +33,7 @@ if (problem) console.log(`test/slurm skipped: ${problem}`);
 const quench = (...args: string[]) => spawnSync(process.execPath, [path.join(root, 'bin/quench.js'), ...args], { env, encoding: 'utf8', timeout: 120_000 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Status { items: { id: string; state: string; error?: string; taskId?: string; schedulerState?: string }[]; counts: Record<string, number> }
+interface Status { items: { id: string; state: string; error?: string; taskId?: string; schedulerState?: string }[]; counts: Record<string, number>; notes: string[] }
 function status(dir: string): Status {
   const r = quench('status', dir, '--json');
   expect(r.status, r.stderr).toBe(0);
@@ -86,7 +86,7 @@ describe.skipIf(problem !== null)('jobs on a real Slurm', () => {
     // Collecting now takes the three that finished and says which failed.
     const partial = quench('collect', job.jobDir, '--json');
     expect(partial.status).toBe(1);
-    expect(JSON.parse(partial.stdout)).toMatchObject({ added: 3, status: { counts: { done: 3, failed: 1 } } });
+    expect(JSON.parse(partial.stdout)).toMatchObject({ added: 3, sweep: { id: 'grid', action: 'extended' }, status: { counts: { done: 3, failed: 1 } } });
 
     // Resubmit: only the failed item goes again.
     const re = quench('resubmit', job.jobDir, '--json');
@@ -100,7 +100,7 @@ describe.skipIf(problem !== null)('jobs on a real Slurm', () => {
 
     const col = quench('collect', job.jobDir, '--json');
     expect(col.status, col.stderr).toBe(0);
-    expect(JSON.parse(col.stdout)).toMatchObject({ added: 1, alreadyThere: 3, sweep: { id: `sweep-${job.id}`, action: 'extended' } });
+    expect(JSON.parse(col.stdout)).toMatchObject({ added: 1, alreadyThere: 3, sweep: { id: 'grid', action: 'extended' } });
     const twice = quench('collect', job.jobDir, '--json');
     expect(JSON.parse(twice.stdout)).toMatchObject({ added: 0, alreadyThere: 4, sweep: { action: 'unchanged' } });
 
@@ -109,7 +109,11 @@ describe.skipIf(problem !== null)('jobs on a real Slurm', () => {
     expect(new Set(p.runs.map((r) => r.id)).size).toBe(4);
     const points = p.runs.map((r) => JSON.stringify(r.overrides)).sort();
     expect(points).toEqual(['{"cutoff":10,"batches":[256]}', '{"cutoff":10,"batches":[8]}', '{"cutoff":3,"batches":[256]}', '{"cutoff":3,"batches":[8]}']);
-    const sweep = p.sweeps.find((s) => s.id === `sweep-${job.id}`)!;
+    // The project's own sweep record, filled: no second one, each run listed once.
+    expect(p.sweeps).toHaveLength(1);
+    const sweep = p.sweeps[0];
+    expect(sweep).toMatchObject({ id: 'grid', name: 'cutoff × batches', createdAt: '2026-01-01T00:00:00.000Z' });
+    expect(sweep.runIds).toHaveLength(4);
     expect([...sweep.runIds].sort()).toEqual(p.runs.map((r) => r.id).sort());
     for (const r of p.runs) {
       expect(r.status).toBe('completed');
@@ -137,6 +141,64 @@ describe.skipIf(problem !== null)('jobs on a real Slurm', () => {
     for (const it of s.items.filter((i) => i.state === 'failed')) expect(it.error).toMatch(/CANCELLED|SIGTERM/);
     console.log(`cancelled Slurm job ${job.jobId}: ${s.items.map((i) => `${i.id} ${i.state}${i.error ? ` (${i.error})` : ''}`).join('; ')}`);
   });
+
+  it("reads the real squeue and sacct: quench status says pending, running, done, failed and missing as Slurm does", async () => {
+    const file = path.join(tmp, 'states.quench.json');
+    fs.writeFileSync(file, JSON.stringify({
+      format: 'quench-project', version: 2, name: 'Slurm states',
+      experiments: [{ id: 'qgan', name: 'tiny qgan', kind: 'qgan', params: { modes: 2, cutoff: 3, layers: 1, batches: [2], repeats: 2 } }],
+    }));
+    const submit = (...args: string[]) => {
+      const r = quench('submit', file, '--experiment', 'qgan', '--slurm', '--json', ...args);
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { jobDir: string; jobId: string };
+    };
+    // Three repetitions one at a time, each held a few seconds by its setup line: the others wait on the throttle.
+    const queued = submit('--repeats', '3', '--array-max', '1', '--setup', 'sleep 4', '--name', 'throttled');
+    // A task whose script fails before Quench starts (no record of its own), and one that ends well without a result.
+    const failing = submit('--setup', 'exit 3', '--name', 'failing');
+    const empty = submit('--setup', 'exit 0', '--name', 'no-result');
+    const ids = [queued.jobId, failing.jobId, empty.jobId].join(',');
+    const squeue = () => spawnSync('squeue', ['-h', '-r', '--states=all', '-j', ids, '-o', '%F|%K|%i|%T|%N|%r'], { env, encoding: 'utf8' });
+
+    const waiting = await waitFor(queued.jobDir, 'one task to run while the others wait', (s) => s.items.some((i) => i.state === 'running') && s.items.some((i) => i.state === 'pending'));
+    const real = squeue();
+    expect(real.status, real.stderr).toBe(0);
+    console.log(`squeue while throttled:\n${real.stdout.trim()}`);
+    const lines = real.stdout.trim().split('\n').filter((l) => l.startsWith(`${queued.jobId}|`));
+    for (const it of waiting.items.filter((i) => i.state === 'pending')) {
+      expect(it).toMatchObject({ schedulerState: 'PENDING', error: 'waiting: JobArrayTaskLimit' });
+      expect(lines).toContain(`${it.taskId!.replace('_', '|')}|${it.taskId}|PENDING||JobArrayTaskLimit`);
+    }
+    const running = waiting.items.find((i) => i.state === 'running')!;
+    expect(running.schedulerState).toBe('RUNNING');
+    expect(lines.some((l) => l.startsWith(`${running.taskId!.replace('_', '|')}|${running.taskId}|RUNNING|`))).toBe(true);
+
+    const done = await waitFor(queued.jobDir, 'the throttled job', (s) => s.items.every((i) => i.state === 'done'));
+    expect(done.counts).toMatchObject({ done: 3, failed: 0, pending: 0, missing: 0 });
+    const failed = await waitFor(failing.jobDir, 'the failing task to end', (s) => s.items[0].state !== 'pending' && s.items[0].state !== 'running');
+    expect(failed.items[0]).toMatchObject({ state: 'failed', schedulerState: 'FAILED', taskId: `${failing.jobId}_0` });
+    expect(failed.items[0].error).toMatch(/the scheduler ended its task \d+_0 as FAILED \(NonZeroExitCode\) and it recorded nothing/);
+    const missing = await waitFor(empty.jobDir, 'the task without a result to end', (s) => s.items[0].state !== 'pending' && s.items[0].state !== 'running');
+    expect(missing.items[0]).toMatchObject({ state: 'missing', schedulerState: 'COMPLETED' });
+    expect(missing.items[0].error).toMatch(/ended without a result file/);
+
+    // sacct: where the cluster keeps accounting its lines are read too; where it does not (this test cluster),
+    // status says that Slurm forgets ended tasks, for the item that left no file.
+    const acct = spawnSync('sacct', ['-n', '-P', '-X', '-j', ids, '-o', 'JobID,State,NodeList,ExitCode'], { env, encoding: 'utf8' });
+    console.log(`sacct (exit code ${acct.status}): ${(acct.stdout || acct.stderr).trim()}`);
+    const notes = (JSON.parse(quench('status', empty.jobDir, '--json').stdout) as { notes: string[] }).notes;
+    if (acct.status === 0) {
+      const { parseSacct } = await import('../../src-main/scheduler/slurm');
+      const byTask = new Map(parseSacct(acct.stdout).map((t) => [t.taskId, t]));
+      expect(byTask.get(`${failing.jobId}_0`)).toMatchObject({ state: 'FAILED', phase: 'ended-failed' });
+      expect(byTask.get(`${empty.jobId}_0`)).toMatchObject({ state: 'COMPLETED', phase: 'ended-ok' });
+      expect(byTask.get(`${queued.jobId}_2`)).toMatchObject({ state: 'COMPLETED', phase: 'ended-ok' });
+    } else {
+      expect(acct.stderr.trim()).toBe('Slurm accounting storage is disabled');
+      expect(notes).toContain('sacct: Slurm accounting storage is disabled; Slurm forgets a task minutes after it ends (MinJobAge)');
+    }
+    }, 300_000);
 
   it('runs the gates benchmark on a node and collects it with the node that ran it', async () => {
     const file = path.join(tmp, 'bench.quench.json');

@@ -12,6 +12,8 @@ import { JobPlanError, planJob } from '../../src-shared/jobs/plan';
 import { parseProject, type Project } from '../../src-shared/project/schema';
 import { indexRanges, shellQuote } from '../../src-main/scheduler/scheduler';
 import { parseSacct, parseSqueue, SlurmScheduler } from '../../src-main/scheduler/slurm';
+import { collectJob } from '../../src-main/jobs/collect';
+import { acquireLock } from '../../src-main/project/lock';
 import { quench } from './cli-in-process';
 
 const root = path.resolve(__dirname, '../..');
@@ -60,7 +62,8 @@ describe('the plan', () => {
     expect(items.map((i) => [i.id, i.index])).toEqual([['point-0000', 0], ['point-0001', 1], ['point-0002', 2], ['point-0003', 3]]);
     expect(items[3].overrides).toEqual({ cutoff: 4, batches: [2] });
     expect(items[1].label).toBe('cutoff=3, batches=[2]');
-    expect(work).toMatchObject({ kind: 'sweep', experimentId: 'qgan', sweep: { id: 'sweep-job-1', from: 'grid' } });
+    // the job fills the project's own sweep record
+    expect(work).toMatchObject({ kind: 'sweep', experimentId: 'qgan', sweep: { id: 'grid', name: 'cutoff × batches', from: 'grid' } });
     // the same plan twice: the same ids
     expect(planJob(tinyProject(), { kind: 'sweep', sweepId: 'grid' }, 'job-1').items).toEqual(items);
   });
@@ -95,6 +98,56 @@ describe('Slurm, without a cluster', () => {
     expect(parseSacct('12_1|CANCELLED by 0|node7|0:15\n12_[4-5]|PENDING|None assigned|0:0\n')).toEqual([
       { jobId: '12', index: 1, taskId: '12_1', state: 'CANCELLED', phase: 'ended-failed', node: 'node7', reason: 'exit code 0:15' },
     ]);
+  });
+
+  it("reads what a real Slurm printed (test/fixtures/slurm): waiting, running, completed, failed and cancelled tasks", () => {
+    const lines = fs.readFileSync(path.join(root, 'test/fixtures/slurm/squeue-22.05.txt'), 'utf8');
+    const tasks = parseSqueue(lines);
+    expect(tasks).toHaveLength(11);
+    const seen = tasks.map((t) => `${t.taskId} ${t.state} ${t.phase}${t.reason ? ` (${t.reason})` : ''}${t.node ? ` on ${t.node}` : ''}`);
+    expect(seen).toEqual([
+      '76_0 FAILED ended-failed (NonZeroExitCode) on vm',
+      '74_1 PENDING pending (JobArrayTaskLimit)',
+      '74_2 PENDING pending (JobArrayTaskLimit)',
+      '77_0 PENDING pending (Resources)',
+      '74_0 RUNNING running on vm',
+      '74_1 COMPLETED ended-ok on vm',
+      '74_0 COMPLETED ended-ok on vm',
+      '77_0 COMPLETED ended-ok on vm',
+      '74_2 RUNNING running on vm',
+      // cancelled while it waited: the waiting reason is not how it ended
+      '79_1 CANCELLED ended-failed',
+      '79_0 CANCELLED ended-failed on vm',
+    ]);
+    expect(tasks.every((t) => t.jobId === t.taskId.split('_')[0] && t.index === Number(t.taskId.split('_')[1]))).toBe(true);
+  });
+
+  it("asks the real commands' way: squeue's states, and sacct's refusal where the cluster keeps no accounting", async () => {
+    // Stand-ins for squeue and sacct that print what the real ones printed (test/fixtures/slurm).
+    const bin = path.join(tmp, 'fake-slurm-bin');
+    fs.mkdirSync(bin, { recursive: true });
+    const fixture = (name: string) => path.join(root, 'test/fixtures/slurm', name);
+    fs.writeFileSync(path.join(bin, 'squeue'), `#!/bin/sh\ncase "$*" in *" 99999 "*) cat ${fixture('squeue-invalid-job.txt')} >&2; exit 1 ;; esac\ncat ${fixture('squeue-22.05.txt')}\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'sacct'), `#!/bin/sh\ncat ${fixture('sacct-no-accounting.txt')} >&2\nexit 1\n`, { mode: 0o755 });
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin}:${saved}`;
+    try {
+      const r = await new SlurmScheduler().status(['74', '79']);
+      expect(r.notes).toEqual([]);
+      expect(r.forgets).toBe('sacct: Slurm accounting storage is disabled; Slurm forgets a task minutes after it ends (MinJobAge)');
+      // one entry per task (the fixture holds three moments: the latest line stands)
+      expect(r.tasks.filter((t) => t.taskId === '74_1')).toMatchObject([{ state: 'COMPLETED', phase: 'ended-ok' }]);
+      expect(r.tasks.find((t) => t.taskId === '76_0')).toMatchObject({ state: 'FAILED', phase: 'ended-failed', reason: 'NonZeroExitCode' });
+      // a job the controller has forgotten: no tasks, and nothing to note (sacct is what might know it)
+      const gone = await new SlurmScheduler().status(['99999']);
+      expect(gone.tasks).toEqual([]);
+      expect(gone.notes).toEqual([]);
+      // no configuration to be found: Slurm could not be asked at all, and says why in one line
+      fs.writeFileSync(path.join(bin, 'squeue'), `#!/bin/sh\ncat ${fixture('squeue-no-configuration.txt')} >&2\nexit 1\n`, { mode: 0o755 });
+      await expect(new SlurmScheduler().status(['74'])).rejects.toThrow(/^squeue could not ask Slurm \(Could not establish a configuration source\)$/);
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 
   it('refuses resources Slurm would not take, naming the option', () => {
@@ -225,7 +278,7 @@ describe('run-item, status and collect (by hand, no scheduler)', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ item: 'point-0001', state: 'done' });
     const result = ItemResult.parse(readJson(path.join(sweepJob.jobDir, 'results/point-0001.json')));
     expect(result.node).toMatchObject({ host: os.hostname(), logicalCores: expect.any(Number), memoryBytes: os.totalmem(), isa: expect.any(String) });
-    expect(result.run).toMatchObject({ id: `${sweepJob.id}-point-0001`, experimentId: 'qgan', status: 'completed', overrides: { cutoff: 3, batches: [2] }, sweepId: `sweep-${sweepJob.id}` });
+    expect(result.run).toMatchObject({ id: `${sweepJob.id}-point-0001`, experimentId: 'qgan', status: 'completed', overrides: { cutoff: 3, batches: [2] }, sweepId: 'grid' });
     expect(result.run!.result!.env).toMatchObject({ host: os.hostname(), threads: 1, threadsChosen: 'default: QUENCH_THREADS=1' });
     expect(result.run!.result!.params).toMatchObject({ cutoff: 3, batches: [2] });
     // no temp files left beside it
@@ -305,29 +358,114 @@ describe('run-item, status and collect (by hand, no scheduler)', () => {
     expect(fixed.stderr).toMatch(/kept the earlier file as .*attempts\/point-0003\.\d+\.corrupt\.json/);
   });
 
-  it('collects into the project once: runs by id, linked to the sweep it creates', async () => {
+  it("collects into the project once: the runs by id, each listed once in the project's own sweep", async () => {
     expect((await quench('run-item', sweepJob.jobDir, '--work-item', '0')).code).toBe(0);
     const first = JSON.parse((await quench('collect', sweepJob.jobDir, '--json')).stdout);
-    expect(first).toMatchObject({ added: 2, alreadyThere: 2, sweep: { id: `sweep-${sweepJob.id}`, action: 'extended' } });
+    expect(first).toMatchObject({ added: 2, alreadyThere: 2, sweep: { id: 'grid', action: 'extended' } });
     expect(first.status.counts).toMatchObject({ done: 4, failed: 0, missing: 0 });
     const again = await quench('collect', sweepJob.jobDir);
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/0 added, 4 already there; sweep .* unchanged/);
+    expect(again.stdout).toMatch(/0 added, 4 already there; sweep grid unchanged/);
     const p = parseProject(fs.readFileSync(file, 'utf8'));
     const ids = p.runs.map((r) => r.id);
     expect(ids.sort()).toEqual([0, 1, 2, 3].map((i) => `${sweepJob.id}-point-000${i}`));
-    const sweep = p.sweeps.find((s) => s.id === `sweep-${sweepJob.id}`)!;
-    expect(sweep.runIds.sort()).toEqual(ids);
-    expect(sweep.grid).toEqual(p.sweeps.find((s) => s.id === 'grid')!.grid);
-    expect(p.runs.every((r) => r.sweepId === sweep.id && r.result?.env.host === os.hostname())).toBe(true);
+    // the sweep record is the project's own (its name and time as they were), not a new one
+    expect(p.sweeps).toHaveLength(1);
+    expect(p.sweeps[0]).toMatchObject({ id: 'grid', name: 'cutoff × batches', createdAt: '2026-01-01T00:00:00.000Z', grid: tinyProject().sweeps[0].grid });
+    expect([...p.sweeps[0].runIds].sort()).toEqual(ids);
+    expect(p.runs.every((r) => r.sweepId === 'grid' && r.result?.env.host === os.hostname())).toBe(true);
   });
 
-  it('collects into another project, bringing the experiment the runs need', async () => {
+  it('collects into another project, bringing the experiment and the sweep the runs need', async () => {
     const other = path.join(tmp, 'other.quench.json');
     fs.writeFileSync(other, JSON.stringify({ format: 'quench-project', version: 2, name: 'Other', experiments: [] }));
     const r = JSON.parse((await quench('collect', sweepJob.jobDir, '--into', other, '--json')).stdout);
-    expect(r).toMatchObject({ added: 4, experimentsAdded: ['qgan'], sweep: { action: 'created' } });
-    expect(parseProject(fs.readFileSync(other, 'utf8')).runs).toHaveLength(4);
+    expect(r).toMatchObject({ added: 4, experimentsAdded: ['qgan'], sweep: { id: 'grid', action: 'created' } });
+    const p = parseProject(fs.readFileSync(other, 'utf8'));
+    expect(p.runs).toHaveLength(4);
+    expect(p.sweeps).toMatchObject([{ id: 'grid', experimentId: 'qgan', grid: tinyProject().sweeps[0].grid }]);
+    expect(p.sweeps[0].runIds).toHaveLength(4);
+  });
+
+  it("fills a sweep that has runs already, keeping them; a job folder of the first version fills the project's sweep too", async () => {
+    const into = path.join(tmp, 'earlier.quench.json');
+    const project = tinyProject();
+    // the sweep was run here before: one run of its first point, on this machine
+    const local = parseProject(fs.readFileSync(file, 'utf8')).runs.find((r) => r.id.endsWith('point-0000'))!;
+    project.runs = [{ ...local, id: 'local-run-1' }];
+    project.sweeps[0].runIds = ['local-run-1'];
+    fs.writeFileSync(into, JSON.stringify(project));
+    // what quench submit wrote before jobs filled the project's sweep: a record of the job's own, named after it
+    const old = path.join(tmp, 'jobs', 'old-layout');
+    fs.cpSync(sweepJob.jobDir, old, { recursive: true });
+    const m = readJson(path.join(old, 'manifest.json'));
+    m.work.sweep = { ...m.work.sweep, id: `sweep-${sweepJob.id}`, name: `cutoff × batches — job ${sweepJob.id}`, from: 'grid' };
+    fs.writeFileSync(path.join(old, 'manifest.json'), JSON.stringify(m));
+    const r = JSON.parse((await quench('collect', old, '--into', into, '--json')).stdout);
+    expect(r).toMatchObject({ added: 4, sweep: { id: 'grid', action: 'extended' } });
+    expect(JSON.parse((await quench('collect', old, '--into', into, '--json')).stdout)).toMatchObject({ added: 0, alreadyThere: 4, sweep: { id: 'grid', action: 'unchanged' } });
+    const p = parseProject(fs.readFileSync(into, 'utf8'));
+    expect(p.sweeps).toHaveLength(1);
+    expect(p.sweeps[0].runIds[0]).toBe('local-run-1');
+    expect(p.sweeps[0].runIds).toHaveLength(5);
+    expect(new Set(p.sweeps[0].runIds).size).toBe(5);
+    expect(p.runs.filter((x) => x.id !== 'local-run-1').every((x) => x.sweepId === 'grid')).toBe(true);
+  });
+
+  it("collects under the project file's lock: what another writer saved meanwhile is kept, and the sweep gets each run once", async () => {
+    const into = path.join(tmp, 'locked.quench.json');
+    fs.writeFileSync(into, JSON.stringify(tinyProject()));
+    const lock = await acquireLock(into, { command: 'another writer' });
+    const collecting = collectJob(sweepJob.jobDir, { into, scheduler: null });
+    // While the lock is held, another writer adds a run to the sweep (as the workbench would).
+    const other = tinyProject();
+    const local = parseProject(fs.readFileSync(file, 'utf8')).runs[0];
+    other.runs = [{ ...local, id: 'written-meanwhile' }];
+    other.sweeps[0].runIds = ['written-meanwhile'];
+    fs.writeFileSync(into, JSON.stringify(other));
+    lock.release();
+    const r = await collecting;
+    expect(r).toMatchObject({ added: 4, sweep: { id: 'grid', action: 'extended' } });
+    const p = parseProject(fs.readFileSync(into, 'utf8'));
+    expect(p.runs.map((x) => x.id)).toContain('written-meanwhile');
+    expect(p.runs).toHaveLength(5);
+    expect(p.sweeps).toHaveLength(1);
+    expect([...p.sweeps[0].runIds].sort()).toEqual(p.runs.map((x) => x.id).sort());
+    // two collects at once into a fresh project: the lock lets one in at a time; the runs are added once between them
+    const fresh = path.join(tmp, 'twice-at-once.quench.json');
+    fs.writeFileSync(fresh, JSON.stringify(tinyProject()));
+    const [a, b] = await Promise.all([collectJob(sweepJob.jobDir, { into: fresh, scheduler: null }), collectJob(sweepJob.jobDir, { into: fresh, scheduler: null })]);
+    expect([a.added, b.added].sort()).toEqual([0, 4]);
+    const q = parseProject(fs.readFileSync(fresh, 'utf8'));
+    expect(q.runs).toHaveLength(4);
+    expect(q.sweeps[0].runIds).toHaveLength(4);
+  });
+
+  it('refuses a job made from another project, naming why, and changes nothing', async () => {
+    const clash = path.join(tmp, 'clash.quench.json');
+    const p1 = tinyProject();
+    p1.experiments[0] = { id: 'qgan', name: 'not a gan', kind: 'vqe', params: {} } as never;
+    p1.sweeps = [];
+    fs.writeFileSync(clash, JSON.stringify(parseProject(JSON.stringify(p1))));
+    const before = fs.readFileSync(clash, 'utf8');
+    const r = await quench('collect', sweepJob.jobDir, '--into', clash);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/ran experiment 'qgan' as a qgan workload, but in .*clash\.quench\.json 'qgan' is a vqe workload: the job comes from another project/);
+    expect(fs.readFileSync(clash, 'utf8')).toBe(before);
+
+    const regrid = path.join(tmp, 'regrid.quench.json');
+    const p2 = tinyProject();
+    p2.sweeps[0].grid = { cutoff: [3, 4] };
+    fs.writeFileSync(regrid, JSON.stringify(p2));
+    const before2 = fs.readFileSync(regrid, 'utf8');
+    const g = await quench('collect', sweepJob.jobDir, '--into', regrid);
+    expect(g.code).toBe(2);
+    expect(g.stderr).toMatch(/sweep 'grid' in .*regrid\.quench\.json has no grid point cutoff=3, batches=\[\d\].*the sweep's grid is not the job's/);
+    expect(fs.readFileSync(regrid, 'utf8')).toBe(before2);
+
+    const gone = await quench('collect', sweepJob.jobDir, '--into', path.join(tmp, 'no-such.quench.json'));
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toMatch(/project file .*no-such\.quench\.json not found/);
   });
 
   it('tells states from the files alone where squeue cannot be asked, and says so', async () => {
@@ -348,6 +486,28 @@ describe('run-item, status and collect (by hand, no scheduler)', () => {
     const s = JSON.parse(r.stdout);
     expect(s.items.map((i: { state: string }) => i.state)).toEqual(['done', 'pending']);
     expect(s.notes.join(' ')).toMatch(/squeue was not found on PATH.*states come from the results folder alone/);
+  });
+
+  it("keeps a queued item pending, not missing, where squeue cannot reach Slurm (no configuration), and says why", async () => {
+    const job = await dryRun(file, '--experiment', 'qgan', '--repeats', '2');
+    const m = readJson(path.join(job.jobDir, 'manifest.json'));
+    m.submissions = [{ scheduler: 'slurm', jobId: '4343', submittedAt: '2026-01-01T00:00:00.000Z', script: 'submit.sbatch', indices: [0, 1] }];
+    fs.writeFileSync(path.join(job.jobDir, 'manifest.json'), JSON.stringify(m));
+    const bin = path.join(tmp, 'no-conf-bin');
+    fs.mkdirSync(bin, { recursive: true });
+    fs.writeFileSync(path.join(bin, 'squeue'), `#!/bin/sh\ncat ${path.join(root, 'test/fixtures/slurm/squeue-no-configuration.txt')} >&2\nexit 1\n`, { mode: 0o755 });
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin}:${saved}`;
+    let r;
+    try {
+      r = await quench('status', job.jobDir, '--json');
+    } finally {
+      process.env.PATH = saved;
+    }
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.items.map((i: { state: string }) => i.state)).toEqual(['pending', 'pending']);
+    expect(s.notes).toEqual(['squeue could not ask Slurm (Could not establish a configuration source): states come from the results folder alone']);
   });
 
   it('names a job folder that is not there or not a job', async () => {
