@@ -11,6 +11,8 @@ import { loadAddon } from '../../src-main/native/addon';
 import { lower } from '../../src-shared/circuit/lower';
 
 const home = () => fs.mkdtempSync(path.join(os.tmpdir(), 'quench-cal-'));
+// This file's own QUENCH_HOME: other test files (a gates benchmark) calibrate the shared one.
+process.env.QUENCH_HOME = home();
 const machine = { cpu: 'Test CPU', isa: 'avx2', logicalCores: 2 };
 const entry = (qubits: number, best: number) => ({ qubits, precision: 'f64' as const, threads: 0, msPerLayer: { '0': 2, '2': 1, [String(best)]: 0.5 }, best });
 const cal = (entries: ReturnType<typeof entry>[]): FusionCalibration => ({ ...machine, measuredAt: '2026-12-03T10:00:00.000Z', entries });
@@ -61,7 +63,7 @@ describe('fusion calibration', () => {
     before.prepare(circuit);
     expect(before.environment().fusionChosen).toMatch(/not calibrated/);
     before.dispose();
-    // vitest runs with its own QUENCH_HOME (vitest.config.mts): this calibration is the test's.
+    invalidate();
     writeCalibration({ ...here, measuredAt: new Date().toISOString(), entries: [entry(2, 4)] });
     try {
       expect(defaultFusion(3).fusion).toBe(4);
