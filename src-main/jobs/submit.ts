@@ -8,6 +8,8 @@ import path from 'node:path';
 import { JOB_FORMAT, JOB_VERSION, SAFE_ID, type JobManifest, type JobResources } from '../../src-shared/jobs/manifest';
 import { planJob, type JobRequest } from '../../src-shared/jobs/plan';
 import { serializeProject, type Project } from '../../src-shared/project/schema';
+import { withOverrides } from '../../src-shared/project/sweep';
+import { experimentProblems } from '../../src-shared/workloads/experiment-circuit';
 import { packageRoot } from '../native/addon';
 import { loadProject, writeFileAtomic } from '../project/store';
 import { UsageError } from '../errors';
@@ -61,6 +63,14 @@ export function createJob(projectFile: string, opts: CreateJobOptions, scheduler
   let id = `${name}-${stamp(when)}`;
   for (let n = 2; fs.existsSync(path.join(jobsDir, id)); n++) id = `${name}-${stamp(when)}-${n}`;
   const { work, items } = planJob(project, opts.request, id, file);
+  // What the schema cannot check (latent ≤ 2 × modes, a Pauli sum that parses, …), per work item,
+  // before anything is written: a node would only fail on it later.
+  for (const item of items) {
+    if (!item.experimentId) continue;
+    const e = withOverrides(project.experiments.find((x) => x.id === item.experimentId)!, item.overrides);
+    const problems = experimentProblems(e);
+    if (problems.length) throw new UsageError(`${item.label ? `${item.label} of ` : ''}experiment '${e.id}': ${problems.map((p) => p.message).join('; ')}`);
+  }
   const manifest: JobManifest = {
     format: JOB_FORMAT, version: JOB_VERSION, id, name, createdAt: when.toISOString(), projectFile: file,
     quenchBin: path.join(packageRoot(), 'bin', 'quench.js'),

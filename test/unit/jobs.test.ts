@@ -12,6 +12,7 @@ import { JobPlanError, planJob } from '../../src-shared/jobs/plan';
 import { parseProject, type Project } from '../../src-shared/project/schema';
 import { indexRanges, shellQuote } from '../../src-main/scheduler/scheduler';
 import { parseSacct, parseSqueue, SlurmScheduler } from '../../src-main/scheduler/slurm';
+import { jobPaths } from '../../src-main/jobs/folder';
 import { collectJob } from '../../src-main/jobs/collect';
 import { acquireLock } from '../../src-main/project/lock';
 import { quench } from './cli-in-process';
@@ -208,12 +209,22 @@ describe('quench submit --dry-run', () => {
       [['--slurm'], /say what to run/],
       [['--bench', 'seed', '--slurm'], /--bench 'seed'/],
       [['--sweep', 'grid', '--slurm', '--time', 'soon'], /--time 'soon'/],
+      [['--experiment', 'bad', '--slurm'], /experiment 'bad': .*foo/],
     ];
     for (const [args, message] of cases) {
       const r = await quench('submit', file, '--jobs-dir', jobs, '--dry-run', ...args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(message);
     }
+    expect(fs.existsSync(jobs)).toBe(false);
+    // A grid point the schema takes but the engine would refuse on the node (latent 4 > 2 × modes 1).
+    const p = tinyProject();
+    p.sweeps.push({ id: 'modes', experimentId: 'qgan', name: 'modes', createdAt: '2026-01-01T00:00:00.000Z', grid: { modes: [2, 1] }, runIds: [] });
+    const modes = path.join(tmp, 'modes.quench.json');
+    fs.writeFileSync(modes, JSON.stringify(p, null, 2));
+    const r = await quench('submit', modes, '--sweep', 'modes', '--slurm', '--dry-run', '--jobs-dir', jobs);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/modes=1 of experiment 'qgan': latent: at most 2 × modes = 2/);
     expect(fs.existsSync(jobs)).toBe(false);
     const missing = await quench('submit', path.join(tmp, 'none.quench.json'), '--sweep', 'grid', '--slurm');
     expect(missing.code).toBe(2);
@@ -301,7 +312,13 @@ describe('run-item, status and collect (by hand, no scheduler)', () => {
   });
 
   it('leaves an error record, not a hole, when the work item fails', async () => {
-    const job = await dryRun(file, '--experiment', 'bad', '--repeats', '2');
+    // Submit refuses an experiment that cannot run (below); here the folder's snapshot is
+    // changed after submitting (as by hand), so the node meets a circuit that does not parse.
+    const job = await dryRun(file, '--experiment', 'qgan', '--repeats', '2');
+    const snapshot = jobPaths(job.jobDir).snapshot;
+    const snap = readJson(snapshot);
+    snap.experiments = snap.experiments.map((e: { id: string }) => (e.id === 'qgan' ? { id: 'qgan', name: 'now a circuit', kind: 'circuit', params: { qasm: 'OPENQASM 2.0;\nqreg q[1];\nfoo q[0];\n' } } : e));
+    fs.writeFileSync(snapshot, JSON.stringify(snap));
     const before = Date.now() - 1000; // the record's time is when it failed: after this (whole seconds allowed)
     const r = await quench('run-item', job.jobDir, '--work-item', '0');
     expect(r.code).toBe(1);
