@@ -519,6 +519,10 @@ double adjoint_gradient(const Program& program, Precision precision, const doubl
   check_params(program, params);
   if (program.num_params && !grad) throw Error(Error::Kind::Type, "grad is null");
   check_state_size(program.n, precision);
+  {
+    double v;
+    if (qaoa_adjoint_gradient(program, precision, params, observable, grad, opts, &v)) return v;
+  }
   check_memory(2 * state_bytes(program.n, precision),
                "adjoint gradient (2 " + state_what(program.n, precision) + ")");
   Progress progress(opts, double(program.gates.size()));
