@@ -81,16 +81,28 @@ QaoaShape detect_qaoa(const Program& p) {
   return s;
 }
 
-// The observable's table and the sweep's states, kept with the program.
+// The observable's table, kept with the program.
 struct QaoaCache {
   std::mutex table_mu;
   std::vector<PauliTerm> terms;   // the observable the table is for
   bool have = false, per_value = false;
   std::vector<double> oval;
-  std::mutex scratch_mu;
+};
+namespace {
+// The sweep's 2p + 1 states: one process-wide set (not one per cached
+// program, which could hold 64 × 80 MiB), reused while the size stays the
+// same (fresh pages cost ~10 ms per call at 20 qubits); a concurrent caller
+// allocates its own.
+struct QaoaScratch {
+  std::mutex mu;
   std::vector<AlignedBuffer<double>> s64;
   std::vector<AlignedBuffer<float>> s32;
 };
+QaoaScratch& scratch() {
+  static auto* s = new QaoaScratch();  // leaked: no destruction order issues at exit
+  return *s;
+}
+}  // namespace
 std::shared_ptr<QaoaCache> make_qaoa_cache() { return std::make_shared<QaoaCache>(); }
 
 namespace {
@@ -167,18 +179,18 @@ double run_sweep(const QaoaTables& t, FP* const* bufs, double* gc, double* gm, c
 }
 
 template <typename FP>
-std::vector<AlignedBuffer<FP>>& scratch_of(QaoaCache& c);
+std::vector<AlignedBuffer<FP>>& scratch_of(QaoaScratch& c);
 template <>
-std::vector<AlignedBuffer<double>>& scratch_of<double>(QaoaCache& c) { return c.s64; }
+std::vector<AlignedBuffer<double>>& scratch_of<double>(QaoaScratch& c) { return c.s64; }
 template <>
-std::vector<AlignedBuffer<float>>& scratch_of<float>(QaoaCache& c) { return c.s32; }
+std::vector<AlignedBuffer<float>>& scratch_of<float>(QaoaScratch& c) { return c.s32; }
 
 template <typename FP>
-double with_scratch(const Program& p, const QaoaTables& t, double* gc, double* gm, const ExecOptions& opts) {
+double with_scratch(const QaoaTables& t, double* gc, double* gm, const ExecOptions& opts) {
   const std::size_t count = 2 * t.p + 1, len = 2 * (std::size_t(1) << t.n);
   const For par = make_for(opts, t.n);
-  QaoaCache& c = *p.qaoa_cache;
-  std::unique_lock<std::mutex> lk(c.scratch_mu, std::try_to_lock);
+  QaoaScratch& c = scratch();
+  std::unique_lock<std::mutex> lk(c.mu, std::try_to_lock);
   std::vector<AlignedBuffer<FP>> local;
   std::vector<AlignedBuffer<FP>>& bufs = lk.owns_lock() ? scratch_of<FP>(c) : local;
   if (bufs.size() != count || bufs[0].size() != len) {
@@ -245,8 +257,8 @@ bool qaoa_adjoint_gradient(const Program& program, Precision precision, const do
     t.slot_m.push_back(gm.slot);
   }
   std::vector<double> dc(s.p), dm(s.p);
-  const double v = precision == Precision::f32 ? with_scratch<float>(program, t, dc.data(), dm.data(), opts)
-                                               : with_scratch<double>(program, t, dc.data(), dm.data(), opts);
+  const double v = precision == Precision::f32 ? with_scratch<float>(t, dc.data(), dm.data(), opts)
+                                               : with_scratch<double>(t, dc.data(), dm.data(), opts);
   std::fill(grad, grad + program.num_params, 0.0);
   for (std::size_t l = 0; l < s.p; ++l) {
     grad[t.slot_c[l]] += t.scale_c[l] * dc[l];

@@ -26,8 +26,9 @@
 //    Hadamard basis (ΣX_q = n − 2·popcount there), the γ-derivative
 //    Im⟨λ|C|φ⟩ with the cost table; every diagonal and every reduction is
 //    fused into a transform's first pass.
-// Memory: 2p + 1 states. Falls back (returns false) when the observable is
-// not diagonal, the memory does not fit, or QUENCH_QAOA_FAST=0.
+// Memory: 2p + 1 states (one process-wide set, reused between calls). Falls
+// back (returns false) when the observable is not diagonal, the memory does
+// not fit, or QUENCH_QAOA_FAST=0.
 #pragma once
 
 #include <cstddef>
