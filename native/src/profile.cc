@@ -111,7 +111,7 @@ const char* kind_name(unsigned k) {
   static const char* names[kKinds] = {"dense 1-qubit", "dense 2-qubit", "dense 3+-qubit", "fused",
                                       "controlled",    "permutation",   "phase",          "diagonal",
                                       "indexed diagonal", "Fock",       "expectation",    "sampling",
-                                      "kernel matrix"};
+                                      "kernel matrix",    "Walsh-Hadamard"};
   return k < kKinds ? names[k] : "?";
 }
 

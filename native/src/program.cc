@@ -759,6 +759,8 @@ std::shared_ptr<const Program> build(const Circuit& circuit, unsigned max_fused)
   p->dindex.resize(p->gates.size());
   for (std::size_t i = 0; i < p->gates.size(); ++i) index_diagonal(p->gates[i], p->dindex[i]);
   p->adjoint = plan_adjoint(*p);
+  p->qaoa = detect_qaoa(*p);
+  if (p->qaoa.p) p->qaoa_cache = make_qaoa_cache();
   return p;
 }
 }  // namespace

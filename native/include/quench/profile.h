@@ -32,6 +32,7 @@ enum Kind : unsigned {
   kExpectation,      // ⟨ψ|H|ψ⟩ and readouts
   kSampling,         // shots drawn from the state
   kKernelMatrix,     // fidelity kernel: the Gram product of the states (QSVM)
+  kWalshHadamard,    // fast Walsh–Hadamard transform (the QAOA mixer), with its fused diagonal
   kKinds
 };
 

@@ -18,6 +18,7 @@
 #include "quench/fuser.h"
 #include "quench/kernels.h"
 #include "quench/parallel.h"
+#include "quench/qaoa.h"
 #include "quench/reductions.h"
 
 namespace quench {
@@ -88,6 +89,8 @@ class Program {
   std::vector<double> phase_bound;          // per source gate: max |λ| of a parameterised
                                             // diagonal, 1 for a dense one, 0 for a fixed one
   AdjointPlan adjoint;
+  QaoaShape qaoa;                           // QAOA-shaped (qaoa.h): the fast gradient applies
+  std::shared_ptr<QaoaCache> qaoa_cache;    // its observable table and scratch (when qaoa.p)
 };
 
 // Throws Error(Range) naming the gate when, at one of `rows` parameter rows
