@@ -129,6 +129,6 @@ export async function savePeersFile(file: string, report: PeersReport): Promise<
   const env = { ...session.environment(), ...(report.load ? { load: report.load } : {}) };
   session.dispose();
   const saved = await savePeersReport(path.resolve(file), report, env);
-  process.stderr.write(`quench: stored ${saved.runs} runs (Quench's and each peer's) in ${saved.experiments ? `${saved.experiments} new experiments of ` : ''}${file}; open it or import its results in the workbench and compare them there\n`);
+  process.stderr.write(`quench: stored ${saved.runs} runs (Quench's and each peer's) in ${saved.experiments ? `${saved.experiments} new experiment${saved.experiments === 1 ? '' : 's'} of ` : ''}${file}; open it or import its results in the workbench and compare them there\n`);
   for (const l of saved.leftOut) process.stderr.write(`quench: not stored: ${l}\n`);
 }
