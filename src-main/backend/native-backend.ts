@@ -4,7 +4,7 @@
 import type { Backend, BackendId, BranchState, ExecutionOptions, GradientResult, SimulationRequest, SimulationResult } from '../../src-shared/backend/backend';
 import type { LoweredCircuit } from '../../src-shared/circuit/lowered';
 import { pauliTermMasks, type PauliSum } from '../../src-shared/observable/pauli';
-import { loadAddon, type NativeAddon, type NativeCancelToken, type NativeExecOptions, type NativeObservable, type NativeProgram, type NativeState } from '../native/addon';
+import { loadAddon, type NativeAddon, type NativeCancelToken, type NativeExecOptions, type NativeIsaName, type NativeObservable, type NativeProgram, type NativeState } from '../native/addon';
 
 /** Default largest fused block, chosen by measurement (bench/RESULTS.md: fusion on a brickwork circuit). */
 export const DEFAULT_FUSION = 2;
@@ -21,10 +21,11 @@ export class NativeBackend implements Backend {
   private readonly addon: NativeAddon;
   private readonly programs = new WeakMap<LoweredCircuit, Map<number, NativeProgram>>();
 
-  constructor(readonly isa: 'avx2' | 'scalar' = 'avx2', addon: NativeAddon = loadAddon()) {
+  constructor(readonly isa: NativeIsaName = 'avx2', addon: NativeAddon = loadAddon()) {
     this.addon = addon;
-    this.id = isa === 'avx2' ? 'native-avx2' : 'native-scalar';
-    if (!addon.info().isaAvailable.includes(isa)) throw new RangeError(`backend ${this.id} is not available on this CPU (no AVX2+FMA)`);
+    this.id = `native-${isa}`;
+    if (!addon.info().isaAvailable.includes(isa))
+      throw new RangeError(`backend ${this.id} is not available on this CPU (${isa === 'avx512' ? 'no AVX-512 F/DQ/BW/VL' : 'no AVX2+FMA'})`);
   }
 
   /** The compiled program for a circuit and fusion setting (cached). */
