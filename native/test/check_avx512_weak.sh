@@ -7,8 +7,11 @@
 # weak function of those objects contains an EVEX instruction (opcode 0x62).
 # Usage: check_avx512_weak.sh OBJECT...   (ctest passes the core's objects)
 status=0
-for o in "$@"; do
+checked=0
+# ctest hands the objects over as one ';'-separated argument.
+for o in $(printf '%s\n' "$@" | tr ';' '\n'); do
   case "$o" in *_avx512.cc.o) ;; *) continue ;; esac
+  checked=$((checked + 1))
   weak=$(nm --defined-only "$o" | awk '$2 == "W" { print $3 }')
   for sym in $weak; do
     if objdump -d --disassemble="$sym" "$o" 2>/dev/null |
@@ -18,5 +21,9 @@ for o in "$@"; do
     fi
   done
 done
-[ $status -eq 0 ] && echo "no AVX-512 code in weak symbols of the avx512 objects"
+if [ $checked -eq 0 ]; then
+  echo "no *_avx512.cc.o object among the arguments"
+  exit 1
+fi
+[ $status -eq 0 ] && echo "no AVX-512 code in weak symbols of the $checked avx512 objects"
 exit $status
