@@ -464,10 +464,20 @@ void diagonal_impl(FP* s, unsigned nv, const unsigned* hq, unsigned kh, const un
   for (unsigned j = 0; j < nred; ++j) red[j] = cv[lowfix + j] - lowfix;
   unsigned b = std::min(nv - c, 10u);
   if (nred) b = std::min(b, red[0]);
-  const std::uint64_t B = bit(b);
-  std::uint32_t* low = static_cast<std::uint32_t*>(std::malloc(sizeof(std::uint32_t) * B));
-  if (!low) return;
-  for (std::uint64_t t = 0; t < B; ++t) low[t] = static_cast<std::uint32_t>(gather_bits(t << lowfix, hq, kh));
+  const std::uint64_t B = bit(b);  // b <= 10: at most 1024 entries, on the stack
+  std::uint32_t low[1024];
+  // low[t] = gather_bits(t << lowfix, hq, kh), built by doubling: bit i of t
+  // adds the weight of vector bit i + lowfix (2^j when it is hq[j], else 0).
+  // (Small states make many short calls: per-entry gathers and a malloc per
+  // call were most of a diagonal's time at 8 qubits.)
+  low[0] = 0;
+  for (unsigned i = 0; i < b; ++i) {
+    std::uint32_t w = 0;
+    for (unsigned j = 0; j < kh; ++j)
+      if (hq[j] == i + lowfix) w = std::uint32_t(1) << j;
+    const std::uint64_t h = bit(i);
+    for (std::uint64_t t = 0; t < h; ++t) low[h + t] = low[t] + w;
+  }
   const std::uint64_t groups = std::uint64_t(1) << (nv - c - b);
   const std::uint64_t step = 2 * L * bit(lowfix);
   par.run(groups, [&](std::uint64_t g0, std::uint64_t g1, unsigned) {
@@ -483,7 +493,6 @@ void diagonal_impl(FP* s, unsigned nv, const unsigned* hq, unsigned kh, const un
       }
     }
   });
-  std::free(low);
 }
 
 template <typename FP>
