@@ -870,6 +870,7 @@ void clear_program_cache() {
   std::lock_guard<std::mutex> lock(C.mu);
   C.index.clear();
   C.lru.clear();
+  clear_panel_cache();
 }
 
 }  // namespace quench

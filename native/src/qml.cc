@@ -180,6 +180,17 @@ PanelCache& panel_cache() {
   static PanelCache c;
   return c;
 }
+}  // namespace
+
+void clear_panel_cache() {
+  PanelCache& c = panel_cache();
+  std::lock_guard<std::mutex> lock(c.mu);
+  c.pack.reset();
+  c.params.clear();
+  c.params.shrink_to_fit();
+}
+
+namespace {
 template <typename FP>
 constexpr Precision precision_of() {
   return std::is_same<FP, float>::value ? Precision::f32 : Precision::f64;

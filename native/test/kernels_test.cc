@@ -218,6 +218,27 @@ static void test_gram_reference(Isa isa, unsigned threads) {
           dg = std::max(dg, std::fabs(G[i * cs.na + j] - ref(sa, i, sa, j)));
           asym = std::max(asym, std::fabs(G[i * cs.na + j] - G[j * cs.na + i]));
         }
+      // Test x train after train x train: the train states come from the kept
+      // panels (same program, precision, ISA, parameters)...
+      std::vector<double> Kt(cs.nb * cs.na, -1);
+      fidelity_kernel(*prog, prec, pb.data(), cs.nb, pa.data(), cs.na, Kt.data(), o);
+      double dt = 0;
+      for (std::size_t i = 0; i < cs.nb; ++i)
+        for (std::size_t j = 0; j < cs.na; ++j) dt = std::max(dt, std::fabs(Kt[i * cs.na + j] - ref(sb, i, sa, j)));
+      CHECK(dt <= tol, "test x train after the Gram, n=%u: max diff %g", cs.n, dt);
+      // ... and one changed parameter is a different train set (not the kept panels).
+      if (cs.na > 1) {
+        std::vector<double> pa2 = pa;
+        pa2[pa2.size() - 1] += 0.25;
+        std::vector<double> sa2(cs.na * 2 * dim), K2(cs.nb * cs.na, -1);
+        states_batch(*prog, prec, pa2.data(), cs.na, sa2.data(), o);
+        fidelity_kernel(*prog, prec, pb.data(), cs.nb, pa2.data(), cs.na, K2.data(), o);
+        double d2 = 0;
+        for (std::size_t i = 0; i < cs.nb; ++i)
+          for (std::size_t j = 0; j < cs.na; ++j) d2 = std::max(d2, std::fabs(K2[i * cs.na + j] - ref(sb, i, sa2, j)));
+        CHECK(d2 <= tol, "changed train parameter, n=%u: max diff %g", cs.n, d2);
+      }
+      clear_program_cache();
       CHECK(dk <= tol, "cross n=%u %zux%zu: max diff %g", cs.n, cs.na, cs.nb, dk);
       CHECK(dg <= tol, "symmetric n=%u %zu: max diff %g", cs.n, cs.na, dg);
       CHECK(asym == 0, "symmetric n=%u %zu: not exactly symmetric (%g)", cs.n, cs.na, asym);

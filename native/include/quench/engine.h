@@ -138,6 +138,7 @@ std::shared_ptr<const Program> compile(const Circuit& circuit, unsigned max_fuse
 ProgramStats stats(const Program& program);
 unsigned num_qubits(const Program& program);
 unsigned num_params(const Program& program);
+// Also drops the fidelity kernel's kept packed states (qml.cc).
 void clear_program_cache();
 
 // ---- state vectors ----------------------------------------------------------------------

@@ -78,6 +78,8 @@ struct Op {
 // A number no other Program of this process has (never reused, unlike an
 // address): keys caches of results computed from a program.
 std::uint64_t next_program_uid();
+// Drops the fidelity kernel's kept B panels (qml.cc; clear_program_cache calls it).
+void clear_panel_cache();
 
 class Program {
  public:
