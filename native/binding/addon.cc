@@ -338,19 +338,41 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   c.Set("avx2", cpu.avx2);
   c.Set("fma", cpu.fma);
   c.Set("avx512f", cpu.avx512f);
+  c.Set("avx512dq", cpu.avx512dq);
+  c.Set("avx512bw", cpu.avx512bw);
+  c.Set("avx512vl", cpu.avx512vl);
   o.Set("cpu", c);
   o.Set("defaultThreads", quench::default_threads());
   o.Set("defaultThreadsReason", quench::default_threads_reason());
   o.Set("defaultIsa", quench::to_string(quench::default_isa()));
   auto avail = Napi::Array::New(env);
   uint32_t i = 0;
-  for (quench::Isa isa : {quench::Isa::avx2, quench::Isa::scalar})
+  for (quench::Isa isa : {quench::Isa::avx512, quench::Isa::avx2, quench::Isa::scalar})
     if (quench::isa_available(isa)) avail.Set(i++, quench::to_string(isa));
   o.Set("isaAvailable", avail);
   o.Set("availableMemory", double(quench::available_memory_bytes()));
   o.Set("build", quench::build_info());
   o.Set("napiVersion", NAPI_VERSION);
   return o;
+}
+
+// setDefaultIsa('avx512' | 'avx2' | 'scalar'): the ISA of every later call
+// that names none ('auto'); the command line's --isa. RangeError when the CPU
+// lacks it.
+Napi::Value SetDefaultIsa(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString())
+    throw_type(env, "setDefaultIsa: the ISA must be 'avx512', 'avx2' or 'scalar'");
+  const std::string s = info[0].As<Napi::String>();
+  quench::Isa isa;
+  if (s == "avx512") isa = quench::Isa::avx512;
+  else if (s == "avx2") isa = quench::Isa::avx2;
+  else if (s == "scalar") isa = quench::Isa::scalar;
+  else throw_range(env, "setDefaultIsa: the ISA must be 'avx512', 'avx2' or 'scalar', got '" + s + "'");
+  if (!quench::isa_available(isa))
+    throw_range(env, "ISA " + s + " is not available on this CPU");
+  quench::set_default_isa(isa);
+  return env.Undefined();
 }
 
 // adjointGradient(program, params, observable, {precision, isa, threads, onProgress, signal}) → Promise<{value, gradient}>
@@ -615,6 +637,7 @@ Napi::Value MeasureBandwidth(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, Info));
+  exports.Set("setDefaultIsa", Napi::Function::New(env, SetDefaultIsa));
   exports.Set("profileStart", Napi::Function::New(env, ProfileStart));
   exports.Set("profileStop", Napi::Function::New(env, ProfileStop));
   exports.Set("profileSnapshot", Napi::Function::New(env, ProfileSnapshot));

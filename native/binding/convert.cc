@@ -186,16 +186,20 @@ quench::ExecOptions to_exec_options(Napi::Env env, const Napi::Value& v) {
   auto o = v.As<Napi::Object>();
   Napi::Value isa = o.Get("isa");
   if (!isa.IsUndefined()) {
-    if (!isa.IsString()) throw_type(env, "options.isa must be 'auto', 'avx2' or 'scalar'");
+    if (!isa.IsString()) throw_type(env, "options.isa must be 'auto', 'avx512', 'avx2' or 'scalar'");
     std::string s = isa.As<Napi::String>();
-    if (s == "avx2") {
+    if (s == "avx512") {
+      if (!quench::isa_available(quench::Isa::avx512))
+        throw_range(env, "options.isa 'avx512' is not available on this CPU (it needs AVX-512 F, DQ, BW and VL with the OS saving ZMM state); use 'avx2', 'scalar' or 'auto'");
+      opts.isa = quench::Isa::avx512;
+    } else if (s == "avx2") {
       if (!quench::isa_available(quench::Isa::avx2))
         throw_range(env, "options.isa 'avx2' is not available on this CPU (it needs AVX2 and FMA); use 'scalar' or 'auto'");
       opts.isa = quench::Isa::avx2;
     } else if (s == "scalar") {
       opts.isa = quench::Isa::scalar;
     } else if (s != "auto") {
-      throw_range(env, "options.isa must be 'auto', 'avx2' or 'scalar', got '" + s + "'");
+      throw_range(env, "options.isa must be 'auto', 'avx512', 'avx2' or 'scalar', got '" + s + "'");
     }
   }
   Napi::Value threads = o.Get("threads");

@@ -32,7 +32,7 @@ quench::Gate to_gate(Napi::Env env, const Napi::Value& v, const std::string& wha
 quench::PauliSum to_observable(Napi::Env env, const Napi::Value& v, unsigned num_qubits, const std::string& what);
 quench::Precision to_precision(Napi::Env env, const Napi::Value& v);
 
-// Options object {isa?: 'auto'|'avx2'|'scalar', threads?: number}. Progress
+// Options object {isa?: 'auto'|'avx512'|'avx2'|'scalar', threads?: number}. Progress
 // and cancellation are attached by the async jobs.
 quench::ExecOptions to_exec_options(Napi::Env env, const Napi::Value& v);
 

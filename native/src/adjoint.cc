@@ -97,7 +97,7 @@ double adjoint_gradient_impl(const Program& p, const double* params, const Pauli
                              const KernelTable<FP>& kt, const For& par, AdjointScratch<FP>& sc,
                              Progress* progress) {
   const unsigned n = p.n;
-  const ReductionTable<FP>& rt = reduction_table<FP>(kt.isa == Isa::avx2 ? Isa::avx2 : Isa::scalar);
+  const ReductionTable<FP>& rt = reduction_table<FP>(kt.isa);
   std::fill(grad, grad + p.num_params, 0.0);
   FP* phi = sc.phi.data();
   FP* lam = sc.lambda.data();

@@ -31,7 +31,9 @@
 namespace quench {
 
 const char* to_string(Precision p) { return p == Precision::f32 ? "f32" : "f64"; }
-const char* to_string(Isa isa) { return isa == Isa::avx2 ? "avx2" : "scalar"; }
+const char* to_string(Isa isa) {
+  return isa == Isa::avx512 ? "avx512" : isa == Isa::avx2 ? "avx2" : "scalar";
+}
 
 // ---- machine -------------------------------------------------------------------
 namespace {
@@ -71,15 +73,22 @@ CpuInfo detect_cpu() {
     zmm = ymm && (xcr0 & 0xE0) == 0xE0;
   }
   unsigned max_leaf = __get_cpuid_max(0, nullptr);
-  bool avx2 = false, avx512f = false;
+  bool avx2 = false, avx512f = false, avx512dq = false, avx512bw = false, avx512vl = false;
   if (max_leaf >= 7) {
     __cpuid_count(7, 0, a, b, c, d);
     avx2 = (b >> 5) & 1u;
     avx512f = (b >> 16) & 1u;
+    avx512dq = (b >> 17) & 1u;
+    avx512bw = (b >> 30) & 1u;
+    avx512vl = (b >> 31) & 1u;
   }
   info.avx2 = avx && avx2 && ymm;
   info.fma = fma && ymm;
+  // XCR0 bits 5-7 (opmask, ZMM0-15 upper halves, ZMM16-31): the OS saves them.
   info.avx512f = avx512f && zmm;
+  info.avx512dq = avx512dq && zmm;
+  info.avx512bw = avx512bw && zmm;
+  info.avx512vl = avx512vl && zmm;
   unsigned cores = 0;
   cpu_set_t set;
   CPU_ZERO(&set);
@@ -102,18 +111,64 @@ CpuInfo cpu_info() {
 }
 
 bool isa_available(Isa isa) {
-  if (isa == Isa::scalar) return true;
   const CpuInfo info = cpu_info();
-  return info.avx2 && info.fma;
+  switch (isa) {
+    case Isa::scalar: return true;
+    case Isa::avx2: return info.avx2 && info.fma;
+    case Isa::avx512:
+      return info.avx2 && info.fma && info.avx512f && info.avx512dq && info.avx512bw &&
+             info.avx512vl;
+  }
+  return false;
 }
 
-Isa default_isa() {
+namespace {
+Isa initial_isa() {
   static const Isa isa = [] {
+    // The best available ISA. Its kernel tables use AVX-512 code only for
+    // the kernels where it measured faster than AVX2 (see kernels_avx512.cc,
+    // reductions_avx512.cc, fock_avx512.cc, gram_avx512.cc); the rest of
+    // the avx512 tables are the AVX2 kernels.
+    const Isa best = isa_available(Isa::avx512) ? Isa::avx512
+                     : isa_available(Isa::avx2) ? Isa::avx2
+                                                : Isa::scalar;
     const char* env = std::getenv("QUENCH_ISA");
-    if (env && std::string(env) == "scalar") return Isa::scalar;
-    return isa_available(Isa::avx2) ? Isa::avx2 : Isa::scalar;
+    if (!env || !*env || std::string(env) == "auto") return best;
+    const std::string e(env);
+    Isa want = best;
+    if (e == "scalar") want = Isa::scalar;
+    else if (e == "avx2") want = Isa::avx2;
+    else if (e == "avx512") want = Isa::avx512;
+    else {
+      std::fprintf(stderr, "quench: QUENCH_ISA=%s is not one of scalar, avx2, avx512, auto; using %s\n",
+                   env, to_string(best));
+      return best;
+    }
+    if (!isa_available(want)) {
+      std::fprintf(stderr, "quench: QUENCH_ISA=%s is not available on this CPU; using %s\n", env,
+                   to_string(best));
+      return best;
+    }
+    return want;
   }();
   return isa;
+}
+// set_default_isa's choice: -1 while none was made.
+std::atomic<int> g_isa_override{-1};
+}  // namespace
+
+Isa default_isa() {
+  const int o = g_isa_override.load(std::memory_order_relaxed);
+  return o >= 0 ? static_cast<Isa>(o) : initial_isa();
+}
+
+void set_default_isa(Isa isa) {
+  if (isa != Isa::scalar && isa != Isa::avx2 && isa != Isa::avx512)
+    throw Error(Error::Kind::Range, "unknown ISA");
+  if (!isa_available(isa))
+    throw Error(Error::Kind::Range,
+                std::string("ISA ") + to_string(isa) + " is not available on this CPU");
+  g_isa_override.store(static_cast<int>(isa), std::memory_order_relaxed);
 }
 
 std::size_t available_memory_bytes() {
@@ -304,7 +359,7 @@ void validate(const PauliSum& observable, unsigned num_qubits) {
 namespace {
 template <typename FP>
 const KernelTable<FP>& table_for(const ExecOptions& opts) {
-  if (opts.isa != Isa::scalar && opts.isa != Isa::avx2)
+  if (opts.isa != Isa::scalar && opts.isa != Isa::avx2 && opts.isa != Isa::avx512)
     throw Error(Error::Kind::Range, "unknown ISA");
   if (!isa_available(opts.isa))
     throw Error(Error::Kind::Range,
@@ -387,7 +442,7 @@ class StateImpl final : public State {
   double expectation(const PauliSum& h, const ExecOptions& opts) const override {
     validate(h, s_.n);
     const KernelTable<FP>& kt = table_for<FP>(opts);
-    profile::Scope scope(profile::kExpectation, std::uint64_t(1) << s_.n, kt.isa == Isa::avx2);
+    profile::Scope scope(profile::kExpectation, std::uint64_t(1) << s_.n, is_simd(kt.isa));
     return kt.expectation(s_.data(), s_.n, h.terms.data(), h.terms.size(), par(opts));
   }
   void probabilities(double* out, const ExecOptions& opts) const override {
@@ -472,7 +527,7 @@ void run_batch_impl(const Program& p, const double* params, std::size_t batch,
         const double* pr = params + i * p.num_params;
         st.set_zero_state(par);
         run_program<FP>(st.data(), p, pr, kt, par, nullptr);
-        profile::Scope scope(profile::kExpectation, (std::uint64_t(1) << p.n) * m, kt.isa == Isa::avx2);
+        profile::Scope scope(profile::kExpectation, (std::uint64_t(1) << p.n) * m, is_simd(kt.isa));
         for (std::size_t o = 0; o < m; ++o)
           out[i * m + o] = kt.expectation(st.data(), p.n, observables[o].terms.data(),
                                           observables[o].terms.size(), par);

@@ -346,8 +346,19 @@ std::shared_ptr<const Plan> cached_plan(const CvCircuit& c, bool fuse) {
   return plan;
 }
 
-bool use_avx2(const CvOptions& o) {
-  return o.isa == Isa::avx2 && isa_available(Isa::avx2);
+// The instance to run: avx512 (8 lanes) or avx2 (4 lanes) when asked for
+// and available, else the baseline. The AVX-512 instance only where it
+// measured faster than AVX2 (bench/isa_ab.cjs fock cases, interleaved):
+// cutoff >= 8 (x0.70-0.88 of AVX2's time at cutoff 8 and 10, batch 8-256,
+// forward and VJP); at cutoff <= 6 (the qgan seed case: 4 modes, cutoff 4)
+// it was x1.0-1.17. Chosen by the circuit alone, never by the batch, so a
+// sample's result does not depend on the batch it runs in.
+constexpr unsigned kFockAvx512MinCutoff = 8;
+Isa fock_isa(const CvOptions& o, const Plan& plan) {
+  if (o.isa == Isa::avx512 && isa_available(Isa::avx512) && plan.D >= kFockAvx512MinCutoff)
+    return Isa::avx512;
+  if ((o.isa == Isa::avx2 || o.isa == Isa::avx512) && isa_available(Isa::avx2)) return Isa::avx2;
+  return Isa::scalar;
 }
 
 unsigned resolve_threads(const CvOptions& o) {
@@ -366,8 +377,10 @@ void check_params(const CvCircuit& c, const double* params, std::size_t batch) {
 void execute(const CvCircuit& c, Job& job, const CvOptions& opts) {
   const std::shared_ptr<const Plan> plan_ptr = cached_plan(c, opts.fuse_diagonals);
   const Plan& plan = *plan_ptr;
-  const bool avx2 = use_avx2(opts);
-  const unsigned lanes = avx2 ? detail::lanes_avx2() : detail::lanes_baseline();
+  const Isa isa = fock_isa(opts, plan);
+  const unsigned lanes = isa == Isa::avx512 ? detail::lanes_avx512()
+                         : isa == Isa::avx2 ? detail::lanes_avx2()
+                                            : detail::lanes_baseline();
   const std::size_t chunks = (job.batch + lanes - 1) / lanes;
   job.threads = unsigned(std::min<std::size_t>(resolve_threads(opts), std::max<std::size_t>(chunks, 1)));
   job.cancel = opts.cancel;
@@ -376,7 +389,9 @@ void execute(const CvCircuit& c, Job& job, const CvOptions& opts) {
   if (ws * job.threads > kSmallBytes)
     check_memory(ws * job.threads, "the Fock workspace (" + std::to_string(job.threads) +
                                        " threads x " + std::to_string(ws) + " bytes)");
-  if (avx2)
+  if (isa == Isa::avx512)
+    detail::run_job_avx512(plan, job);
+  else if (isa == Isa::avx2)
     detail::run_job_avx2(plan, job);
   else
     detail::run_job_baseline(plan, job);

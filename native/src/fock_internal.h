@@ -82,11 +82,13 @@ struct Job {
 // Lanes (samples processed together) of each instance.
 unsigned lanes_baseline();
 unsigned lanes_avx2();
+unsigned lanes_avx512();
 // Bytes of one thread's workspace.
 std::size_t workspace_bytes(const Plan& plan, bool vjp, unsigned lanes);
 
 void run_job_baseline(const Plan& plan, const Job& job);
 void run_job_avx2(const Plan& plan, const Job& job);
+void run_job_avx512(const Plan& plan, const Job& job);
 // Single-lane matrix builders (fock.cc), for gate_matrix().
 void build_matrix_baseline(const Plan& plan, CvGate::Kind kind, double a, double b,
                            std::complex<double>* out);

@@ -324,7 +324,7 @@ GroundEnergyResult ground_energy(const PauliSum& observable, unsigned num_qubits
     throw Error(Error::Kind::Range, "ground_energy: tolerance must be a positive number");
   if (lanczos.max_iterations < 1 || lanczos.max_iterations > 1000000)
     throw Error(Error::Kind::Range, "ground_energy: max_iterations must be from 1 to 1000000");
-  if (opts.isa != Isa::scalar && opts.isa != Isa::avx2) throw Error(Error::Kind::Range, "unknown ISA");
+  if (opts.isa != Isa::scalar && opts.isa != Isa::avx2 && opts.isa != Isa::avx512) throw Error(Error::Kind::Range, "unknown ISA");
   // Merge equal Pauli strings; split diagonal and off-diagonal terms.
   std::map<std::pair<std::uint64_t, std::uint64_t>, double> merged;
   for (const PauliTerm& t : observable.terms) merged[{t.x_mask, t.z_mask}] += t.coeff;

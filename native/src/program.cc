@@ -4,6 +4,7 @@
 #include "quench/program.h"
 #include "quench/profile.h"
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -19,6 +20,12 @@
 #include "quench/structure.h"
 
 namespace quench {
+
+std::uint64_t next_program_uid() {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 
 // ---- binding ------------------------------------------------------------------
 double gate_angle(const Gate& g, const double* params) {
@@ -251,7 +258,7 @@ void apply_found(FP* s, unsigned n, const OpShape& sh, const Structured<FP>& st,
                         : st.k == 1                  ? kDense1
                         : st.k == 2                  ? kDense2
                                                      : kDenseK;
-  Scope scope(kind, enabled() ? touched_amplitudes(st, n) : 0, kt.isa == Isa::avx2 && n >= kt.min_qubits);
+  Scope scope(kind, enabled() ? touched_amplitudes(st, n) : 0, is_simd(kt.isa) && n >= kt.min_qubits);
   apply_structured<FP>(s, n, st, kt, par);
 }
 
@@ -265,7 +272,7 @@ void apply_shape(FP* s, unsigned n, const OpShape& sh, const FP* m, const Kernel
                  const For& par) {
   using namespace profile;
   if (sh.index) {
-    Scope scope(kIndexedDiagonal, std::uint64_t(1) << n, kt.isa == Isa::avx2 && n >= kt.min_qubits);
+    Scope scope(kIndexedDiagonal, std::uint64_t(1) << n, is_simd(kt.isa) && n >= kt.min_qubits);
     IndexedDiag d;
     d.qubits = sh.qubits;
     d.k = sh.k;
@@ -865,6 +872,7 @@ void clear_program_cache() {
   std::lock_guard<std::mutex> lock(C.mu);
   C.index.clear();
   C.lru.clear();
+  clear_panel_cache();
 }
 
 }  // namespace quench

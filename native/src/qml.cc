@@ -1,15 +1,17 @@
 // Quantum kernels: batches of states and the fidelity (QSVM) kernel
 // K_ij = |<ψ(a_i)|ψ(b_j)>|^2. Every data point's state is computed once
-// (threads over the points for small states), then K is a blocked product of
-// the state matrices (gram.h): tiles of kTileM x kTileN points handed out to
-// threads dynamically, each tile a sweep of 3 x 4 register micro-tiles over
-// blocks of kGramKC amplitudes.
+// (threads over the points for small states) and packed into split re/im
+// micro-panels, then K is a packed GEMM-like product (gram.h): tiles of
+// kTile x kTile points handed out to threads dynamically (symmetric: only
+// tiles on and above the diagonal, mirrored), each tile a sweep of the ISA's
+// register micro-kernel over blocks of kc amplitudes.
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <type_traits>
@@ -25,45 +27,48 @@
 
 namespace quench {
 
-// ---- portable Gram micro-kernel (same contract as gram_avx2.cc) ----------------------
+// ---- portable Gram micro-kernel (gram.h; the vector ones: gram_avx2.cc, gram_avx512.cc) ----
 namespace {
 template <typename FP>
-void gram_tile_portable(const FP* A, std::size_t lda, unsigned mr, const FP* B, std::size_t ldb,
-                        unsigned nr, std::size_t k, double* C, std::size_t ldc) {
-  for (std::size_t t0 = 0; t0 < k; t0 += kGramKC) {
-    const std::size_t t1 = std::min(k, t0 + kGramKC);
-    for (unsigned i = 0; i < mr; i += kGramMR)
-      for (unsigned j = 0; j < nr; j += kGramNR) {
-        FP acc[kGramMR][kGramNR] = {};
-        for (std::size_t t = t0; t < t1; ++t)
-          for (unsigned r = 0; r < kGramMR; ++r) {
-            const FP x = A[(i + r) * lda + t];
-            for (unsigned c = 0; c < kGramNR; ++c) acc[r][c] += x * B[(j + c) * ldb + t];
-          }
-        for (unsigned r = 0; r < kGramMR; ++r)
-          for (unsigned c = 0; c < kGramNR; ++c) C[(i + r) * ldc + j + c] += double(acc[r][c]);
+struct GramPortable {
+  static constexpr unsigned MR = 4, NR = 4;
+  static void run(const FP* a, const FP* b, std::size_t kc, double* c) {
+    FP re[NR][MR] = {}, im[NR][MR] = {};
+    for (std::size_t t = 0; t < kc; ++t) {
+      const FP* at = a + t * 2 * MR;
+      const FP* bt = b + t * 2 * NR;
+      for (unsigned j = 0; j < NR; ++j)
+        for (unsigned i = 0; i < MR; ++i) {
+          re[j][i] += at[i] * bt[j] + at[MR + i] * bt[NR + j];
+          im[j][i] += at[i] * bt[NR + j] - at[MR + i] * bt[j];
+        }
+    }
+    for (unsigned j = 0; j < NR; ++j)
+      for (unsigned i = 0; i < MR; ++i) {
+        c[j * MR + i] += double(re[j][i]);
+        c[(NR + j) * MR + i] += double(im[j][i]);
       }
   }
-}
+};
 }  // namespace
 
-void gram_tile_scalar(const float* A, std::size_t lda, unsigned mr, const float* B,
-                      std::size_t ldb, unsigned nr, std::size_t k, double* C, std::size_t ldc) {
-  gram_tile_portable<float>(A, lda, mr, B, ldb, nr, k, C, ldc);
+GramKernel<float> gram_kernel_scalar_f32() {
+  return {GramPortable<float>::MR, GramPortable<float>::NR, 256, &GramPortable<float>::run};
 }
-void gram_tile_scalar(const double* A, std::size_t lda, unsigned mr, const double* B,
-                      std::size_t ldb, unsigned nr, std::size_t k, double* C, std::size_t ldc) {
-  gram_tile_portable<double>(A, lda, mr, B, ldb, nr, k, C, ldc);
+GramKernel<double> gram_kernel_scalar_f64() {
+  return {GramPortable<double>::MR, GramPortable<double>::NR, 256, &GramPortable<double>::run};
 }
 
 namespace {
-constexpr unsigned kTileM = 48;  // a points per tile (multiple of kGramMR)
-constexpr unsigned kTileN = 48;  // b points per tile (2 rows each; 2·kTileN multiple of kGramNR)
+// Points per tile (both sides): a multiple of every micro-kernel's MR (4, 8,
+// 16, 32) and NR (3, 4, 6). A task is one tile (ib, jb); 1000 points make
+// 11 x 11 tiles (66 on and above the diagonal).
+constexpr unsigned kTile = 96;
 constexpr unsigned kMaxKernelQubits = 30;
 
 template <typename FP>
 const KernelTable<FP>& table_checked(const ExecOptions& opts) {
-  if (opts.isa != Isa::scalar && opts.isa != Isa::avx2) throw Error(Error::Kind::Range, "unknown ISA");
+  if (opts.isa != Isa::scalar && opts.isa != Isa::avx2 && opts.isa != Isa::avx512) throw Error(Error::Kind::Range, "unknown ISA");
   if (!isa_available(opts.isa))
     throw Error(Error::Kind::Range,
                 std::string("ISA ") + to_string(opts.isa) + " is not available on this CPU");
@@ -106,12 +111,19 @@ ExecOptions sub_progress(const ExecOptions& opts, double lo, double hi) {
   return o;
 }
 
-// Computes the states of `rows` parameter sets into a row-major FP matrix
-// (row i at out + i * ld, the 2·2^n values then zeros up to ld).
+// Computes the states of `rows` parameter sets and packs each into the
+// micro-panels of gram.h: row i goes to panel i / MR, slot i % MR (real
+// parts, then imaginary parts, per amplitude), for each (pack, MR) given.
 template <typename FP>
-void compute_states(const Program& p, const double* params, std::size_t rows, FP* out,
-                    std::size_t ld, const KernelTable<FP>& kt, const ExecOptions& opts) {
-  const std::size_t len = 2 * (std::size_t(1) << p.n);
+struct PanelSink {
+  FP* pack = nullptr;
+  unsigned mr = 0;
+};
+template <typename FP>
+void compute_states(const Program& p, const double* params, std::size_t rows,
+                    const PanelSink<FP>* sinks, unsigned nsinks, const KernelTable<FP>& kt,
+                    const ExecOptions& opts) {
+  const std::size_t dim = std::size_t(1) << p.n;
   for_batch<StateSpace<FP>>(
       rows, p.n, opts, StateSpace<FP>::bytes_for(p.n),
       "state scratch (" + std::to_string(p.n) + " qubits per thread)",
@@ -119,12 +131,17 @@ void compute_states(const Program& p, const double* params, std::size_t rows, FP
       [&](std::size_t i, StateSpace<FP>& st, const For& par) {
         st.set_zero_state(par);
         run_program<FP>(st.data(), p, params ? params + i * p.num_params : nullptr, kt, par, nullptr);
-        FP* row = out + i * ld;
         const FP* src = st.data();
-        par.run(len / 2, [&](std::uint64_t b, std::uint64_t e, unsigned) {
-          std::memcpy(row + 2 * b, src + 2 * b, (e - b) * 2 * sizeof(FP));
-        });
-        if (ld > len) std::memset(row + len, 0, (ld - len) * sizeof(FP));
+        for (unsigned k = 0; k < nsinks; ++k) {
+          const unsigned mr = sinks[k].mr;
+          FP* panel = sinks[k].pack + (i / mr) * dim * 2 * mr + (i % mr);
+          par.run(dim, [&](std::uint64_t b, std::uint64_t e, unsigned) {
+            for (std::uint64_t t = b; t < e; ++t) {
+              panel[t * 2 * mr] = src[2 * t];
+              panel[t * 2 * mr + mr] = src[2 * t + 1];
+            }
+          });
+        }
       });
 }
 
@@ -145,29 +162,87 @@ void states_batch_impl(const Program& p, const double* params, std::size_t batch
       });
 }
 
+// The B panels of the last product whose B side was computed, kept for the
+// next call: a QSVM computes train x train, then test x train, and the second
+// call finds the train states packed (exact match of program, precision, ISA
+// and every parameter; at most kMaxCachedPanelBytes).
+constexpr std::size_t kMaxCachedPanelBytes = std::size_t(256) << 20;
+struct PanelCache {
+  std::mutex mu;
+  std::uint64_t uid = 0;
+  Precision prec = Precision::f64;
+  Isa isa = Isa::scalar;
+  std::size_t rows = 0;
+  std::vector<double> params;
+  std::shared_ptr<const void> pack;  // AlignedBuffer<FP>
+};
+PanelCache& panel_cache() {
+  static PanelCache c;
+  return c;
+}
+}  // namespace
+
+void clear_panel_cache() {
+  PanelCache& c = panel_cache();
+  std::lock_guard<std::mutex> lock(c.mu);
+  c.pack.reset();
+  c.params.clear();
+  c.params.shrink_to_fit();
+}
+
+namespace {
+template <typename FP>
+constexpr Precision precision_of() {
+  return std::is_same<FP, float>::value ? Precision::f32 : Precision::f64;
+}
+template <typename FP>
+std::shared_ptr<const AlignedBuffer<FP>> cached_panels(const Program& p, const double* params,
+                                                       std::size_t rows, Isa isa) {
+  PanelCache& c = panel_cache();
+  std::lock_guard<std::mutex> lock(c.mu);
+  const std::size_t np = std::size_t(rows) * p.num_params;
+  if (!c.pack || c.uid != p.uid || c.prec != precision_of<FP>() || c.isa != isa || c.rows != rows ||
+      c.params.size() != np || (np && std::memcmp(c.params.data(), params, np * sizeof(double)) != 0))
+    return nullptr;
+  return std::static_pointer_cast<const AlignedBuffer<FP>>(c.pack);
+}
+template <typename FP>
+void keep_panels(const Program& p, const double* params, std::size_t rows, Isa isa,
+                 std::shared_ptr<const AlignedBuffer<FP>> pack) {
+  PanelCache& c = panel_cache();
+  std::lock_guard<std::mutex> lock(c.mu);
+  c.pack.reset();
+  if (pack->size() * sizeof(FP) > kMaxCachedPanelBytes) return;
+  const std::size_t np = std::size_t(rows) * p.num_params;
+  c.uid = p.uid;
+  c.prec = precision_of<FP>();
+  c.isa = isa;
+  c.rows = rows;
+  c.params.assign(params ? params : nullptr, params ? params + np : nullptr);
+  c.pack = std::move(pack);
+}
+
 template <typename FP>
 void fidelity_impl(const Program& p, const double* pa, std::size_t na, const double* pb,
                    std::size_t nb, double* out, const ExecOptions& opts) {
   const KernelTable<FP>& kt = table_checked<FP>(opts);
+  const GramKernel<FP> gk = gram_kernel<FP>(opts.isa);
+  const unsigned MR = gk.mr, NR = gk.nr;
   const bool sym = pb == nullptr;
   const std::size_t dim = std::size_t(1) << p.n;
-  const std::size_t len = 2 * dim;
-  const std::size_t ld = (len + 15) / 16 * 16;
-  const std::size_t na_pad = (na + kTileM - 1) / kTileM * kTileM;
-  const std::size_t nb_pad = sym ? na_pad : (nb + kTileN - 1) / kTileN * kTileN;
+  const std::size_t nbe = sym ? na : nb;  // points on the B side
+  const std::size_t pa_n = (na + MR - 1) / MR, pb_n = (nbe + NR - 1) / NR;  // micro-panels
   const unsigned threads = effective_threads(opts);
-  const std::size_t panel = std::size_t(2) * kTileN * ld;  // B rows of one tile (FP)
-  const std::size_t tile_c = std::size_t(kTileM) * 2 * kTileN;  // doubles
-  const double state_bytes = double(sizeof(FP)) * ld * double(na_pad + (sym ? 0 : nb_pad));
-  const double scratch_bytes =
-      double(threads) * (double(panel) * sizeof(FP) + tile_c * sizeof(double)) +
-      double(threads) * double(StateSpace<FP>::bytes_for(p.n));
+  const std::size_t tile_c = std::size_t(kTile) * kTile * 2;  // doubles per task's sums
+  const double pack_bytes = double(sizeof(FP)) * 2 * double(dim) * double(pa_n * MR + pb_n * NR);
+  const double scratch_bytes = double(threads) * (tile_c * sizeof(double)) +
+                               double(threads) * double(StateSpace<FP>::bytes_for(p.n));
   const double out_bytes = double(na) * double(nb) * sizeof(double);
-  const double total = state_bytes + scratch_bytes + out_bytes;
+  const double total = pack_bytes + scratch_bytes + out_bytes;
   if (total > 9.0e18) throw Error(Error::Kind::Memory, "fidelity kernel is too large");
   check_memory(std::size_t(total),
                "fidelity kernel (" + std::to_string(na + (sym ? 0 : nb)) + " states of " +
-                   std::to_string(p.n) + " qubits: " + gib(state_bytes) + ", output " +
+                   std::to_string(p.n) + " qubits: " + gib(pack_bytes) + ", output " +
                    std::to_string(na) + " x " + std::to_string(nb) + ": " + gib(out_bytes) + ")");
 
   // Work estimates for progress: states vs the product.
@@ -175,77 +250,92 @@ void fidelity_impl(const Program& p, const double* pa, std::size_t na, const dou
   const double w_gram = double(na) * double(nb) * double(dim) * 8 / (sym ? 2.0 : 1.0);
   const double split = w_states / (w_states + w_gram);
 
-  AlignedBuffer<FP> A(na_pad * ld);
-  AlignedBuffer<FP> Bst(sym ? 0 : nb_pad * ld);
-  std::memset(A.data(), 0, A.size() * sizeof(FP));
-  if (!sym) std::memset(Bst.data(), 0, Bst.size() * sizeof(FP));
-  {
+  // Packed states (gram.h): A panels of MR points, B panels of NR points
+  // (symmetric: both from the same states, computed once).
+  AlignedBuffer<FP> Ap(pa_n * MR * 2 * dim);
+  std::memset(Ap.data(), 0, Ap.size() * sizeof(FP));
+  const double* pbe = sym ? pa : pb;  // the B side's parameters
+  std::shared_ptr<const AlignedBuffer<FP>> Bkeep = cached_panels<FP>(p, pbe, nbe, opts.isa);
+  const bool cached = Bkeep != nullptr;
+  if (!cached) {
+    auto fresh = std::make_shared<AlignedBuffer<FP>>(pb_n * NR * 2 * dim);
+    std::memset(fresh->data(), 0, fresh->size() * sizeof(FP));
     const double wa = double(na), wb = sym ? 0.0 : double(nb);
     const double mid = split * wa / (wa + wb);
-    compute_states<FP>(p, pa, na, A.data(), ld, kt, sub_progress(opts, 0, mid));
-    if (!sym) compute_states<FP>(p, pb, nb, Bst.data(), ld, kt, sub_progress(opts, mid, split));
+    const PanelSink<FP> both[2] = {{Ap.data(), MR}, {fresh->data(), NR}};
+    compute_states<FP>(p, pa, na, both, sym ? 2 : 1, kt, sub_progress(opts, 0, mid));
+    if (!sym) compute_states<FP>(p, pb, nb, both + 1, 1, kt, sub_progress(opts, mid, split));
+    Bkeep = fresh;
+    keep_panels<FP>(p, pbe, nbe, opts.isa, Bkeep);
+  } else {
+    // The B side's states are packed already: only A's (its B panels alone
+    // would not do for a symmetric call, which packs A both ways).
+    const PanelSink<FP> a_only[1] = {{Ap.data(), MR}};
+    compute_states<FP>(p, pa, na, a_only, 1, kt, sub_progress(opts, 0, split));
   }
-  const FP* Bs = sym ? A.data() : Bst.data();
+  const AlignedBuffer<FP>& Bp = *Bkeep;
 
-  // Tiles (ib, jb); symmetric: jb >= ib only.
-  const std::size_t mt = na_pad / kTileM, nt = nb_pad / kTileN;
+  // Tiles (ib, jb) of kTile x kTile points; symmetric: jb >= ib only.
+  const std::size_t mt = (na + kTile - 1) / kTile, nt = (nbe + kTile - 1) / kTile;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> tasks;
   tasks.reserve(sym ? mt * (mt + 1) / 2 : mt * nt);
   for (std::size_t jb = 0; jb < nt; ++jb)
     for (std::size_t ib = 0; ib < (sym ? jb + 1 : mt); ++ib)
       tasks.emplace_back(std::uint32_t(ib), std::uint32_t(jb));
-  auto tile_fn = opts.isa == Isa::avx2
-                     ? static_cast<void (*)(const FP*, std::size_t, unsigned, const FP*, std::size_t,
-                                            unsigned, std::size_t, double*, std::size_t)>(&gram_tile_avx2)
-                     : static_cast<void (*)(const FP*, std::size_t, unsigned, const FP*, std::size_t,
-                                            unsigned, std::size_t, double*, std::size_t)>(&gram_tile_scalar);
   const unsigned T = static_cast<unsigned>(std::min<std::size_t>(threads, tasks.size()));
-  std::vector<AlignedBuffer<FP>> panels(T);
-  std::vector<AlignedBuffer<double>> tiles(T);
-  for (unsigned t = 0; t < T; ++t) {
-    panels[t].allocate(panel);
-    tiles[t].allocate(tile_c);
-  }
+  std::vector<AlignedBuffer<double>> sums(T);
+  for (unsigned t = 0; t < T; ++t) sums[t].allocate(tile_c);
   std::atomic<std::size_t> done{0};
   auto cancelled = [&] { return opts.cancel && opts.cancel->cancelled.load(std::memory_order_relaxed); };
   const std::size_t ntasks = tasks.size();
+  const std::size_t kc = gk.kc;
+  const std::size_t blk = std::size_t(2) * MR * NR;  // doubles per micro-block
   double last = -1;
-  // Tiles claimed one at a time by the pool's workers; each has its own panel and tile.
   for_items(T, ntasks, [&](std::uint64_t task, unsigned tid) {
       if (cancelled()) throw Error(Error::Kind::Cancelled, "cancelled");
-      FP* P = panels[tid].data();
-      double* C = tiles[tid].data();
+      double* C = sums[tid].data();
       const std::size_t ib = tasks[task].first, jb = tasks[task].second;
-      const std::size_t i0 = ib * kTileM, j0 = jb * kTileN;
-      // Panel: per b point, its row (Re) and the row (im, −re) (Im).
-      for (unsigned j = 0; j < kTileN; ++j) {
-        const FP* b = Bs + (j0 + j) * ld;
-        FP* r0 = P + (2 * j) * ld;
-        FP* r1 = r0 + ld;
-        std::memcpy(r0, b, ld * sizeof(FP));
-        for (std::size_t t = 0; t < ld; t += 2) {
-          r1[t] = b[t + 1];
-          r1[t + 1] = -b[t];
-        }
-      }
-      std::memset(C, 0, tile_c * sizeof(double));
+      const std::size_t i0 = ib * kTile, j0 = jb * kTile;
+      const std::size_t iend = std::min<std::size_t>(na, i0 + kTile);
+      const std::size_t jend = std::min<std::size_t>(nbe, j0 + kTile);
+      const std::size_t ni = (iend - i0 + MR - 1) / MR, nj = (jend - j0 + NR - 1) / NR;
+      const bool diag = sym && ib == jb;
+      // Micro-block (ip, jp) is needed unless all its rows are below all its columns' diagonal.
+      auto needed = [&](std::size_t ip, std::size_t jp) {
+        return !diag || i0 + ip * MR <= j0 + jp * NR + NR - 1;
+      };
+      std::memset(C, 0, ni * nj * blk * sizeof(double));
       {
-        profile::Scope scope(profile::kKernelMatrix, std::uint64_t(kTileM) * kTileN * (ld / 2), opts.isa == Isa::avx2);
-        tile_fn(A.data() + i0 * ld, ld, kTileM, P, ld, 2 * kTileN, ld, C, 2 * kTileN);
-      }
-      const std::size_t iend = std::min<std::size_t>(na, i0 + kTileM);
-      const std::size_t jend = std::min<std::size_t>(sym ? na : nb, j0 + kTileN);
-      for (std::size_t i = i0; i < iend; ++i) {
-        const double* c = C + (i - i0) * 2 * kTileN;
-        std::size_t js = j0;
-        if (sym && ib == jb) js = i;  // upper triangle of a diagonal tile
-        for (std::size_t j = js; j < jend; ++j) {
-          const double re = c[2 * (j - j0)], im = c[2 * (j - j0) + 1];
-          const double v = re * re + im * im;
-          out[i * nb + j] = v;
-          if (sym) out[j * nb + i] = v;
+        profile::Scope scope(profile::kKernelMatrix, std::uint64_t(iend - i0) * (jend - j0) * dim,
+                             is_simd(opts.isa));
+        const FP* A0 = Ap.data() + (i0 / MR) * MR * 2 * dim;
+        const FP* B0 = Bp.data() + (j0 / NR) * NR * 2 * dim;
+        for (std::size_t t0 = 0; t0 < dim; t0 += kc) {
+          const std::size_t kcb = std::min(kc, dim - t0);
+          for (std::size_t jp = 0; jp < nj; ++jp) {
+            const FP* b = B0 + jp * NR * 2 * dim + t0 * 2 * NR;
+            for (std::size_t ip = 0; ip < ni; ++ip)
+              if (needed(ip, jp)) gk.run(A0 + ip * MR * 2 * dim + t0 * 2 * MR, b, kcb, C + (jp * ni + ip) * blk);
+          }
         }
       }
+      for (std::size_t jp = 0; jp < nj; ++jp)
+        for (std::size_t ip = 0; ip < ni; ++ip) {
+          if (!needed(ip, jp)) continue;
+          const double* c = C + (jp * ni + ip) * blk;
+          for (unsigned jj = 0; jj < NR; ++jj) {
+            const std::size_t j = j0 + jp * NR + jj;
+            if (j >= jend) break;
+            for (unsigned ii = 0; ii < MR; ++ii) {
+              const std::size_t i = i0 + ip * MR + ii;
+              if (i >= iend || (diag && i > j)) break;
+              const double re = c[jj * MR + ii], im = c[(NR + jj) * MR + ii];
+              const double v = re * re + im * im;
+              out[i * nb + j] = v;
+              if (sym) out[j * nb + i] = v;
+            }
+          }
+        }
       const std::size_t d = done.fetch_add(1) + 1;
       if (opts.progress && tid == 0) {
         const double f = split + (1 - split) * double(d) / double(ntasks);

@@ -802,6 +802,7 @@ int main() {
   test_cache_and_fusion();
   std::vector<Isa> isas = {Isa::scalar};
   if (isa_available(Isa::avx2)) isas.push_back(Isa::avx2);
+  if (isa_available(Isa::avx512)) isas.push_back(Isa::avx512);
   else std::printf("note: AVX2 not available, testing the scalar ISA only\n");
   for (Isa isa : isas)
     for (Precision prec : {Precision::f32, Precision::f64})

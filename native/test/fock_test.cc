@@ -344,7 +344,7 @@ static void test_gradients() {
     CvOptions opts;
     opts.normalize = trial % 3 == 2;
     opts.fuse_diagonals = trial % 2 == 0;
-    opts.isa = trial % 4 == 3 ? Isa::scalar : Isa::avx2;
+    opts.isa = trial % 4 == 3 ? Isa::scalar : trial % 4 == 1 ? Isa::avx512 : Isa::avx2;  // avx512 falls back where absent
     std::vector<double> grad(B * P);
     const auto out = vjp_batch(c, params.data(), B, dx.data(), dn.data(), dnorm.data(), grad.data(), opts);
     const auto fwd = run_batch(c, params.data(), B, opts);
@@ -403,7 +403,7 @@ static void test_gradient_analytic() {
 static void test_determinism() {
   std::mt19937_64 rng(7);
   std::uniform_real_distribution<double> u(-1, 1);
-  for (Isa isa : {Isa::avx2, Isa::scalar}) {
+  for (Isa isa : {Isa::avx512, Isa::avx2, Isa::scalar}) {
     const CvCircuit c = random_circuit(rng, 3, 4, 16, 6);
     const std::size_t B = 13;
     std::vector<double> params(B * 6), dx(B * 3), grad(B * 6), grad2(B * 6);
@@ -454,6 +454,52 @@ static void test_determinism() {
     double err = 0;
     for (std::size_t i = 0; i < a.x.size(); ++i) err = std::max(err, std::abs(a.x[i] - b.x[i]));
     CHECK(err < 1e-12, "scalar vs avx2 agree (%g)", err);
+    if (isa_available(Isa::avx512)) {  // cutoff 5: the avx512 ISA runs the AVX2 instance here
+      CvOptions w;
+      w.isa = Isa::avx512;
+      const auto z = run_batch(c, params.data(), 9, w);
+      double e5 = 0;
+      for (std::size_t i = 0; i < a.x.size(); ++i) e5 = std::max(e5, std::abs(a.x[i] - z.x[i]));
+      CHECK(e5 < 1e-12, "scalar vs avx512 agree (%g)", e5);
+    }
+  }
+}
+
+// ---- the AVX-512 instance (cutoff >= 8): equal to the baseline and AVX2, batch-independent --
+static void test_avx512_instance() {
+  if (!isa_available(Isa::avx512)) return;
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> u(-1, 1);
+  const CvCircuit c = random_circuit(rng, 2, 9, 14, 6);
+  const std::size_t B = 19;  // two full 8-sample chunks and a padded one
+  std::vector<double> params(B * 6), dx(B * 2), g5(B * 6), gs(B * 6);
+  for (auto& v : params) v = 0.5 * u(rng);
+  for (auto& v : dx) v = u(rng);
+  CvOptions s, v2, v5;
+  s.isa = Isa::scalar;
+  v2.isa = Isa::avx2;
+  v5.isa = Isa::avx512;
+  for (unsigned threads : {1u, 2u}) {
+    s.threads = v2.threads = v5.threads = threads;
+    const auto a = run_batch(c, params.data(), B, s), b = run_batch(c, params.data(), B, v2),
+               z = run_batch(c, params.data(), B, v5);
+    double e2 = 0, e5 = 0;
+    for (std::size_t i = 0; i < a.x.size(); ++i) {
+      e2 = std::max(e2, std::abs(a.x[i] - b.x[i]));
+      e5 = std::max(e5, std::abs(a.x[i] - z.x[i]));
+    }
+    CHECK(e2 < 1e-12 && e5 < 1e-12, "cutoff 9, %u threads: scalar vs avx2 %g, vs avx512 %g", threads, e2, e5);
+    vjp_batch(c, params.data(), B, dx.data(), nullptr, nullptr, g5.data(), v5);
+    vjp_batch(c, params.data(), B, dx.data(), nullptr, nullptr, gs.data(), s);
+    double eg = 0;
+    for (std::size_t i = 0; i < g5.size(); ++i) eg = std::max(eg, std::abs(g5[i] - gs[i]));
+    CHECK(eg < 1e-11, "cutoff 9, %u threads: avx512 vs scalar gradients %g", threads, eg);
+    bool same = true;
+    for (std::size_t k = 0; k < B; k += 5) {
+      const auto one = run_batch(c, params.data() + k * 6, 1, v5);
+      for (unsigned m = 0; m < 2; ++m) same = same && one.x[m] == z.x[k * 2 + m];
+    }
+    CHECK(same, "cutoff 9: avx512 batch results equal per-sample runs bit for bit");
   }
 }
 
@@ -569,6 +615,7 @@ int main() {
   test_gradient_analytic();
   test_gradients();
   test_determinism();
+  test_avx512_instance();
   test_validation();
   test_seed();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -175,6 +175,77 @@ static void test_states_and_kernels(const Variant& v) {
   }
 }
 
+// The packed Gram product (gram.h) against a plain product of the same
+// states (states_batch at the same precision, so only the product differs):
+// sizes around the micro-blocks (MR up to 32, NR 3 to 6), the 96-point tiles
+// and the kc = 256 amplitude blocks (n = 9: two blocks), cross and symmetric.
+static void test_gram_reference(Isa isa, unsigned threads) {
+  for (Precision prec : {Precision::f64, Precision::f32}) {
+    char ctx[96];
+    std::snprintf(ctx, sizeof ctx, "gram reference %s %s %ut", to_string(isa), to_string(prec), threads);
+    g_ctx = ctx;
+    ExecOptions o;
+    o.isa = isa;
+    o.threads = threads;
+    const double tol = prec == Precision::f64 ? 1e-12 : 2e-5;
+    struct Case { unsigned n; std::size_t na, nb; };
+    for (const Case cs : {Case{1, 1, 1}, Case{3, 2, 5}, Case{3, 17, 7}, Case{6, 97, 33}, Case{5, 193, 101},
+                          Case{9, 41, 13}, Case{2, 33, 1}}) {
+      auto prog = compile(feature_map(cs.n), 2);
+      const std::size_t dim = std::size_t(1) << cs.n;
+      std::vector<double> pa = feature_params(cs.n, cs.na), pb = feature_params(cs.n, cs.nb);
+      std::vector<double> sa(cs.na * 2 * dim), sb(cs.nb * 2 * dim);
+      states_batch(*prog, prec, pa.data(), cs.na, sa.data(), o);
+      states_batch(*prog, prec, pb.data(), cs.nb, sb.data(), o);
+      auto ref = [&](const std::vector<double>& X, std::size_t i, const std::vector<double>& Y, std::size_t j) {
+        double re = 0, im = 0;
+        for (std::size_t t = 0; t < dim; ++t) {
+          const double ar = X[(i * dim + t) * 2], ai = X[(i * dim + t) * 2 + 1];
+          const double br = Y[(j * dim + t) * 2], bi = Y[(j * dim + t) * 2 + 1];
+          re += ar * br + ai * bi;
+          im += ar * bi - ai * br;
+        }
+        return re * re + im * im;
+      };
+      std::vector<double> K(cs.na * cs.nb, -1), G(cs.na * cs.na, -1);
+      fidelity_kernel(*prog, prec, pa.data(), cs.na, pb.data(), cs.nb, K.data(), o);
+      fidelity_kernel(*prog, prec, pa.data(), cs.na, nullptr, cs.na, G.data(), o);
+      double dk = 0, dg = 0, asym = 0;
+      for (std::size_t i = 0; i < cs.na; ++i)
+        for (std::size_t j = 0; j < cs.nb; ++j) dk = std::max(dk, std::fabs(K[i * cs.nb + j] - ref(sa, i, sb, j)));
+      for (std::size_t i = 0; i < cs.na; ++i)
+        for (std::size_t j = 0; j < cs.na; ++j) {
+          dg = std::max(dg, std::fabs(G[i * cs.na + j] - ref(sa, i, sa, j)));
+          asym = std::max(asym, std::fabs(G[i * cs.na + j] - G[j * cs.na + i]));
+        }
+      // Test x train after train x train: the train states come from the kept
+      // panels (same program, precision, ISA, parameters)...
+      std::vector<double> Kt(cs.nb * cs.na, -1);
+      fidelity_kernel(*prog, prec, pb.data(), cs.nb, pa.data(), cs.na, Kt.data(), o);
+      double dt = 0;
+      for (std::size_t i = 0; i < cs.nb; ++i)
+        for (std::size_t j = 0; j < cs.na; ++j) dt = std::max(dt, std::fabs(Kt[i * cs.na + j] - ref(sb, i, sa, j)));
+      CHECK(dt <= tol, "test x train after the Gram, n=%u: max diff %g", cs.n, dt);
+      // ... and one changed parameter is a different train set (not the kept panels).
+      if (cs.na > 1) {
+        std::vector<double> pa2 = pa;
+        pa2[pa2.size() - 1] += 0.25;
+        std::vector<double> sa2(cs.na * 2 * dim), K2(cs.nb * cs.na, -1);
+        states_batch(*prog, prec, pa2.data(), cs.na, sa2.data(), o);
+        fidelity_kernel(*prog, prec, pb.data(), cs.nb, pa2.data(), cs.na, K2.data(), o);
+        double d2 = 0;
+        for (std::size_t i = 0; i < cs.nb; ++i)
+          for (std::size_t j = 0; j < cs.na; ++j) d2 = std::max(d2, std::fabs(K2[i * cs.na + j] - ref(sb, i, sa2, j)));
+        CHECK(d2 <= tol, "changed train parameter, n=%u: max diff %g", cs.n, d2);
+      }
+      clear_program_cache();
+      CHECK(dk <= tol, "cross n=%u %zux%zu: max diff %g", cs.n, cs.na, cs.nb, dk);
+      CHECK(dg <= tol, "symmetric n=%u %zu: max diff %g", cs.n, cs.na, dg);
+      CHECK(asym == 0, "symmetric n=%u %zu: not exactly symmetric (%g)", cs.n, cs.na, asym);
+    }
+  }
+}
+
 static void test_kernel_errors() {
   g_ctx = "kernel errors";
   Circuit c = feature_map(3);
@@ -423,6 +494,13 @@ int main() {
   test_ground_energy();
   std::vector<Isa> isas = {Isa::scalar};
   if (isa_available(Isa::avx2)) isas.push_back(Isa::avx2);
+  if (isa_available(Isa::avx512)) isas.push_back(Isa::avx512);
+  for (Isa isa : isas)
+    for (unsigned threads : {1u, 2u}) {
+      const int before = g_fail;
+      test_gram_reference(isa, threads);
+      std::printf("gram reference %-6s %ut   %s\n", to_string(isa), threads, g_fail == before ? "ok" : "FAILED");
+    }
   for (Isa isa : isas)
     for (Precision prec : {Precision::f32, Precision::f64})
       for (unsigned threads : {1u, 2u})

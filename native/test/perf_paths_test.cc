@@ -563,6 +563,7 @@ int main() {
   test_for_items();
   std::vector<Isa> isas = {Isa::scalar};
   if (isa_available(Isa::avx2)) isas.push_back(Isa::avx2);
+  if (isa_available(Isa::avx512)) isas.push_back(Isa::avx512);
   for (Isa isa : isas)
     for (unsigned t : {1u, 2u}) {
       test_reductions<double>(isa, t);

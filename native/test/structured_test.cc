@@ -598,9 +598,11 @@ int main() {
   test_fusion_costs();
   test_gradients(Isa::scalar);
   if (isa_available(Isa::avx2)) test_gradients(Isa::avx2);
+  if (isa_available(Isa::avx512)) test_gradients(Isa::avx512);
   test_profile_kinds();
   std::vector<Isa> isas = {Isa::scalar};
   if (isa_available(Isa::avx2)) isas.push_back(Isa::avx2);
+  if (isa_available(Isa::avx512)) isas.push_back(Isa::avx512);
   else std::printf("note: AVX2 not available, testing the scalar ISA only\n");
   for (Isa isa : isas)
     for (Precision prec : {Precision::f32, Precision::f64})

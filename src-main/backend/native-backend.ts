@@ -5,7 +5,7 @@ import type { Backend, BackendId, BranchState, ExecutionOptions, GradientResult,
 import type { LoweredCircuit } from '../../src-shared/circuit/lowered';
 import { pauliTermMasks, type PauliSum } from '../../src-shared/observable/pauli';
 import { defaultFusion, FALLBACK_FUSION } from './fusion-calibration';
-import { loadAddon, type NativeAddon, type NativeCancelToken, type NativeExecOptions, type NativeObservable, type NativeProgram, type NativeState } from '../native/addon';
+import { loadAddon, type NativeAddon, type NativeCancelToken, type NativeExecOptions, type NativeIsaName, type NativeObservable, type NativeProgram, type NativeState } from '../native/addon';
 
 /** The width when none is asked for and the machine is not calibrated (fusion-calibration.ts). */
 export const DEFAULT_FUSION = FALLBACK_FUSION;
@@ -22,10 +22,11 @@ export class NativeBackend implements Backend {
   private readonly addon: NativeAddon;
   private readonly programs = new WeakMap<LoweredCircuit, Map<number, NativeProgram>>();
 
-  constructor(readonly isa: 'avx2' | 'scalar' = 'avx2', addon: NativeAddon = loadAddon()) {
+  constructor(readonly isa: NativeIsaName = 'avx2', addon: NativeAddon = loadAddon()) {
     this.addon = addon;
-    this.id = isa === 'avx2' ? 'native-avx2' : 'native-scalar';
-    if (!addon.info().isaAvailable.includes(isa)) throw new RangeError(`backend ${this.id} is not available on this CPU (no AVX2+FMA)`);
+    this.id = `native-${isa}`;
+    if (!addon.info().isaAvailable.includes(isa))
+      throw new RangeError(`backend ${this.id} is not available on this CPU (${isa === 'avx512' ? 'no AVX-512 F/DQ/BW/VL' : 'no AVX2+FMA'})`);
   }
 
   /** The compiled program for a circuit and fusion setting (cached); no setting: this machine's calibrated width. */

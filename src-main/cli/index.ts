@@ -9,6 +9,7 @@ import { CONTENTION_CASES, runBenchContention } from '../bench/contention';
 import { ALL_PEERS, PEER_CASES, runBenchPeers } from '../bench/peers';
 import { savePeersFile } from './peers-save';
 import { runInfo } from './info';
+import { applyIsa, isaOption } from './isa';
 import { runSimulate } from './simulate';
 import { runProjectFile } from './run';
 import { runServe } from './serve';
@@ -66,7 +67,7 @@ export function buildProgram(): Command {
     .option('--json', 'print one JSON object (qubits, probabilities, expectations, counts), streamed')
     .option('--output <file>', "write all 2^n probabilities to a NumPy .npy file (float64, or float32 with --precision f32); the summary leaves them out")
     .option('--precision <p>', 'f64 or f32 (default f64; f32 with --backend webgpu)', choice('--precision', ['f64', 'f32'] as const))
-    .option('--isa <isa>', 'auto, avx2 or scalar', choice('--isa', ['auto', 'avx2', 'scalar'] as const), 'auto')
+    .addOption(isaOption())
     .option('--backend <id>', 'native, reference or webgpu', choice('--backend', ['native', 'reference', 'webgpu'] as const), 'native')
     .option('--threads <n>', 'threads (0 = all cores)', intOption('--threads', 0, 1024), 0)
     .option('--fusion <k>', 'largest fused block in qubits (0 = off)', intOption('--fusion', 0, 6))
@@ -74,6 +75,7 @@ export function buildProgram(): Command {
     .option('--shots <n>', 'sample this many measurement outcomes', intOption('--shots', 1, 100_000_000))
     .option('--seed <s>', 'seed for sampling', intOption('--seed', 0, Number.MAX_SAFE_INTEGER), 0)
     .action(async (file: string, opts) => {
+      applyIsa(opts.isa);
       process.exitCode = await runSimulate(file, opts);
     });
 
@@ -84,7 +86,9 @@ export function buildProgram(): Command {
     .option('--experiment <id>', 'run only this experiment (repeatable)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     .option('--json', 'print the new runs as JSON')
     .option('--no-save', 'do not write the runs into the file')
+    .addOption(isaOption())
     .action(async (file: string, opts) => {
+      applyIsa(opts.isa);
       process.exitCode = await runProjectFile(file, opts);
     });
 
@@ -96,7 +100,9 @@ export function buildProgram(): Command {
     .option('--json', 'print the profile as JSON')
     .option('--html <file>', 'also write a self-contained HTML report with its charts')
     .option('--no-trials', 'skip the short trial runs (thread scaling, settings)')
+    .addOption(isaOption())
     .action(async (file: string, opts) => {
+      applyIsa(opts.isa);
       process.exitCode = await runProfile(file, opts);
     });
 
@@ -212,10 +218,11 @@ export function buildProgram(): Command {
     .option('--backend <id>', 'native or webgpu', choice('--backend', ['native', 'webgpu'] as const), 'native')
     .option('--precision <list>', 'f32, f64 (default both; f32 with --backend webgpu)', listOption('--precision', choice('--precision', ['f32', 'f64'] as const)))
     .option('--threads <list>', "thread counts; 'N' = all cores", listOption('--threads', (s) => (s === 'N' ? 0 : intOption('--threads', 1, 1024)(s))))
-    .option('--isa <isa>', 'auto, avx2 or scalar', choice('--isa', ['auto', 'avx2', 'scalar'] as const), 'auto')
+    .addOption(isaOption())
     .option('--repeats <n>', 'timed repetitions per measurement, at least (native: more, up to 10×, until the median\'s 95% CI is within ±5%)', intOption('--repeats', 1, 1000), 9)
     .option('--fusion <k>', 'block size of the fused kernel and the brickwork check', intOption('--fusion', 2, 6))
     .action(async (opts) => {
+      applyIsa(opts.isa);
       process.exitCode = await runBenchGates(opts);
     });
 
@@ -228,7 +235,9 @@ export function buildProgram(): Command {
     .option('--backend <list>', 'native, webgpu, or native,webgpu (each case on both, side by side)', listOption('--backend', choice('--backend', ['native', 'webgpu'] as const)))
     .option('--threads <n>', 'threads (0 = the default: the CPUs this process may use)', intOption('--threads', 0, 1024))
     .option('--precision <p>', 'f64 or f32 (WebGPU: f32 only)', choice('--precision', ['f64', 'f32'] as const))
+    .addOption(isaOption())
     .action(async (opts) => {
+      applyIsa(opts.isa);
       process.exitCode = await runBenchSeed(opts);
     });
 

@@ -19,7 +19,7 @@ export async function runInfo(opts: { json?: boolean }): Promise<number> {
       `Quench ${info.quench} (Node ${info.node}, N-API ${info.napi}, ${info.platform})`,
       `CPU        ${info.cpu.model}, ${info.cpu.logicalCores} logical cores` + (info.cpu.lastLevelCacheBytes ? `, last-level cache ${(info.cpu.lastLevelCacheBytes / 2 ** 20).toFixed(0)} MiB` : ''),
       `Threads    default ${info.threads.default} (${info.threads.reason}; the pool runs alone when the other cores are busy)`,
-      `ISA        in use: ${info.isa.inUse}; available: ${info.isa.available.join(', ')}; avx2 ${yes(info.cpu.avx2)}, fma ${yes(info.cpu.fma)}, avx512f ${yes(info.cpu.avx512f)}` +
+      `ISA        in use: ${info.isa.inUse}; available: ${info.isa.available.join(', ')}; avx2 ${yes(info.cpu.avx2)}, fma ${yes(info.cpu.fma)}, avx512f ${yes(info.cpu.avx512f)}, avx512dq/bw/vl ${yes(info.cpu.avx512dq && info.cpu.avx512bw && info.cpu.avx512vl)}` +
         (info.isa.forced ? ` (QUENCH_ISA=${info.isa.forced})` : ''),
       `Memory     ${gib(info.memory.availableBytes)} available of ${gib(info.memory.totalBytes)}`,
       `Fusion     ${

@@ -17,7 +17,7 @@ export interface SimulateOptions {
   json?: boolean;
   /** Default: f64, or f32 for webgpu (WGSL has no f64). */
   precision?: 'f64' | 'f32';
-  isa: 'auto' | 'avx2' | 'scalar';
+  isa: 'auto' | 'avx512' | 'avx2' | 'scalar';
   backend: 'native' | 'reference' | 'webgpu';
   threads: number;
   fusion?: number;

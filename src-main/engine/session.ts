@@ -20,7 +20,7 @@ export { WebGpuSession };
 export interface SessionOptions {
   /** Where the circuits run: the native engine (default) or WGSL kernels on the WebGPU adapter. */
   backend?: 'native' | 'webgpu';
-  isa?: 'auto' | 'avx2' | 'scalar';
+  isa?: 'auto' | 'avx512' | 'avx2' | 'scalar';
   precision?: 'f64' | 'f32';
   threads?: number;
   /** How `threads` was chosen, for the run's environment, when not by the run's own setting (default 'asked'). */
@@ -147,7 +147,7 @@ export class NativeSession implements WorkloadSession {
   }
 
   publicBackend() {
-    return { backend: new NativeBackend(this.exec.isa as 'avx2' | 'scalar'), exec: { precision: this.exec.precision, threads: this.exec.threads, ...(this.fusion !== undefined ? { fusion: this.fusion } : {}) } };
+    return { backend: new NativeBackend(this.exec.isa as 'avx512' | 'avx2' | 'scalar'), exec: { precision: this.exec.precision, threads: this.exec.threads, ...(this.fusion !== undefined ? { fusion: this.fusion } : {}) } };
   }
 
   environment(): RunEnvironment {

@@ -6,7 +6,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 export type NativePrecision = 'f64' | 'f32';
-export type NativeIsa = 'auto' | 'avx2' | 'scalar';
+export type NativeIsa = 'auto' | 'avx512' | 'avx2' | 'scalar';
+/** An ISA the addon runs (what 'auto' resolves to). */
+export type NativeIsaName = Exclude<NativeIsa, 'auto'>;
 
 export interface NativeExecOptions {
   isa?: NativeIsa;
@@ -85,12 +87,12 @@ export interface EngineProfileSnapshot {
 }
 
 export interface NativeInfo {
-  cpu: { model: string; logicalCores: number; avx2: boolean; fma: boolean; avx512f: boolean };
+  cpu: { model: string; logicalCores: number; avx2: boolean; fma: boolean; avx512f: boolean; avx512dq: boolean; avx512bw: boolean; avx512vl: boolean };
   /** What a thread setting of 0 means here, and why (CPUs this process may use, cgroup quota). */
   defaultThreads: number;
   defaultThreadsReason: string;
-  defaultIsa: 'avx2' | 'scalar';
-  isaAvailable: ('avx2' | 'scalar')[];
+  defaultIsa: NativeIsaName;
+  isaAvailable: NativeIsaName[];
   availableMemory: number;
   build: string;
   napiVersion: number;
@@ -119,6 +121,8 @@ export interface NativeGroundEnergyResult {
 
 export interface NativeAddon {
   info(): NativeInfo;
+  /** The ISA of every later call that names none (the command line's --isa); RangeError when the CPU lacks it. */
+  setDefaultIsa(isa: NativeIsaName): void;
   /** The engine's profiler (native/include/quench/profile.h): zero and enable, disable, read. */
   profileStart(): void;
   profileStop(): void;

@@ -4,7 +4,7 @@
 import type { LoweredCircuit } from '../circuit/lowered';
 import type { PauliSum } from '../observable/pauli';
 
-export type BackendId = 'native-avx2' | 'native-scalar' | 'webgpu' | 'reference';
+export type BackendId = 'native-avx512' | 'native-avx2' | 'native-scalar' | 'webgpu' | 'reference';
 export type Precision = 'f64' | 'f32';
 
 export interface ExecutionOptions {

@@ -219,7 +219,7 @@ const benchmarkFields = {
   precision: z.array(z.enum(['f32', 'f64'])).min(1).max(2),
   threads: z.array(int(0, 1024)).min(1).max(4),
   repeats: int(1, 100),
-  isa: z.enum(['auto', 'avx2', 'scalar']),
+  isa: z.enum(['auto', 'avx512', 'avx2', 'scalar']),
 };
 
 /**

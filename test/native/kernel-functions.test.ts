@@ -102,6 +102,21 @@ describe('statesBatch and fidelityKernel', () => {
       expect(K32[i]).toBeCloseTo(K[i], 5);
       expect(Ks[i]).toBeCloseTo(K[i], 12);
     }
+    // Every ISA this CPU has, both precisions, 1 and 2 threads: the same kernel (exactly symmetric).
+    for (const isa of addon.info().isaAvailable)
+      for (const threads of [1, 2]) {
+        const Ki = addon.fidelityKernel(program, pa, na, pb, nb, { isa, threads });
+        const Gi = addon.fidelityKernel(program, pa, na, null, na, { isa, threads });
+        const Gf = addon.fidelityKernel(program, pa, na, null, na, { isa, threads, precision: 'f32' });
+        for (let i = 0; i < K.length; i++) expect(Math.abs(Ki[i] - K[i])).toBeLessThan(1e-12);
+        for (let i = 0; i < na; i++)
+          for (let j = 0; j < na; j++) {
+            expect(Math.abs(Gi[i * na + j] - G[i * na + j])).toBeLessThan(1e-12);
+            expect(Gi[i * na + j]).toBe(Gi[j * na + i]);
+            expect(Gf[i * na + j]).toBe(Gf[j * na + i]);
+            expect(Math.abs(Gf[i * na + j] - G[i * na + j])).toBeLessThan(1e-5);
+          }
+      }
     const Sa = await addon.statesBatchAsync(program, pb, nb);
     expect(Array.from(Sa)).toEqual(Array.from(B));
   });

@@ -45,6 +45,27 @@ describe('quench CLI', () => {
     }
   });
 
+  it('--isa: every ISA this CPU has gives the same answer; one it lacks is refused by name', () => {
+    const info = JSON.parse(quench('info', '--json').stdout);
+    const base = JSON.parse(quench('simulate', fixture('ghz-custom.qasm'), '--json', '--isa', 'scalar').stdout);
+    for (const isa of ['avx512', 'avx2'] as const) {
+      const r = quench('simulate', fixture('ghz-custom.qasm'), '--json', '--isa', isa);
+      if (info.isa.available.includes(isa)) {
+        expect(r.status, r.stderr).toBe(0);
+        JSON.parse(r.stdout).probabilities.forEach((p: number, i: number) => expect(p).toBeCloseTo(base.probabilities[i], 12));
+        const bench = quench('bench', 'gates', '--json', '--isa', isa, '--qubits', '10', '--precision', 'f64', '--threads', '1', '--repeats', '1');
+        expect(bench.status, bench.stderr).toBe(0);
+        expect(JSON.parse(bench.stdout).env.isa).toBe(isa);
+      } else {
+        expect(r.status).not.toBe(0);
+        expect(r.stderr).toMatch(new RegExp(`--isa ${isa} is not available on this CPU`));
+      }
+    }
+    const bad = quench('simulate', fixture('ghz-custom.qasm'), '--isa', 'sse9');
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/--isa must be one of auto, avx512, avx2, scalar/);
+  });
+
   it('reports errors with position and exit code 2 for a bad request', () => {
     const bad = quench('simulate', fixture('bad.qasm'));
     expect(bad.status).toBe(2);

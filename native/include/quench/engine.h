@@ -29,7 +29,9 @@
 namespace quench {
 
 enum class Precision { f32, f64 };
-enum class Isa { scalar, avx2 };
+enum class Isa { scalar, avx2, avx512 };
+// True for the vector ISAs (their kernel tables need min_qubits qubits).
+inline bool is_simd(Isa isa) { return isa != Isa::scalar; }
 
 const char* to_string(Precision p);
 const char* to_string(Isa isa);
@@ -47,11 +49,18 @@ struct CpuInfo {
   std::string model;
   unsigned logical_cores = 1;
   bool avx2 = false, fma = false, avx512f = false;
+  // The AVX-512 subsets the avx512 ISA uses (and the OS saving ZMM state).
+  bool avx512dq = false, avx512bw = false, avx512vl = false;
 };
 CpuInfo cpu_info();
-// The ISA chosen once at load: avx2 when the CPU has AVX2+FMA and the
-// environment variable QUENCH_ISA is not "scalar".
+// The ISA chosen once at load: the best available (avx512 when the CPU has
+// AVX-512 F/DQ/BW/VL with ZMM state enabled by the OS, else avx2 with
+// AVX2+FMA, else scalar), or QUENCH_ISA (scalar|avx2|avx512) when that one is
+// available (an unavailable one falls back to the best, with a warning).
 Isa default_isa();
+// Replaces the default (the command line's --isa); throws Error(Range) when
+// the CPU lacks it.
+void set_default_isa(Isa isa);
 bool isa_available(Isa isa);
 // MemAvailable from /proc/meminfo (bytes); 0 if unknown.
 std::size_t available_memory_bytes();
@@ -129,6 +138,7 @@ std::shared_ptr<const Program> compile(const Circuit& circuit, unsigned max_fuse
 ProgramStats stats(const Program& program);
 unsigned num_qubits(const Program& program);
 unsigned num_params(const Program& program);
+// Also drops the fidelity kernel's kept packed states (qml.cc).
 void clear_program_cache();
 
 // ---- state vectors ----------------------------------------------------------------------

@@ -67,16 +67,19 @@ const KernelTable<float>& scalar_kernels_f32();
 const KernelTable<double>& scalar_kernels_f64();
 const KernelTable<float>& avx2_kernels_f32();
 const KernelTable<double>& avx2_kernels_f64();
+// AVX-512 tables (kernels_avx512.cc): reached only when isa_available(avx512).
+const KernelTable<float>& avx512_kernels_f32();
+const KernelTable<double>& avx512_kernels_f64();
 
 template <typename FP>
 const KernelTable<FP>& kernel_table(Isa isa);
 template <>
 inline const KernelTable<float>& kernel_table<float>(Isa isa) {
-  return isa == Isa::avx2 ? avx2_kernels_f32() : scalar_kernels_f32();
+  return isa == Isa::avx512 ? avx512_kernels_f32() : isa == Isa::avx2 ? avx2_kernels_f32() : scalar_kernels_f32();
 }
 template <>
 inline const KernelTable<double>& kernel_table<double>(Isa isa) {
-  return isa == Isa::avx2 ? avx2_kernels_f64() : scalar_kernels_f64();
+  return isa == Isa::avx512 ? avx512_kernels_f64() : isa == Isa::avx2 ? avx2_kernels_f64() : scalar_kernels_f64();
 }
 
 }  // namespace quench

@@ -35,8 +35,22 @@
 #define QUENCH_PREFETCH_MIN_DIST 4096u
 #endif
 
+// kernels_avx512.cc includes this header too, for dense_kt with 512-bit
+// vectors: it renames the namespace (QUENCH_AVX2_NS) so that no template
+// instantiated there (-mavx512*) can stand in for the AVX2 one at link time.
+#ifndef QUENCH_AVX2_NS
+#define QUENCH_AVX2_NS avx2
+#endif
+// Register constraint of the empty asm statements pinning vectors: "v" (any
+// of the 32 registers) where AVX-512 is on, else "x".
+#ifdef __AVX512F__
+#define QUENCH_VREG "+v"
+#else
+#define QUENCH_VREG "+x"
+#endif
+
 namespace quench {
-namespace avx2 {
+namespace QUENCH_AVX2_NS {
 
 template <typename FP>
 struct Vec;
@@ -156,18 +170,18 @@ inline void dense_rows(const typename V::T* C, const typename V::T* const* v,
 #pragma GCC unroll 4
     for (unsigned q = 0; q < G; ++q) {
       x[q] = v[q][j];
-      if constexpr (G > 1) __asm__("" : "+x"(x[q]));
+      if constexpr (G > 1) __asm__("" : QUENCH_VREG(x[q]));
     }
 #pragma GCC unroll 8
     for (unsigned r = 0; r < R; ++r) {
       T re = cr[r * RS + 2 * j];
       // Keep the coefficient in a register: folded into each FMA as a memory
       // operand it would be loaded G times (the loads, not the FMAs, would bound).
-      if constexpr (G > 1) __asm__("" : "+x"(re));
+      if constexpr (G > 1) __asm__("" : QUENCH_VREG(re));
 #pragma GCC unroll 4
       for (unsigned q = 0; q < G; ++q) a[r][q] = V::fmadd(x[q], re, a[r][q]);
       T im = cr[r * RS + 2 * j + 1];
-      if constexpr (G > 1) __asm__("" : "+x"(im));
+      if constexpr (G > 1) __asm__("" : QUENCH_VREG(im));
 #pragma GCC unroll 4
       for (unsigned q = 0; q < G; ++q) b[r][q] = V::fmadd(x[q], im, b[r][q]);
     }
@@ -184,7 +198,14 @@ inline void dense_all_rows(const typename V::T* C, const typename V::T* const* v
 #ifndef QUENCH_DENSE_ROWS  // rows per micro-tile of the multi-group path
 #define QUENCH_DENSE_ROWS 2
 #endif
+#ifndef QUENCH_DENSE_ROWS_512  // the same with 32 vector registers (AVX-512)
+#define QUENCH_DENSE_ROWS_512 4
+#endif
+#ifdef __AVX512F__
+  constexpr unsigned R = G > 1 ? QUENCH_DENSE_ROWS_512 : 4;
+#else
   constexpr unsigned R = G > 1 ? QUENCH_DENSE_ROWS : 4;
+#endif
   unsigned r = 0;
   for (; r + R <= DH; r += R) dense_rows<V, NJ, R, G>(C, v, out, r);
   if constexpr (DH % R != 0) dense_rows<V, NJ, DH % R, G>(C, v, out, r);
@@ -193,10 +214,10 @@ inline void dense_all_rows(const typename V::T* C, const typename V::T* const* v
 // Dense K-qubit kernel with lane-target mask TLM. In vector-index space:
 // hq = high targets (ascending, KH of them), fixed = high targets and high
 // controls (ascending), set = high control bits, lcm = lane control mask.
-template <typename FP, unsigned K, unsigned TLM>
+// V: the vector type (Vec<FP> here; kernels_avx512.cc passes 512-bit ones).
+template <typename FP, unsigned K, unsigned TLM, typename V = Vec<FP>>
 void dense_kt(FP* s, unsigned nv, const unsigned* hq, const unsigned* fixed, unsigned nf,
               std::uint64_t set, unsigned lcm, const FP* m, const For& par) {
-  using V = Vec<FP>;
   using T = typename V::T;
   constexpr unsigned L = V::L, KL = popcount_c(TLM), KH = K - KL, DH = 1u << KH,
                      SL = 1u << KL, D = 1u << K, NC = DH * DH * SL;
@@ -209,7 +230,7 @@ void dense_kt(FP* s, unsigned nv, const unsigned* hq, const unsigned* fixed, uns
   for (unsigned r = 0; r < DH; ++r)
     for (unsigned c = 0; c < DH; ++c)
       for (unsigned si = 0; si < SL; ++si) {
-        alignas(32) FP re[2 * L], im[2 * L];
+        alignas(64) FP re[2 * L], im[2 * L];
         const unsigned smask = static_cast<unsigned>(scatter_bits(si, lpos, nl));
         for (unsigned l = 0; l < L; ++l) {
           FP cr, ci;
@@ -443,10 +464,20 @@ void diagonal_impl(FP* s, unsigned nv, const unsigned* hq, unsigned kh, const un
   for (unsigned j = 0; j < nred; ++j) red[j] = cv[lowfix + j] - lowfix;
   unsigned b = std::min(nv - c, 10u);
   if (nred) b = std::min(b, red[0]);
-  const std::uint64_t B = bit(b);
-  std::uint32_t* low = static_cast<std::uint32_t*>(std::malloc(sizeof(std::uint32_t) * B));
-  if (!low) return;
-  for (std::uint64_t t = 0; t < B; ++t) low[t] = static_cast<std::uint32_t>(gather_bits(t << lowfix, hq, kh));
+  const std::uint64_t B = bit(b);  // b <= 10: at most 1024 entries, on the stack
+  std::uint32_t low[1024];
+  // low[t] = gather_bits(t << lowfix, hq, kh), built by doubling: bit i of t
+  // adds the weight of vector bit i + lowfix (2^j when it is hq[j], else 0).
+  // (Small states make many short calls: per-entry gathers and a malloc per
+  // call were most of a diagonal's time at 8 qubits.)
+  low[0] = 0;
+  for (unsigned i = 0; i < b; ++i) {
+    std::uint32_t w = 0;
+    for (unsigned j = 0; j < kh; ++j)
+      if (hq[j] == i + lowfix) w = std::uint32_t(1) << j;
+    const std::uint64_t h = bit(i);
+    for (std::uint64_t t = 0; t < h; ++t) low[h + t] = low[t] + w;
+  }
   const std::uint64_t groups = std::uint64_t(1) << (nv - c - b);
   const std::uint64_t step = 2 * L * bit(lowfix);
   par.run(groups, [&](std::uint64_t g0, std::uint64_t g1, unsigned) {
@@ -462,7 +493,6 @@ void diagonal_impl(FP* s, unsigned nv, const unsigned* hq, unsigned kh, const un
       }
     }
   });
-  std::free(low);
 }
 
 template <typename FP>
@@ -610,7 +640,7 @@ void phase(FP* s, unsigned n, const unsigned* cs, unsigned c, const FP* ph, cons
     else hc[nhc++] = cs[j] - V::LB;
   }
   // Per lane: the phase where the lane controls are 1, else 1.
-  alignas(32) FP re[2 * L], im[2 * L];
+  alignas(64) FP re[2 * L], im[2 * L];
   for (unsigned l = 0; l < L; ++l) {
     const bool on = (l & lcm) == lcm;
     re[2 * l] = re[2 * l + 1] = on ? ph[0] : FP(1);
@@ -642,7 +672,7 @@ void diagonal1(FP* s, unsigned n, unsigned t, const unsigned* cs, unsigned c, co
   const std::uint64_t set = mask_of(hc, nhc);
   // Coefficients per lane for a pair half h (h = 2: lane target, by the lane's own bit).
   auto coef = [&](unsigned h, T& re_v, T& im_v) {
-    alignas(32) FP re[2 * L], im[2 * L];
+    alignas(64) FP re[2 * L], im[2 * L];
     for (unsigned l = 0; l < L; ++l) {
       const unsigned b = h < 2 ? h : (l >> t) & 1u;
       const bool on = (l & lcm) == lcm;
@@ -674,5 +704,5 @@ void diagonal1(FP* s, unsigned n, unsigned t, const unsigned* cs, unsigned c, co
   });
 }
 
-}  // namespace avx2
+}  // namespace QUENCH_AVX2_NS
 }  // namespace quench

@@ -76,8 +76,15 @@ struct Op {
   bool lone = false;                 // one member, applied with its own qubits/controls
 };
 
+// A number no other Program of this process has (never reused, unlike an
+// address): keys caches of results computed from a program.
+std::uint64_t next_program_uid();
+// Drops the fidelity kernel's kept B panels (qml.cc; clear_program_cache calls it).
+void clear_panel_cache();
+
 class Program {
  public:
+  std::uint64_t uid = next_program_uid();
   unsigned n = 0;
   unsigned num_params = 0;
   unsigned max_fused = 0;
