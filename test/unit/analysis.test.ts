@@ -332,8 +332,8 @@ describe('a Comparison', () => {
 
   it('overlays same-named curves and exports CSV and JSON', () => {
     const labels = runLabels([qnnA, qnnB], experiments);
-    expect(labels[0]).toMatch(/^#1 qnn \(native-avx2 f64 1t\)$/);
-    expect(labels[1]).toMatch(/^#2 qnn layers=3 \(native-avx2 f32 2t\)$/);
+    expect(labels[0]).toMatch(/^#1 qnn \(native-avx(?:2|512) f64 1t\)$/);
+    expect(labels[1]).toMatch(/^#2 qnn layers=3 \(native-avx(?:2|512) f32 2t\)$/);
     const c = overlaidCurves([qnnA, qnnB], labels);
     expect(Object.keys(c)).toEqual(['loss', 'train_accuracy', 'test_accuracy']);
     expect(Object.keys(c.loss)).toEqual(labels);

@@ -77,7 +77,7 @@ describe.skipIf(unavailable !== null)('quench --backend webgpu', () => {
     const r = await quench('bench', 'seed', '--quick', '--case', 'qsvm', '--backend', 'native,webgpu');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/WebGPU adapter: \S.*\(f32; times are host wall-clock/);
-    expect(r.stdout).toMatch(/■ qsvm on native-avx2 — /);
+    expect(r.stdout).toMatch(/■ qsvm on native-avx(?:2|512) — /);
     expect(r.stdout).toMatch(/■ qsvm on WebGPU — /);
     expect(r.stdout).toMatch(/Side by side[\s\S]*qsvm\s+\d[\d.]* s.*\d[\d.]* s.*WebGPU takes [\d.]+× the native time/);
     const json = await quench('bench', 'seed', '--quick', '--case', 'qsvm', '--backend', 'webgpu', '--json');
