@@ -329,17 +329,7 @@ export async function benchPeers(opts: PeersOptions, log: (s: string) => void = 
           const session = new NativeSession({ threads, precision: 'f64' });
           session.prepare(circuit);
           const pTrain = params.subarray(0, train * P), pTest = params.subarray(train * P);
-          const quenchRun = async () => {
-            const samples: number[] = [];
-            let K: Float64Array = new Float64Array(0), Kx: Float64Array = new Float64Array(0);
-            for (let r = 0; r < 3; r++) {
-              const t0 = now();
-              K = await session.fidelityKernel(circuit, pTrain, train, null, train);
-              Kx = await session.fidelityKernel(circuit, pTest, test, pTrain, train);
-              samples.push(now() - t0);
-            }
-            return { samples, answer: [...K.slice(0, 4), ...Kx.slice(0, 4)] };
-          };
+          const quenchRun = () => timeQsvmKernel(session, circuit, pTrain, train, pTest, test);
           const req = { peer: 'numpy', case: 'gram', states: file, train, repeats: 3 };
           const r2 = await interleave(() => callPeer(pythonOf(req.peer as PeerId), req, threads), quenchRun);
           rows.push({ ...row('QSVM Gram 1000+200 (8 qubits)', 'numpy', r2, { threads, precision: 'f64', unit: 'ms' }), note: 'Quench: the states and the product; NumPy: the product of states given to it' });
@@ -414,17 +404,7 @@ export async function benchPeers(opts: PeersOptions, log: (s: string) => void = 
         progress.step(`qsvm ${threads}t`);
         const session = new NativeSession({ threads, precision: 'f64' });
         session.prepare(circuit);
-        const quenchRun = async () => {
-          const samples: number[] = [];
-          let K: Float64Array = new Float64Array(0), Kx: Float64Array = new Float64Array(0);
-          for (let r = 0; r < 3; r++) {
-            const t0 = now();
-            K = await session.fidelityKernel(circuit, pTrain, train, null, train);
-            Kx = await session.fidelityKernel(circuit, pTest, test, pTrain, train);
-            samples.push(now() - t0);
-          }
-          return { samples, answer: [...K.slice(0, 4), ...Kx.slice(0, 4)] };
-        };
+        const quenchRun = () => timeQsvmKernel(session, circuit, pTrain, train, pTest, test);
         const req = { case: 'qsvm', precision: 'f64', features: Array.from(pts), numFeatures: spec.features, reps: spec.reps, entanglement: spec.entanglement, train, repeats: 2 };
         await compare(`QSVM kernel ${train}+${test} (ZZ map, 8 features)`, ['qiskit-ml'], req, threads, quenchRun, { unit: 'ms', tolerance: 1e-10 });
         session.dispose();
@@ -471,6 +451,19 @@ function row(name: string, peer: PeerId, x: { pa: PeerAnswer; pMed: number[]; qM
     agrees: Number.isFinite(x.err) && x.err <= tol, maxAnswerError: x.err,
     rounds: { quench: x.qMed, peer: x.pMed },
   };
+}
+
+/** Quench's QSVM kernel, train × train then test × train, 3 timed runs; the answer: first entries of each. */
+async function timeQsvmKernel(session: NativeSession, circuit: LoweredCircuit, pTrain: Float64Array, train: number, pTest: Float64Array, test: number) {
+  const samples: number[] = [];
+  let K: Float64Array = new Float64Array(0), Kx: Float64Array = new Float64Array(0);
+  for (let r = 0; r < 3; r++) {
+    const t0 = now();
+    K = await session.fidelityKernel(circuit, pTrain, train, null, train);
+    Kx = await session.fidelityKernel(circuit, pTest, test, pTrain, train);
+    samples.push(now() - t0);
+  }
+  return { samples, answer: [...K.slice(0, 4), ...Kx.slice(0, 4)] };
 }
 
 /** A circuit as the peers' side reads it: gate names, qubits, and angles (numbers or parameter slots). */
