@@ -498,7 +498,43 @@ void run_program(FP* s, const Program& p, const double* params, const KernelTabl
                                         : 2 * (std::size_t(1) << (2 * op.qubits.size()));
     out.m.assign(m, m + len);
   };
-  execute_ops<FP>(s, p.n, p.ops.size(), shape, bind, kt, par, progress);
+  // Folded runs (phase_poly.h) split the operations into stretches that
+  // execute_ops tiles on their own.
+  std::size_t start = 0;
+  auto stretch = [&](std::size_t end) {
+    if (end <= start) return;
+    const std::size_t off = start;
+    execute_ops<FP>(
+        s, p.n, end - start, [&](std::size_t i) { return shape(off + i); },
+        [&](std::size_t i, BoundOp<FP>& out) { bind(off + i, out); }, kt, par, progress);
+  };
+  for (std::size_t i = 0; i < p.ops.size(); ++i) {
+    const Op& op = p.ops[i];
+    if (op.phase < 0) continue;
+    stretch(i);
+    const PhasePoly& poly = p.phase_polys[std::size_t(op.phase)];
+    thread_local std::vector<FP> table;
+    if (!phase_poly_table<FP>(poly, p.gates, params, table)) {
+      // Phases too large to fold without losing digits: the run's own gates,
+      // one by one (they include the permutations the next ops replay).
+      std::vector<double> scratch_gate;
+      for (std::size_t g = poly.begin; g < poly.end; ++g)
+        apply_gate<FP>(s, p, g, params, false, kt, par, scratch_gate);
+      if (progress) progress->advance(double(1 + op.replays));
+      i += op.replays;
+      start = i + 1;
+      continue;
+    }
+    OpShape sh;
+    sh.qubits = op.qubits.data();
+    sh.k = static_cast<unsigned>(op.qubits.size());
+    sh.diagonal = true;
+    sh.fused = true;
+    apply_shape<FP>(s, p.n, sh, table.data(), kt, par);
+    if (progress) progress->advance();
+    start = i + 1;
+  }
+  stretch(p.ops.size());
 }
 
 template <typename FP>
@@ -690,6 +726,62 @@ AdjointPlan plan_adjoint(const Program& p) {
   return plan;
 }
 
+// The operation of one fused block (members index p.gates).
+Op op_of_block(const Program& p, FusedBlock&& b) {
+  Op op;
+  if (b.members.size() == 1) {
+    const Gate& g = p.gates[b.members[0]];
+    op.lone = true;
+    op.qubits = g.qubits;
+    op.controls = g.controls;
+    op.diagonal = g.diagonal;
+    op.fixed = g.slot < 0;
+    if (op.fixed) op.matrix = g.matrix;
+  } else {
+    op.qubits = b.qubits;
+    op.diagonal = b.diagonal;
+    op.fixed = true;
+    for (std::size_t m : b.members) op.fixed = op.fixed && p.gates[m].slot < 0;
+    if (op.fixed) {
+      std::vector<const double*> mats;
+      for (std::size_t m : b.members) mats.push_back(p.gates[m].matrix.data());
+      block_matrix(p.gates, b, mats, op.matrix);
+    }
+  }
+  op.members = std::move(b.members);  // moved, not copied: one member list alive per block
+  if (op.fixed) op.matrix_f32.assign(op.matrix.begin(), op.matrix.end());
+  return op;
+}
+
+// On a small state every operation is a pass with its fixed overhead (the
+// greedy fuser leaves a layer of 1-qubit gates on distinct qubits, an H
+// layer, as one block each): adjacent fixed dense 1-qubit ones on different
+// qubits become one 2-qubit block, half the passes for the same arithmetic.
+void merge_single_qubit_pairs(Program& p) {
+  auto single = [&](const Op& op) {
+    if (op.phase >= 0 || !op.lone || !op.fixed || op.diagonal || op.qubits.size() != 1 || !op.controls.empty())
+      return false;
+    return gate_traits(p.gates[op.members[0]]).kind == GateTraits::kDense;
+  };
+  std::vector<Op> out;
+  out.reserve(p.ops.size());
+  for (std::size_t i = 0; i < p.ops.size(); ++i) {
+    if (i + 1 < p.ops.size() && single(p.ops[i]) && single(p.ops[i + 1]) &&
+        p.ops[i].qubits[0] != p.ops[i + 1].qubits[0]) {
+      FusedBlock b;
+      b.qubits = {std::min(p.ops[i].qubits[0], p.ops[i + 1].qubits[0]),
+                  std::max(p.ops[i].qubits[0], p.ops[i + 1].qubits[0])};
+      b.members = {p.ops[i].members[0], p.ops[i + 1].members[0]};
+      b.diagonal = false;
+      out.push_back(op_of_block(p, std::move(b)));
+      ++i;
+      continue;
+    }
+    out.push_back(std::move(p.ops[i]));
+  }
+  p.ops = std::move(out);
+}
+
 std::shared_ptr<const Program> build(const Circuit& circuit, unsigned max_fused) {
   auto p = std::make_shared<Program>();
   p->n = circuit.num_qubits;
@@ -727,33 +819,51 @@ std::shared_ptr<const Program> build(const Circuit& circuit, unsigned max_fused)
   } else {
     p->traits.assign(p->gates.size(), GateTraits{});  // (greedy fusion: not read)
   }
-  std::vector<FusedBlock> blocks = fuse(p->gates, max_fused, p->n, &p->traits);
-  p->ops.reserve(blocks.size());
-  for (FusedBlock& b : blocks) {
-    Op op;
-    if (b.members.size() == 1) {
-      const Gate& g = p->gates[b.members[0]];
-      op.lone = true;
-      op.qubits = g.qubits;
-      op.controls = g.controls;
-      op.diagonal = g.diagonal;
-      op.fixed = g.slot < 0;
-      if (op.fixed) op.matrix = g.matrix;
-    } else {
-      op.qubits = b.qubits;
-      op.diagonal = b.diagonal;
-      op.fixed = true;
-      for (std::size_t m : b.members) op.fixed = op.fixed && p->gates[m].slot < 0;
-      if (op.fixed) {
-        std::vector<const double*> mats;
-        for (std::size_t m : b.members) mats.push_back(p->gates[m].matrix.data());
-        block_matrix(p->gates, b, mats, op.matrix);
-      }
+  // Runs of CNOTs and diagonals become one folded diagonal each (phase_poly.h);
+  // the gates between them are fused as usual, piece by piece.
+  std::vector<PhaseRegion> regions;
+  if (max_fused >= 2) regions = find_phase_regions(p->gates, p->n, max_fused);
+  auto add_fused = [&](const std::vector<std::size_t>& src) {
+    if (src.empty()) return;
+    if (src.size() == p->gates.size()) {  // nothing folded: the whole circuit
+      for (FusedBlock& b : fuse(p->gates, max_fused, p->n, &p->traits))
+        p->ops.push_back(op_of_block(*p, std::move(b)));
+      return;
     }
-    op.members = std::move(b.members);  // moved, not copied: one member list alive per block
-    if (op.fixed) op.matrix_f32.assign(op.matrix.begin(), op.matrix.end());
+    std::vector<Gate> sub;
+    std::vector<GateTraits> sub_traits;
+    sub.reserve(src.size());
+    for (std::size_t gi : src) {
+      sub.push_back(p->gates[gi]);
+      sub_traits.push_back(p->traits[gi]);
+    }
+    for (FusedBlock& b : fuse(sub, max_fused, p->n, &sub_traits)) {
+      for (std::size_t& m : b.members) m = src[m];
+      p->ops.push_back(op_of_block(*p, std::move(b)));
+    }
+  };
+  std::vector<std::size_t> pending;
+  std::size_t next = 0;
+  for (PhaseRegion& R : regions) {
+    for (; next < R.begin; ++next) pending.push_back(next);
+    add_fused(pending);
+    pending.clear();
+    Op op;
+    op.phase = static_cast<int>(p->phase_polys.size());
+    op.qubits = R.poly.support;
+    op.diagonal = true;
+    op.fixed = R.poly.terms.empty();
+    op.members = R.diagonals;
+    const std::size_t at = p->ops.size();
     p->ops.push_back(std::move(op));
+    p->phase_polys.push_back(std::move(R.poly));
+    if (!R.identity) add_fused(R.permutations);
+    p->ops[at].replays = p->ops.size() - at - 1;
+    next = R.end;
   }
+  for (; next < p->gates.size(); ++next) pending.push_back(next);
+  add_fused(pending);
+  if (max_fused >= 2 && p->n < kCostAwareFusionMinQubits) merge_single_qubit_pairs(*p);
   p->phase_bound.assign(p->gates.size(), 0.0);
   for (std::size_t i = 0; i < p->gates.size(); ++i) {
     const Gate& g = p->gates[i];

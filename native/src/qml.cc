@@ -323,16 +323,17 @@ void fidelity_impl(const Program& p, const double* pa, std::size_t na, const dou
         for (std::size_t ip = 0; ip < ni; ++ip) {
           if (!needed(ip, jp)) continue;
           const double* c = C + (jp * ni + ip) * blk;
-          for (unsigned jj = 0; jj < NR; ++jj) {
-            const std::size_t j = j0 + jp * NR + jj;
-            if (j >= jend) break;
-            for (unsigned ii = 0; ii < MR; ++ii) {
-              const std::size_t i = i0 + ip * MR + ii;
-              if (i >= iend || (diag && i > j)) break;
+          // (row by row: each row's NR entries are contiguous in out)
+          for (unsigned ii = 0; ii < MR; ++ii) {
+            const std::size_t i = i0 + ip * MR + ii;
+            if (i >= iend) break;
+            double* row = out + i * nb;
+            for (unsigned jj = 0; jj < NR; ++jj) {
+              const std::size_t j = j0 + jp * NR + jj;
+              if (j >= jend) break;
+              if (diag && i > j) continue;
               const double re = c[jj * MR + ii], im = c[(NR + jj) * MR + ii];
-              const double v = re * re + im * im;
-              out[i * nb + j] = v;
-              if (sym) out[j * nb + i] = v;
+              row[j] = re * re + im * im;
             }
           }
         }
@@ -346,6 +347,20 @@ void fidelity_impl(const Program& p, const double* pa, std::size_t na, const dou
       }
   });
   if (cancelled()) throw Error(Error::Kind::Cancelled, "cancelled");
+  // Symmetric: the lower triangle mirrors the upper one, block by block (a
+  // column-wise write per entry would miss the cache once per entry).
+  if (sym) {
+    constexpr std::size_t kB = 64;
+    const std::size_t nblk = (na + kB - 1) / kB;
+    for_items(T, nblk, [&](std::uint64_t bi, unsigned) {
+      const std::size_t i0 = bi * kB, iend = std::min(na, i0 + kB);
+      for (std::size_t j0 = i0; j0 < na; j0 += kB) {
+        const std::size_t jend = std::min(na, j0 + kB);
+        for (std::size_t j = j0; j < jend; ++j)
+          for (std::size_t i = i0; i < std::min(iend, j); ++i) out[j * nb + i] = out[i * nb + j];
+      }
+    });
+  }
   if (opts.progress) opts.progress(1.0);
 }
 }  // namespace

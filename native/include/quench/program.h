@@ -18,6 +18,7 @@
 #include "quench/fuser.h"
 #include "quench/kernels.h"
 #include "quench/parallel.h"
+#include "quench/phase_poly.h"
 #include "quench/qaoa.h"
 #include "quench/reductions.h"
 
@@ -74,6 +75,10 @@ struct Op {
   std::vector<float> matrix_f32;   // fixed: the same in float
   std::vector<std::size_t> members;  // source gates (late binding); size 1 for a lone gate
   bool lone = false;                 // one member, applied with its own qubits/controls
+  int phase = -1;                    // >= 0: Program::phase_polys[phase], a folded run
+                                     // (qubits = its support; members = its diagonal gates)
+  std::size_t replays = 0;           // folded run: the operations after it that replay
+                                     // its permutations
 };
 
 // A number no other Program of this process has (never reused, unlike an
@@ -92,6 +97,7 @@ class Program {
   std::vector<GateTraits> traits;           // per source gate: the fuser's view (structure.h)
   std::vector<std::vector<double>> g2;      // G^2 of dense parameterised gates (else empty)
   std::vector<Op> ops;
+  std::vector<PhasePoly> phase_polys;       // folded runs (phase_poly.h), referenced by ops
   std::vector<DiagIndex> dindex;            // per source gate (bytes == 0: not indexed)
   std::vector<double> phase_bound;          // per source gate: max |λ| of a parameterised
                                             // diagonal, 1 for a dense one, 0 for a fixed one
