@@ -13,6 +13,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <numeric>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -119,18 +120,61 @@ struct PanelSink {
   FP* pack = nullptr;
   unsigned mr = 0;
 };
+// Small states are staged: a chunk of whole panels' rows is computed into a
+// row-major buffer, then each panel is written in one sequential sweep.
+// (Written straight from each state, a row puts one value per cache line
+// of its panel, 2·2^n lines, and the next row comes back to each of them.)
+constexpr std::size_t kStagedMaxDim = std::size_t(1) << 12;
+constexpr std::size_t kStageBytes = std::size_t(4) << 20;
 template <typename FP>
 void compute_states(const Program& p, const double* params, std::size_t rows,
                     const PanelSink<FP>* sinks, unsigned nsinks, const KernelTable<FP>& kt,
                     const ExecOptions& opts) {
   const std::size_t dim = std::size_t(1) << p.n;
+  auto run_row = [&](std::size_t i, StateSpace<FP>& st, const For& par) {
+    st.set_zero_state(par);
+    run_program<FP>(st.data(), p, params ? params + i * p.num_params : nullptr, kt, par, nullptr);
+  };
+  const std::string what = "state scratch (" + std::to_string(p.n) + " qubits per thread)";
+  if (dim <= kStagedMaxDim) {
+    std::size_t L = 1;  // rows per chunk: a multiple of every sink's panel height
+    for (unsigned k = 0; k < nsinks; ++k) L = std::lcm(L, std::size_t(sinks[k].mr));
+    const std::size_t row_len = 2 * dim;
+    const std::size_t chunk = std::max<std::size_t>(1, kStageBytes / (row_len * sizeof(FP) * L)) * L;
+    AlignedBuffer<FP> stage(std::min(chunk, rows) * row_len);
+    const unsigned threads = effective_threads(opts);
+    for (std::size_t c0 = 0; c0 < rows; c0 += chunk) {
+      const std::size_t cr = std::min(chunk, rows - c0);
+      for_batch<StateSpace<FP>>(
+          cr, p.n, sub_progress(opts, double(c0) / double(rows), double(c0 + cr) / double(rows)),
+          StateSpace<FP>::bytes_for(p.n), what, [&] { return StateSpace<FP>(p.n); },
+          [&](std::size_t r, StateSpace<FP>& st, const For& par) {
+            run_row(c0 + r, st, par);
+            std::memcpy(stage.data() + r * row_len, st.data(), row_len * sizeof(FP));
+          });
+      for (unsigned k = 0; k < nsinks; ++k) {
+        const unsigned mr = sinks[k].mr;
+        const std::size_t panels = (cr + mr - 1) / mr;  // c0 is a multiple of mr
+        for_items(std::min<unsigned>(threads, unsigned(panels)), panels, [&](std::uint64_t q, unsigned) {
+          const std::size_t r0 = std::size_t(q) * mr, nr = std::min<std::size_t>(mr, cr - r0);
+          FP* panel = sinks[k].pack + ((c0 + r0) / mr) * dim * 2 * mr;
+          const FP* src = stage.data() + r0 * row_len;
+          for (std::size_t t = 0; t < dim; ++t) {
+            FP* d = panel + t * 2 * mr;
+            for (std::size_t r = 0; r < nr; ++r) {
+              d[r] = src[r * row_len + 2 * t];
+              d[mr + r] = src[r * row_len + 2 * t + 1];
+            }
+          }
+        });
+      }
+    }
+    return;
+  }
   for_batch<StateSpace<FP>>(
-      rows, p.n, opts, StateSpace<FP>::bytes_for(p.n),
-      "state scratch (" + std::to_string(p.n) + " qubits per thread)",
-      [&] { return StateSpace<FP>(p.n); },
+      rows, p.n, opts, StateSpace<FP>::bytes_for(p.n), what, [&] { return StateSpace<FP>(p.n); },
       [&](std::size_t i, StateSpace<FP>& st, const For& par) {
-        st.set_zero_state(par);
-        run_program<FP>(st.data(), p, params ? params + i * p.num_params : nullptr, kt, par, nullptr);
+        run_row(i, st, par);
         const FP* src = st.data();
         for (unsigned k = 0; k < nsinks; ++k) {
           const unsigned mr = sinks[k].mr;
@@ -252,14 +296,19 @@ void fidelity_impl(const Program& p, const double* pa, std::size_t na, const dou
 
   // Packed states (gram.h): A panels of MR points, B panels of NR points
   // (symmetric: both from the same states, computed once).
+  // (the states fill every slot of a panel but the last one's padding: only
+  // that panel is zeroed)
+  auto zero_last_panel = [&](FP* pack, std::size_t panels, std::size_t rows, unsigned mr) {
+    if (rows % mr) std::memset(pack + (panels - 1) * mr * 2 * dim, 0, std::size_t(mr) * 2 * dim * sizeof(FP));
+  };
   AlignedBuffer<FP> Ap(pa_n * MR * 2 * dim);
-  std::memset(Ap.data(), 0, Ap.size() * sizeof(FP));
+  zero_last_panel(Ap.data(), pa_n, na, MR);
   const double* pbe = sym ? pa : pb;  // the B side's parameters
   std::shared_ptr<const AlignedBuffer<FP>> Bkeep = cached_panels<FP>(p, pbe, nbe, opts.isa);
   const bool cached = Bkeep != nullptr;
   if (!cached) {
     auto fresh = std::make_shared<AlignedBuffer<FP>>(pb_n * NR * 2 * dim);
-    std::memset(fresh->data(), 0, fresh->size() * sizeof(FP));
+    zero_last_panel(fresh->data(), pb_n, nbe, NR);
     const double wa = double(na), wb = sym ? 0.0 : double(nb);
     const double mid = split * wa / (wa + wb);
     const PanelSink<FP> both[2] = {{Ap.data(), MR}, {fresh->data(), NR}};

@@ -178,7 +178,8 @@ static void test_states_and_kernels(const Variant& v) {
 // The packed Gram product (gram.h) against a plain product of the same
 // states (states_batch at the same precision, so only the product differs):
 // sizes around the micro-blocks (MR up to 32, NR 3 to 6), the 96-point tiles
-// and the kc = 256 amplitude blocks (n = 9: two blocks), cross and symmetric.
+// and the kc = 256 amplitude blocks (n = 9: two blocks), cross and symmetric;
+// n = 12 stages its states in several chunks of whole panels (qml.cc).
 static void test_gram_reference(Isa isa, unsigned threads) {
   for (Precision prec : {Precision::f64, Precision::f32}) {
     char ctx[96];
@@ -190,7 +191,7 @@ static void test_gram_reference(Isa isa, unsigned threads) {
     const double tol = prec == Precision::f64 ? 1e-12 : 2e-5;
     struct Case { unsigned n; std::size_t na, nb; };
     for (const Case cs : {Case{1, 1, 1}, Case{3, 2, 5}, Case{3, 17, 7}, Case{6, 97, 33}, Case{5, 193, 101},
-                          Case{9, 41, 13}, Case{2, 33, 1}}) {
+                          Case{9, 41, 13}, Case{2, 33, 1}, Case{12, 131, 61}}) {
       auto prog = compile(feature_map(cs.n), 2);
       const std::size_t dim = std::size_t(1) << cs.n;
       std::vector<double> pa = feature_params(cs.n, cs.na), pb = feature_params(cs.n, cs.nb);

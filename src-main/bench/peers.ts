@@ -186,7 +186,7 @@ export async function benchPeers(opts: PeersOptions, log: (s: string) => void = 
   const stop = watchLoad();
   const rng = new Rng(7);
 
-  const steps = cases.reduce((a, c) => a + (c === 'gates' ? qubits.length * precisions.length * threadList.length * GATES.length : c === 'brickwork' ? qubits.length * threadList.length : c === 'cv' ? 2 * threadList.length : threadList.length), 0);
+  const steps = cases.reduce((a, c) => a + (c === 'gates' ? qubits.length * precisions.length * threadList.length * GATES.length : c === 'brickwork' ? qubits.length * precisions.length * threadList.length : c === 'cv' ? 2 * threadList.length : threadList.length), 0);
   /** A case's Quench side and its peers' requests, interleaved; a failing peer is reported and skipped. */
   const compare = async (name: string, peerList: PeerId[], req: Record<string, unknown>, threads: number, quenchRun: () => Promise<{ samples: number[]; answer: number[] }>, o: { qubits?: number; unit: PeerRow['unit']; tolerance?: number }) => {
     for (const peer of peerList.filter((p) => peers.includes(p))) {
@@ -262,8 +262,9 @@ export async function benchPeers(opts: PeersOptions, log: (s: string) => void = 
     }
     if (c === 'brickwork') {
       for (const n of qubits)
+        for (const precision of precisions)
         for (const threads of threadList) {
-          progress.step(`brickwork ${n}q ${threads}t`);
+          progress.step(`brickwork ${n}q ${precision} ${threads}t`);
           const LAYERS = 20;
           const circuit: Circuit = brickwork(n, LAYERS, new Rng(11));
           const layers = Array.from({ length: LAYERS }, () => ({ u3: [] as number[][], cz: [] as number[][] }));
@@ -276,7 +277,7 @@ export async function benchPeers(opts: PeersOptions, log: (s: string) => void = 
           const lowered = lower(circuit);
           circuits[circuitKey('brickwork 20 layers', n)] = toQasm(circuit);
           const exec = { threads, isa: addon.info().defaultIsa };
-          const state = new addon.State(n, 'f64');
+          const state = new addon.State(n, precision);
           const programs = new Map([2, 3, 4].map((f) => [f, new addon.Program(lowered, f)]));
           let bestFusion = DEFAULT_FUSION;
           const quenchRun = () => {
@@ -298,12 +299,16 @@ export async function benchPeers(opts: PeersOptions, log: (s: string) => void = 
             }
             return { samples, answer: Array.from(state.probabilities().slice(0, 8)) };
           };
-          for (const peer of peers.filter((p) => ['qsim', 'aer', 'qulacs'].includes(p))) {
-            const req = { peer, case: 'brickwork', qubits: n, precision: 'f64', threads, repeats: 3, layers };
+          // Each peer in the precisions it has: qsim's CPU state is complex64 only,
+          // Qulacs' complex128 only; Aer has both.
+          const brickworkPeers = peers.filter((p) =>
+            precision === 'f32' ? ['qsim', 'aer'].includes(p) : ['aer', 'qulacs'].includes(p));
+          for (const peer of brickworkPeers) {
+            const req = { peer, case: 'brickwork', qubits: n, precision, threads, repeats: 3, layers };
             try {
               const x = await interleave(() => callPeer(pythonOf(req.peer as PeerId), req, threads), quenchRun);
               const note = `Quench fusion ${bestFusion}${x.pa.extra?.fusion ? `; qsim fusion ${x.pa.extra.fusion}` : ''}`;
-              rows.push({ ...row('brickwork 20 layers', peer, x, { qubits: n, threads, precision: 'f64', unit: 'ms/layer' }), note });
+              rows.push({ ...row('brickwork 20 layers', peer, x, { qubits: n, threads, precision, unit: 'ms/layer' }), note });
             } catch (e) {
               skipped.push(`${peer} brickwork ${n}q: ${(e as Error).message}`);
             }
