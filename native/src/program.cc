@@ -465,6 +465,27 @@ void execute_ops(FP* s, unsigned n, std::size_t count,
 }
 
 // ---- running ---------------------------------------------------------------------------
+// H on each of `qubits` (a small state: merge_single_qubit_pairs makes these
+// ops below kCostAwareFusionMinQubits qubits only, so one thread).
+template <typename FP>
+void walsh_hadamard(FP* s, unsigned n, const std::vector<unsigned>& qubits) {
+  profile::Scope scope(profile::kFused, std::uint64_t(qubits.size()) << n, false);
+  const FP r = static_cast<FP>(M_SQRT1_2);
+  const std::size_t N = std::size_t(1) << n;
+  for (unsigned q : qubits) {
+    const std::size_t h = std::size_t(1) << q;
+    for (std::size_t i0 = 0; i0 < N; i0 += 2 * h) {
+      FP* __restrict a = s + 2 * i0;
+      FP* __restrict b = s + 2 * (i0 + h);
+      for (std::size_t t = 0; t < 2 * h; ++t) {
+        const FP x = a[t], y = b[t];
+        a[t] = (x + y) * r;
+        b[t] = (x - y) * r;
+      }
+    }
+  }
+}
+
 template <typename FP>
 void run_program(FP* s, const Program& p, const double* params, const KernelTable<FP>& kt,
                  const For& par, Progress* progress) {
@@ -510,6 +531,13 @@ void run_program(FP* s, const Program& p, const double* params, const KernelTabl
   };
   for (std::size_t i = 0; i < p.ops.size(); ++i) {
     const Op& op = p.ops[i];
+    if (op.hadamard) {
+      stretch(i);
+      walsh_hadamard<FP>(s, p.n, op.qubits);
+      if (progress) progress->advance();
+      start = i + 1;
+      continue;
+    }
     if (op.phase < 0) continue;
     stretch(i);
     const PhasePoly& poly = p.phase_polys[std::size_t(op.phase)];
@@ -777,9 +805,35 @@ void merge_single_qubit_pairs(Program& p) {
       return false;
     return gate_traits(p.gates[op.members[0]]).kind == GateTraits::kDense;
   };
+  // A layer of Hadamards (QSVM feature maps, IQP, Grover, QAOA's start) is a
+  // Walsh–Hadamard transform over its qubits: add/subtract butterflies.
+  auto is_h = [&](const Op& op) {
+    if (!single(op)) return false;
+    static const double h[8] = {M_SQRT1_2, 0, M_SQRT1_2, 0, M_SQRT1_2, 0, -M_SQRT1_2, 0};
+    const std::vector<double>& m = p.gates[op.members[0]].matrix;
+    for (int j = 0; j < 8; ++j)
+      if (!(std::fabs(m[j] - h[j]) <= 1e-15)) return false;
+    return true;
+  };
   std::vector<Op> out;
   out.reserve(p.ops.size());
   for (std::size_t i = 0; i < p.ops.size(); ++i) {
+    if (is_h(p.ops[i])) {
+      std::size_t j = i;
+      std::uint64_t seen = 0;
+      while (j < p.ops.size() && is_h(p.ops[j]) && !((seen >> p.ops[j].qubits[0]) & 1u))
+        seen |= bit(p.ops[j++].qubits[0]);
+      if (j - i >= 2) {
+        Op op;
+        op.hadamard = true;
+        for (unsigned q = 0; q < 64; ++q)
+          if ((seen >> q) & 1u) op.qubits.push_back(q);
+        for (std::size_t t = i; t < j; ++t) op.members.push_back(p.ops[t].members[0]);
+        out.push_back(std::move(op));
+        i = j - 1;
+        continue;
+      }
+    }
     if (i + 1 < p.ops.size() && single(p.ops[i]) && single(p.ops[i + 1]) &&
         p.ops[i].qubits[0] != p.ops[i + 1].qubits[0]) {
       FusedBlock b;

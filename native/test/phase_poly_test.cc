@@ -7,8 +7,9 @@
 // and compared with the same circuit unfolded and unfused (fusion 0, gate
 // by gate), for every ISA x precision x 1 and 2 threads; then what the
 // folding finds (the ZZ feature map: one run per repetition, its CNOTs
-// cancelling), supports past the parallel threshold, and a support that
-// is a scattered subset of a larger state.
+// cancelling; its H layers as one Walsh–Hadamard transform each),
+// supports past the parallel threshold, and a support that is a scattered
+// subset of a larger state.
 // Prints "N passed, M failed" and exits non-zero on failure.
 #include <algorithm>
 #include <cmath>
@@ -137,6 +138,11 @@ static size_t folded_ops(const Program& p) {
   for (const Op& op : p.ops) k += op.phase >= 0;
   return k;
 }
+static size_t hadamard_ops(const Program& p) {
+  size_t k = 0;
+  for (const Op& op : p.ops) k += op.hadamard;
+  return k;
+}
 
 static double run_diff(const Program& folded, const Program& plain, unsigned n, const std::vector<double>& params,
                        const std::vector<double>& start, Precision prec, const ExecOptions& o) {
@@ -159,7 +165,7 @@ int main() {
   if (isa_available(Isa::avx512)) isas.push_back(Isa::avx512);
 
   // Random circuits: runs of foldable gates between run-ending ones.
-  size_t folded_total = 0, circuits = 0;
+  size_t folded_total = 0, circuits = 0, hadamard_total = 0;
   for (unsigned n : {1u, 2u, 3u, 4u, 5u, 7u, 9u, 12u, 15u}) {
     for (int trial = 0; trial < (n <= 9 ? 12 : 3); ++trial) {
       Circuit c;
@@ -173,6 +179,8 @@ int main() {
         auto folded = compile_uncached(c, fusion);
         auto plain = compile_uncached(c, 0);
         folded_total += folded_ops(*folded);
+        hadamard_total += hadamard_ops(*folded);
+        CHECK(hadamard_ops(*plain) == 0, "fusion 0 merges nothing");
         ++circuits;
         CHECK(folded_ops(*plain) == 0, "fusion 0 folds nothing");
         const std::vector<double> start = random_amplitudes(n);
@@ -193,6 +201,7 @@ int main() {
   }
   g_ctx = "random circuits";
   CHECK(folded_total > circuits, "folding happened: %zu folded runs in %zu circuits", folded_total, circuits);
+  CHECK(hadamard_total > 0, "H layers were merged: %zu", hadamard_total);
 
   // The ZZ feature map (8 features, 2 repetitions, full entanglement): one
   // folded run per repetition (the P layer and every CX·P·CX), the CNOTs
@@ -224,8 +233,9 @@ int main() {
       CHECK(R.poly.masks.size() == 1 + F + F * (F - 1) / 2, "%zu masks", R.poly.masks.size());
     }
     auto folded = compile_uncached(c, 2);
-    // per repetition: 4 blocks of two H and one diagonal
-    CHECK(folded->ops.size() == 10, "%zu operations", folded->ops.size());
+    // per repetition: the H layer as one Walsh–Hadamard transform, and one diagonal
+    CHECK(folded->ops.size() == 4, "%zu operations", folded->ops.size());
+    CHECK(folded->ops[0].hadamard && folded->ops[0].qubits.size() == F, "an H layer over all %u qubits", F);
     auto plain = compile_uncached(c, 0);
     std::vector<double> params(c.num_params);
     for (double& x : params) x = 3 * urand();
@@ -268,6 +278,30 @@ int main() {
     std::vector<Gate> gs = {param({0}, {1, -1}, 0, true), fixed({0}, {1, 0, 0.5, 0}, {}, true),
                             param({0}, {1, -1}, 0, true)};
     CHECK(find_phase_regions(gs, 1, 0).empty(), "no run");
+  }
+
+  // H layers on random subsets (in random order) between RY layers: each
+  // layer one Walsh–Hadamard transform, the same state as gate by gate.
+  for (unsigned n = 1; n <= 13; ++n) {
+    g_ctx = "H layers n=" + std::to_string(n);
+    Circuit c;
+    c.num_qubits = n;
+    c.num_params = 2;
+    for (int layer = 0; layer < 4; ++layer) {
+      for (unsigned q = 0; q < n; ++q) c.gates.push_back(param({q}, {0, 0, 0, -1, 0, 1, 0, 0}, int(q % 2), false));
+      for (unsigned q : qubits(n, 1 + pick(n))) c.gates.push_back(fixed({q}, {R2, 0, R2, 0, R2, 0, -R2, 0}));
+    }
+    auto merged = compile_uncached(c, 2);
+    auto plain = compile_uncached(c, 0);
+    const std::vector<double> start = random_amplitudes(n);
+    for (Isa isa : isas)
+      for (Precision prec : {Precision::f64, Precision::f32}) {
+        ExecOptions o;
+        o.isa = isa;
+        o.threads = 2;
+        const double d = run_diff(*merged, *plain, n, {0.4, -1.1}, start, prec, o);
+        CHECK(d < (prec == Precision::f64 ? 1e-12 : 2e-5), "%s/%s: max difference %.3g", to_string(isa), to_string(prec), d);
+      }
   }
 
   // A run that fusion makes one block of (everything on two qubits at

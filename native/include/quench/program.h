@@ -79,6 +79,7 @@ struct Op {
                                      // (qubits = its support; members = its diagonal gates)
   std::size_t replays = 0;           // folded run: the operations after it that replay
                                      // its permutations
+  bool hadamard = false;             // H on every one of qubits (small states; members: the H gates)
 };
 
 // A number no other Program of this process has (never reused, unlike an
