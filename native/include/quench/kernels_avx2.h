@@ -614,7 +614,24 @@ void permute(FP* s, unsigned n, const unsigned* qs, unsigned k, const unsigned* 
     }
     return;
   }
-  // SWAP, CSWAP, fused permutations: rotate each cycle by one vector.
+  if (cy.count == 1 && cy.start[1] - cy.start[0] == 2) {  // SWAP, CSWAP: swap vector pairs
+    const std::uint64_t o1 = cy.pos[cy.start[0]], o2 = cy.pos[cy.start[0] + 1];
+    if (lcm == 0) {
+      for_vector_groups(s, nv, fixed, nf, set, par, [o1, o2](FP* p) {
+        const T a = V::load(p + o1), b = V::load(p + o2);
+        V::store(p + o1, b);
+        V::store(p + o2, a);
+      });
+    } else {
+      for_vector_groups(s, nv, fixed, nf, set, par, [o1, o2, sel](FP* p) {
+        const T a = V::load(p + o1), b = V::load(p + o2);
+        V::store(p + o1, V::blendv(a, b, sel));
+        V::store(p + o2, V::blendv(b, a, sel));
+      });
+    }
+    return;
+  }
+  // Fused permutations: rotate each cycle by one vector.
   for_vector_groups(s, nv, fixed, nf, set, par, [cy, sel, lcm](FP* p) {
     for (unsigned y = 0; y < cy.count; ++y) {
       const unsigned b = cy.start[y], e = cy.start[y + 1];
