@@ -138,13 +138,7 @@ PhaseRegion fold(const std::vector<Gate>& gates, std::size_t begin, std::size_t 
       for (unsigned a = 0; a < k; ++a) wires[a] = g.qubits[a];
       for (unsigned a = 0; a < K - k; ++a) wires[k + a] = g.controls[a];
       // Walsh coefficients φ̂_S = 2^-K Σ_x φ(x) (-1)^{S·x} (additive transform).
-      for (std::size_t h = 1; h < P; h <<= 1)
-        for (std::size_t i = 0; i < P; i += 2 * h)
-          for (std::size_t j = i; j < i + h; ++j) {
-            const double a = phi[j], b = phi[j + h];
-            phi[j] = a + b;
-            phi[j + h] = a - b;
-          }
+      walsh_hadamard_in_place(phi.data(), P);
       double big = 0;
       for (double v : phi) big = std::max(big, std::fabs(v));
       for (std::size_t S = 0; S < P; ++S) {

@@ -125,13 +125,7 @@ void build_table(const Program& p, const PauliSum& h, QaoaCache& c) {
     o[t.z_mask] += t.coeff;
     norm += std::fabs(t.coeff);
   }
-  for (std::size_t hh = 1; hh < N; hh <<= 1)
-    for (std::size_t g = 0; g < N; g += 2 * hh)
-      for (std::size_t j = g; j < g + hh; ++j) {
-        const double a = o[j], b = o[j + hh];
-        o[j] = a + b;
-        o[j + hh] = a - b;
-      }
+  walsh_hadamard_in_place(o.data(), N);
   const DiagIndex& di = p.dindex[p.qaoa.cost_gate[0]];
   bool same_index = di.bytes != 0;
   for (std::size_t l = 1; l < p.qaoa.p && same_index; ++l) {

@@ -35,6 +35,19 @@ static inline std::uint64_t scatter_bits(std::uint64_t v, const unsigned* pos, u
   return r;
 }
 
+// In place, unnormalised: v[z] <- Σ_m v[m] (-1)^popcount(z & m) over N = 2^k
+// entries (the small transforms: a gate's Walsh coefficients, an observable's
+// table; the state-sized ones are the cache-blocked kernels of qaoa_kernels.inl).
+static inline void walsh_hadamard_in_place(double* v, std::size_t N) {
+  for (std::size_t h = 1; h < N; h <<= 1)
+    for (std::size_t i = 0; i < N; i += 2 * h)
+      for (std::size_t j = i; j < i + h; ++j) {
+        const double a = v[j], b = v[j + h];
+        v[j] = a + b;
+        v[j + h] = a - b;
+      }
+}
+
 static inline std::uint64_t mask_of(const unsigned* pos, unsigned m) {
   std::uint64_t r = 0;
   for (unsigned j = 0; j < m; ++j) r |= bit(pos[j]);
