@@ -1,7 +1,8 @@
 // node bench/qaoa_sweep.cjs [n] [p] [reps] [precision] [threads]  — ms per energy+gradient (median, min, max)
 // The seed QAOA size (random 3-regular graph, lowered as src-shared/workloads/qaoa.ts does), energy +
 // adjoint gradient through the addon. A/B in fresh processes: QUENCH_QAOA_FAST=0 (generic sweep),
-// QUENCH_QAOA_AVX512=0 (the AVX2 build of the fast sweep); FUSION=k sets the fusion width (default 2).
+// QUENCH_QAOA_SYMMETRY=0 (the full sweep without the flip-symmetric half), QUENCH_ISA=avx2 (the AVX2 build);
+// FUSION=k sets the fusion width (default 2).
 const path = require('path');
 const A = require(process.env.QUENCH_NATIVE || require('path').join(__dirname, '..', 'native', 'build', 'Release', 'quench_native.node'));
 const n = +(process.argv[2] || 20), p = +(process.argv[3] || 2), reps = +(process.argv[4] || 15);
@@ -32,4 +33,4 @@ const t = [];
 let r;
 for (let i = 0; i < reps; i++) { const t0 = process.hrtime.bigint(); r = A.adjointGradient(prog, x, obs, o); t.push(Number(process.hrtime.bigint() - t0) / 1e6); }
 t.sort((a, b) => a - b);
-console.log(JSON.stringify({ fast: process.env.QUENCH_QAOA_FAST !== '0', avx512: process.env.QUENCH_QAOA_AVX512 !== '0', n, p, precision, threads, median: t[t.length >> 1], min: t[0], max: t[t.length-1], value: r.value, grad: Array.from(r.gradient) }));
+console.log(JSON.stringify({ fast: process.env.QUENCH_QAOA_FAST !== '0', symmetry: process.env.QUENCH_QAOA_SYMMETRY !== '0', isa: process.env.QUENCH_ISA || 'auto', n, p, precision, threads, median: t[t.length >> 1], min: t[0], max: t[t.length-1], value: r.value, grad: Array.from(r.gradient) }));

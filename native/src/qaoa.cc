@@ -3,6 +3,7 @@
 // sweep for any x86-64 (the scalar ISA).
 #include "quench/qaoa.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdlib>
@@ -18,11 +19,22 @@
 #include "qaoa_kernels.inl"
 #undef QUENCH_QAOA_NS
 #undef QUENCH_QAOA_VECTOR
+#undef QUENCH_QAOA_VBYTES
 
 namespace quench {
 
 namespace {
-std::atomic<int> g_fast{-1};
+std::atomic<int> g_fast{-1}, g_symmetry{-1};
+
+bool env_switch(std::atomic<int>& flag, const char* name) {
+  int v = flag.load(std::memory_order_relaxed);
+  if (v < 0) {
+    const char* e = std::getenv(name);
+    v = (e && std::strcmp(e, "0") == 0) ? 0 : 1;
+    flag.store(v, std::memory_order_relaxed);
+  }
+  return v == 1;
+}
 
 bool is_hadamard(const Gate& g, unsigned q) {
   if (g.slot >= 0 || g.diagonal || g.qubits.size() != 1 || g.qubits[0] != q || !g.controls.empty()) return false;
@@ -43,16 +55,10 @@ bool is_x_generator(const Gate& g, unsigned q) {
 }
 }  // namespace
 
-bool qaoa_fast_enabled() {
-  int v = g_fast.load(std::memory_order_relaxed);
-  if (v < 0) {
-    const char* e = std::getenv("QUENCH_QAOA_FAST");
-    v = (e && std::strcmp(e, "0") == 0) ? 0 : 1;
-    g_fast.store(v, std::memory_order_relaxed);
-  }
-  return v == 1;
-}
+bool qaoa_fast_enabled() { return env_switch(g_fast, "QUENCH_QAOA_FAST"); }
 void set_qaoa_fast_enabled(bool on) { g_fast.store(on ? 1 : 0, std::memory_order_relaxed); }
+bool qaoa_symmetry_enabled() { return env_switch(g_symmetry, "QUENCH_QAOA_SYMMETRY"); }
+void set_qaoa_symmetry_enabled(bool on) { g_symmetry.store(on ? 1 : 0, std::memory_order_relaxed); }
 
 QaoaShape detect_qaoa(const Program& p) {
   QaoaShape s;
@@ -86,6 +92,8 @@ struct QaoaCache {
   std::mutex table_mu;
   std::vector<PauliTerm> terms;   // the observable the table is for
   bool have = false, per_value = false;
+  bool o_even = false;      // every Z string of the observable has even weight
+  int cost_symmetric = -1;  // C(z) = C(¬z) for every z (-1: not yet checked)
   std::vector<double> oval;
 };
 namespace {
@@ -154,21 +162,40 @@ void build_table(const Program& p, const PauliSum& h, QaoaCache& c) {
     }
   }
   if (!c.per_value) c.oval = std::move(o);
+  c.o_even = true;
+  for (const PauliTerm& t : h.terms) c.o_even = c.o_even && __builtin_popcountll(t.z_mask) % 2 == 0;
   c.terms = h.terms;
   c.have = true;
+}
+
+// C(z) = C(¬z): the same distinct value for an indexed table; to 1e-13 of
+// its largest value for a per-amplitude one.
+bool cost_flip_symmetric(const QaoaTables& t) {
+  const std::size_t N = std::size_t(1) << t.n, all = N - 1;
+  if (t.idx_bytes == 1 || t.idx_bytes == 2) {
+    for (std::size_t z = 0; z < N / 2; ++z) {
+      const std::size_t a = t.idx_bytes == 1 ? static_cast<const std::uint8_t*>(t.idx)[z]
+                                             : static_cast<const std::uint16_t*>(t.idx)[z];
+      const std::size_t b = t.idx_bytes == 1 ? static_cast<const std::uint8_t*>(t.idx)[z ^ all]
+                                             : static_cast<const std::uint16_t*>(t.idx)[z ^ all];
+      if (a != b) return false;
+    }
+    return true;
+  }
+  double big = 0;
+  for (std::size_t z = 0; z < N; ++z) big = std::max(big, std::fabs(t.cval[z]));
+  for (std::size_t z = 0; z < N / 2; ++z)
+    if (std::fabs(t.cval[z] - t.cval[z ^ all]) > 1e-13 * big) return false;
+  return true;
 }
 
 template <typename FP>
 double run_sweep(const QaoaTables& t, FP* const* bufs, double* gc, double* gm, const For& par,
                  const ExecOptions& opts) {
-  if (opts.isa == Isa::avx2) {
-    static const bool avx512 = [] {
-      const char* e = std::getenv("QUENCH_QAOA_AVX512");
-      return cpu_info().avx512f && !(e && std::strcmp(e, "0") == 0);
-    }();
-    if (avx512) return qaoa_avx512::qaoa_sweep(t, bufs, gc, gm, par, opts.cancel);
-    return qaoa_avx2::qaoa_sweep(t, bufs, gc, gm, par, opts.cancel);
-  }
+  // The ISA the caller chose (--isa / QUENCH_ISA; the best available by default).
+  if (opts.isa == Isa::avx512 && isa_available(Isa::avx512))
+    return qaoa_avx512::qaoa_sweep(t, bufs, gc, gm, par, opts.cancel);
+  if (is_simd(opts.isa) && isa_available(Isa::avx2)) return qaoa_avx2::qaoa_sweep(t, bufs, gc, gm, par, opts.cancel);
   return qaoa_scalar::qaoa_sweep(t, bufs, gc, gm, par, opts.cancel);
 }
 
@@ -181,8 +208,9 @@ std::vector<AlignedBuffer<float>>& scratch_of<float>(QaoaScratch& c) { return c.
 
 template <typename FP>
 double with_scratch(const QaoaTables& t, double* gc, double* gm, const ExecOptions& opts) {
-  const std::size_t count = 2 * t.p + 1, len = 2 * (std::size_t(1) << t.n);
-  const For par = make_for(opts, t.n);
+  const unsigned n = t.n - (t.flip_symmetric ? 1 : 0);
+  const std::size_t count = 2 * t.p + 1, len = 2 * (std::size_t(1) << n);
+  const For par = make_for(opts, n);
   QaoaScratch& c = scratch();
   std::unique_lock<std::mutex> lk(c.mu, std::try_to_lock);
   std::vector<AlignedBuffer<FP>> local;
@@ -240,6 +268,8 @@ bool qaoa_adjoint_gradient(const Program& program, Precision precision, const do
   t.o_per_value = c.per_value && indexed;
   if (c.per_value && !indexed) return false;  // (cannot happen: per_value needs the index)
   t.oval = c.oval.data();
+  if (c.cost_symmetric < 0) c.cost_symmetric = cost_flip_symmetric(t) ? 1 : 0;
+  t.flip_symmetric = qaoa_symmetry_enabled() && c.cost_symmetric == 1 && c.o_even;
   for (std::size_t l = 0; l < s.p; ++l) {
     const Gate& gc = program.gates[s.cost_gate[l]];
     const Gate& gm = program.gates[s.mixer_gate[l]];

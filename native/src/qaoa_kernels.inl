@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "quench/profile.h"
@@ -16,13 +17,7 @@ namespace quench {
 namespace QUENCH_QAOA_NS {
 namespace {
 
-constexpr unsigned kLowBits = 11;   // low qubits transformed per contiguous block (2^11 amplitudes)
-#ifndef QUENCH_QAOA_GROUP
-#define QUENCH_QAOA_GROUP 5
-#define QUENCH_QAOA_COLS 256
-#endif
-constexpr unsigned kGroupBits = QUENCH_QAOA_GROUP;  // high qubits per gathered tile
-constexpr std::size_t kCols = QUENCH_QAOA_COLS;     // amplitudes per tile row
+constexpr unsigned kLowBits = 11;   // amplitudes per call of a sweep's pre-step (2^11; its phase tables)
 
 template <typename FP>
 inline void bf2(FP* __restrict a, FP* __restrict b, std::size_t len) {
@@ -79,23 +74,174 @@ void low_stages(FP* y, unsigned b) {
   }
 }
 
-// WHT over the row index of a contiguous tile of 2^g rows of kCols amplitudes.
+// ---- register-blocked transform -------------------------------------------
+// One vector holds kVecBytes of interleaved (re, im): 2^kA amplitudes. The
+// transform's butterflies are real, so re and im go through them alike:
+// amplitude bits below kA are butterflies between lanes of one vector
+// (shuffles), the others between whole vectors, 2^K of them at a time in
+// registers (K stages per load and store).
+#ifndef QUENCH_QAOA_VBYTES
+#define QUENCH_QAOA_VBYTES 16
+#endif
+constexpr unsigned kVecBytes = QUENCH_QAOA_VBYTES;
+typedef double VecD __attribute__((vector_size(kVecBytes)));
+typedef float VecF __attribute__((vector_size(kVecBytes)));
 template <typename FP>
-void tile_stages(FP* t, unsigned g) {
-  constexpr std::size_t L = 2 * kCols;
-  const std::size_t R = std::size_t(1) << g;
-  unsigned s = 0;
-  for (; s + 1 < g; s += 2) {
-    const std::size_t h = std::size_t(1) << s;
-    for (std::size_t r0 = 0; r0 < R; r0 += 4 * h)
-      for (std::size_t r = r0; r < r0 + h; ++r)
-        bf4(t + r * L, t + (r + h) * L, t + (r + 2 * h) * L, t + (r + 3 * h) * L, L);
+struct VecOf;
+template <>
+struct VecOf<double> {
+  using type = VecD;
+};
+template <>
+struct VecOf<float> {
+  using type = VecF;
+};
+// Stages per register pass: 2^K vectors live at once (16 of the 32 AVX-512
+// registers; 8 of AVX2's 16).
+constexpr unsigned kRegBits = kVecBytes >= 64 ? 4 : 3;
+
+
+template <typename FP>
+constexpr unsigned lanes() { return kVecBytes / sizeof(FP); }
+template <typename FP>
+constexpr unsigned vec_amp_bits() { return lanes<FP>() >= 16 ? 3 : lanes<FP>() >= 8 ? 2 : lanes<FP>() >= 4 ? 1 : 0; }
+
+template <typename V>
+inline V vload(const void* p) {
+  V v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+template <typename V>
+inline void vstore(void* p, V v) { std::memcpy(p, &v, sizeof v); }
+
+// Butterfly over amplitude bit T inside one vector: lane i pairs with lane
+// i ^ (2 << T); x' = x·sign + partner, sign −1 where bit T is set.
+template <typename FP, unsigned T, std::size_t... I>
+inline typename VecOf<FP>::type lane_stage(typename VecOf<FP>::type x, std::index_sequence<I...>) {
+  using V = typename VecOf<FP>::type;
+  const V partner = __builtin_shufflevector(x, x, (I ^ (std::size_t(2) << T))...);
+  const V sign = {((I >> (T + 1)) & 1 ? FP(-1) : FP(1))...};
+  return x * sign + partner;
+}
+template <typename FP, unsigned T = 0>
+inline typename VecOf<FP>::type lane_stages(typename VecOf<FP>::type x) {
+  if constexpr (T < vec_amp_bits<FP>()) {
+    x = lane_stage<FP, T>(x, std::make_index_sequence<lanes<FP>()>());
+    return lane_stages<FP, T + 1>(x);
+  } else {
+    return x;
   }
-  if (s < g) {
-    const std::size_t h = std::size_t(1) << s;
-    for (std::size_t r0 = 0; r0 < R; r0 += 2 * h)
-      for (std::size_t r = r0; r < r0 + h; ++r) bf2(t + r * L, t + (r + h) * L, L);
+}
+
+// K stages on 2^K vectors in registers.
+template <unsigned K, typename V>
+inline void reg_stages(V* r) {
+#pragma GCC unroll 16
+  for (unsigned s = 0; s < K; ++s) {
+#pragma GCC unroll 16
+    for (unsigned i = 0; i < (1u << K); ++i)
+      if (!(i & (1u << s))) {
+        const V a = r[i], c = r[i + (1u << s)];
+        r[i] = a + c;
+        r[i + (1u << s)] = a - c;
+      }
   }
+}
+
+// K stages over the vector-index bits s .. s+K−1 of x (vectors), for the
+// groups [gb, ge): group g = (hi, off), off < 2^s fastest, so every one of
+// the 2^K streams runs forward through memory.
+template <unsigned K, typename FP>
+void vec_pass(FP* x, unsigned s, std::uint64_t gb, std::uint64_t ge) {
+  using V = typename VecOf<FP>::type;
+  constexpr std::size_t L = lanes<FP>();
+  const std::uint64_t span = std::uint64_t(1) << s;
+  for (std::uint64_t g = gb; g < ge; ++g) {
+    const std::uint64_t off = g & (span - 1), hi = g >> s;
+    FP* base = x + L * ((hi << (s + K)) + off);
+    V r[1u << K];
+#pragma GCC unroll 16
+    for (unsigned i = 0; i < (1u << K); ++i) r[i] = vload<V>(base + L * (std::uint64_t(i) << s));
+    reg_stages<K>(r);
+#pragma GCC unroll 16
+    for (unsigned i = 0; i < (1u << K); ++i) vstore(base + L * (std::uint64_t(i) << s), r[i]);
+  }
+}
+// Stages over vector-index bits [s, e) of x, nvec vectors, by passes of at most kRegBits.
+template <typename FP>
+void vec_stages(FP* x, std::uint64_t nvec, unsigned s, unsigned e) {
+  while (s < e) {
+    const unsigned k = std::min(kRegBits, e - s);
+    const std::uint64_t groups = nvec >> k;
+    if (k == 4) vec_pass<4>(x, s, 0, groups);
+    else if (k == 3) vec_pass<3>(x, s, 0, groups);
+    else if (k == 2) vec_pass<2>(x, s, 0, groups);
+    else vec_pass<1>(x, s, 0, groups);
+    s += k;
+  }
+}
+// K stages over row bits t .. t+K−1 of a tile: 2^g rows 2^rs vectors apart, W vectors each.
+template <unsigned K, typename FP>
+void tile_pass(FP* base, unsigned rs, unsigned t, unsigned g, std::uint64_t W) {
+  using V = typename VecOf<FP>::type;
+  constexpr std::size_t L = lanes<FP>();
+  const std::uint64_t R = std::uint64_t(1) << g, h = std::uint64_t(1) << t;
+  for (std::uint64_t r0 = 0; r0 < R; r0 += h << K)
+    for (std::uint64_t r = r0; r < r0 + h; ++r) {
+      FP* row = base + L * (r << rs);
+      for (std::uint64_t w = 0; w < W; ++w) {
+        V v[1u << K];
+#pragma GCC unroll 16
+        for (unsigned i = 0; i < (1u << K); ++i) v[i] = vload<V>(row + L * (((std::uint64_t(i) * h) << rs) + w));
+        reg_stages<K>(v);
+#pragma GCC unroll 16
+        for (unsigned i = 0; i < (1u << K); ++i) vstore(row + L * (((std::uint64_t(i) * h) << rs) + w), v[i]);
+      }
+    }
+}
+// Vectors per tile row in the high passes (8 × 64 B: 2^8 rows make 128 KiB).
+constexpr std::uint64_t kTileCols = 512 / kVecBytes;
+
+// One register pass over the vector bits S .. S+K−1 of a block of nvec
+// vectors, with compile-time strides (the lane stages ride on the first).
+template <typename FP, unsigned S, unsigned K, bool Lanes>
+inline void block_pass(FP* y, std::size_t nvec) {
+  using V = typename VecOf<FP>::type;
+  constexpr std::size_t L = lanes<FP>();
+  for (std::size_t hi = 0; hi < nvec; hi += std::size_t(1) << (S + K))
+    for (std::size_t off = 0; off < (std::size_t(1) << S); ++off) {
+      FP* base = y + L * (hi + off);
+      V r[1u << K];
+#pragma GCC unroll 16
+      for (unsigned i = 0; i < (1u << K); ++i) {
+        r[i] = vload<V>(base + L * (std::size_t(i) << S));
+        if constexpr (Lanes) r[i] = lane_stages<FP>(r[i]);
+      }
+      reg_stages<K>(r);
+#pragma GCC unroll 16
+      for (unsigned i = 0; i < (1u << K); ++i) vstore(base + L * (std::size_t(i) << S), r[i]);
+    }
+}
+template <typename FP, unsigned S, unsigned E>
+inline void block_passes(FP* y) {
+  if constexpr (S < E) {
+    constexpr unsigned K = E - S < kRegBits ? E - S : kRegBits;
+    block_pass<FP, S, K, S == 0>(y, std::size_t(1) << E);
+    block_passes<FP, S + K, E>(y);
+  }
+}
+// The unnormalised transform of one contiguous block of 2^b amplitudes (b ≥ the lane bits).
+template <typename FP>
+void block_wht(FP* y, unsigned b) {
+  using V = typename VecOf<FP>::type;
+  constexpr std::size_t L = lanes<FP>();
+  constexpr unsigned a = vec_amp_bits<FP>();
+  if (b == kLowBits) return block_passes<FP, 0, kLowBits - a>(y);
+  const std::uint64_t nvec = std::uint64_t(1) << (b - a);
+  if constexpr (a > 0)
+    for (std::uint64_t v = 0; v < nvec; ++v) vstore(y + L * v, lane_stages<FP>(vload<V>(y + L * v)));
+  vec_stages(y, nvec, 0, b - a);
 }
 
 // x <- F pre(x), F = the unnormalised Walsh–Hadamard transform on all n
@@ -105,34 +251,45 @@ void tile_stages(FP* t, unsigned g) {
 template <typename FP, typename Pre>
 void fwht(FP* x, unsigned n, const For& par, double* partial, bool vec, Pre&& pre) {
   profile::Scope scope(profile::kWalshHadamard, std::uint64_t(1) << n, vec);
-  const unsigned b = std::min(n, kLowBits);
+  const unsigned b = std::min(n, kLowBits), pb = b;
   const std::uint64_t blocks = std::uint64_t(1) << (n - b);
-  const std::size_t m = std::size_t(1) << b;
+  const std::size_t m = std::size_t(1) << pb;
+  const bool regs = b >= vec_amp_bits<FP>() + kRegBits;  // else the plain loops (tiny states)
   par.run_chunks(blocks, [&](std::uint64_t bb, std::uint64_t be, std::uint64_t c, unsigned) {
     double acc = 0;
     for (std::uint64_t blk = bb; blk < be; ++blk) {
       FP* y = x + 2 * (blk << b);
-      pre(blk << b, m, y, &acc);
-      low_stages(y, b);
+      for (std::uint64_t i = 0; i < (std::uint64_t(1) << b); i += m) pre((blk << b) + i, m, y + 2 * i, &acc);
+      if (regs) block_wht(y, b);
+      else low_stages(y, b);
     }
     if (partial) partial[c] = acc;
   });
-  for (unsigned s0 = b; s0 < n; s0 += kGroupBits) {
-    const unsigned g = std::min(kGroupBits, n - s0);
-    const std::uint64_t lo_tiles = (std::uint64_t(1) << s0) / kCols;
-    const std::uint64_t tiles = (std::uint64_t(1) << (n - g - s0)) * lo_tiles;
+  if (n == b) return;
+  // The high qubits, in place: per tile of kTileCols vectors from each of
+  // 2^g rows (rows = the blocks above), two register passes over the row
+  // bits while the tile is still in L2 (one trip through memory for up to
+  // 2·kRegBits qubits).
+  constexpr unsigned a = vec_amp_bits<FP>();
+  const unsigned vs = b - a;  // the block's vector bits: rows are 2^vs vectors apart
+  const std::uint64_t row_vecs = std::uint64_t(1) << vs;
+  const std::uint64_t W = std::min<std::uint64_t>(kTileCols, row_vecs);
+  for (unsigned s0 = b; s0 < n; s0 += 2 * kRegBits) {
+    const unsigned g = std::min(2 * kRegBits, n - s0);
+    const unsigned rs = s0 - a;  // row stride (log2, vectors)
+    const std::uint64_t cols = (std::uint64_t(1) << rs) / W;  // column groups per row span
+    const std::uint64_t tiles = (std::uint64_t(1) << (n - a - g)) / W;
     par.run(tiles, [&](std::uint64_t tb, std::uint64_t te, unsigned) {
-      constexpr std::size_t L = 2 * kCols;
-      const std::size_t R = std::size_t(1) << g;
-      thread_local std::vector<FP> tile;
-      if (tile.size() < R * L) tile.resize(R * L);
-      FP* t = tile.data();
       for (std::uint64_t ti = tb; ti < te; ++ti) {
-        const std::uint64_t hi = ti / lo_tiles, lo = (ti % lo_tiles) * kCols;
-        FP* base = x + 2 * ((hi << (s0 + g)) + lo);
-        for (std::size_t r = 0; r < R; ++r) std::memcpy(t + r * L, base + 2 * (r << s0), L * sizeof(FP));
-        tile_stages(t, g);
-        for (std::size_t r = 0; r < R; ++r) std::memcpy(base + 2 * (r << s0), t + r * L, L * sizeof(FP));
+        const std::uint64_t hi = ti / cols, col = (ti % cols) * W;
+        FP* base = x + lanes<FP>() * ((hi << (rs + g)) + col);
+        for (unsigned t = 0; t < g; t += kRegBits) {
+          const unsigned k = std::min(kRegBits, g - t);
+          if (k == 4) tile_pass<4>(base, rs, t, g, W);
+          else if (k == 3) tile_pass<3>(base, rs, t, g, W);
+          else if (k == 2) tile_pass<2>(base, rs, t, g, W);
+          else tile_pass<1>(base, rs, t, g, W);
+        }
       }
     });
   }
@@ -155,7 +312,9 @@ template <typename FP, typename Idx>
 double sweep(const QaoaTables& t, Idx idx, FP* const* bufs, double* gc, double* gm, const For& par,
              const CancelToken* cancel) {
   const bool vec = QUENCH_QAOA_VECTOR;
-  const unsigned n = t.n, p = t.p;
+  // With flip symmetry the sweep runs on the half z_{n-1} = 0 (see qaoa.h):
+  // n qubits transformed, nf in the mixer's phases, sums doubled at the end.
+  const unsigned nf = t.n, n = t.n - (t.flip_symmetric ? 1 : 0), p = t.p;
   const std::uint64_t N = std::uint64_t(1) << n;
   const unsigned b = std::min(n, kLowBits);
   const std::size_t m = std::size_t(1) << b;
@@ -170,19 +329,28 @@ double sweep(const QaoaTables& t, Idx idx, FP* const* bufs, double* gc, double* 
   for (unsigned l = 0; l < p; ++l)
     for (std::size_t u = 0; u < U; ++u) {
       const double a = t.theta_c[l] * t.cval[u];
-      phase[2 * (l * U + u)] = FP(std::cos(a));
-      phase[2 * (l * U + u) + 1] = FP(-std::sin(a));
+      phase[2 * l * U + u] = FP(std::cos(a));  // re and im apart, for the vector gathers
+      phase[(2 * l + 1) * U + u] = FP(-std::sin(a));
     }
-  // e^{-iθ(n - 2 pc(i))}/N = hi(pc of block) · lo(pc of position in block)
-  std::vector<FP> tlo(2 * m * p), thi(2 * (n - b + 1) * p), zlo(m);
-  for (std::size_t j = 0; j < m; ++j) zlo[j] = FP(double(b) - 2.0 * __builtin_popcountll(j));
+  // e^{-iθ(nf - 2 pc(k))}/N = hi(pc of block) · lo(pc of position in block, parity of block).
+  // On the half, k' (n bits) stands for k = k' with the parity of k' as bit n,
+  // so pc(k) = pc(k') + parity(k'): the extra 1 - 2·parity goes into the lo
+  // tables, one per parity of the block's bits.
+  auto zlo_of = [&](unsigned pb, std::size_t j) {
+    const double extra = t.flip_symmetric ? 1.0 - 2.0 * double((pb ^ __builtin_popcountll(j)) & 1) : 0.0;
+    return double(b) - 2.0 * __builtin_popcountll(j) + extra;
+  };
+  std::vector<FP> tlo(2 * 2 * m * p), thi(2 * (n - b + 1) * p), zlo(2 * m);
+  for (unsigned pb = 0; pb < 2; ++pb)
+    for (std::size_t j = 0; j < m; ++j) zlo[pb * m + j] = FP(zlo_of(pb, j));
   for (unsigned l = 0; l < p; ++l) {
     const double th = t.theta_m[l];
-    for (std::size_t j = 0; j < m; ++j) {
-      const double a = th * (double(b) - 2.0 * __builtin_popcountll(j));
-      tlo[2 * (l * m + j)] = FP(std::cos(a));
-      tlo[2 * (l * m + j) + 1] = FP(-std::sin(a));
-    }
+    for (unsigned pb = 0; pb < 2; ++pb)
+      for (std::size_t j = 0; j < m; ++j) {
+        const double a = th * zlo_of(pb, j);
+        tlo[2 * ((2 * l + pb) * m + j)] = FP(std::cos(a));
+        tlo[2 * ((2 * l + pb) * m + j) + 1] = FP(-std::sin(a));
+      }
     for (unsigned k = 0; k <= n - b; ++k) {
       const double a = th * (double(n - b) - 2.0 * k);
       thi[2 * (l * (n - b + 1) + k)] = FP(std::cos(a) / double(N));
@@ -195,7 +363,7 @@ double sweep(const QaoaTables& t, Idx idx, FP* const* bufs, double* gc, double* 
     for (double v : partial) s += v;
     return s;
   };
-  const FP u0 = FP(1.0 / std::sqrt(double(N)));
+  const FP u0 = FP(1.0 / std::sqrt(double(std::uint64_t(1) << nf)));
 
   // ---- forward ----
   for (unsigned l = 0; l < p; ++l) {
@@ -206,23 +374,27 @@ double sweep(const QaoaTables& t, Idx idx, FP* const* bufs, double* gc, double* 
     fwht(cwh(l), n, par, nullptr, vec, [&](std::uint64_t i0, std::size_t mm, FP* y, double*) {
       const FP* s = w + 2 * i0;
       FP* fo = f + 2 * i0;
+      #pragma omp simd
       for (std::size_t j = 0; j < mm; ++j) {
-        const FP* e = ph + 2 * idx(i0 + j);
+        const std::uint64_t u = idx(i0 + j);
+        const FP er = ph[u], ei = ph[U + u];
         const FP sr = first ? u0 : s[2 * j], si = first ? FP(0) : s[2 * j + 1];
-        const FP r = e[0] * sr - e[1] * si, im = e[0] * si + e[1] * sr;
+        const FP r = er * sr - ei * si, im = er * si + ei * sr;
         fo[2 * j] = r;
         fo[2 * j + 1] = im;
         y[2 * j] = r;
         y[2 * j + 1] = im;
       }
     });
-    const FP* lo = tlo.data() + 2 * l * m;
     const FP* hiT = thi.data() + 2 * l * (n - b + 1);
     const FP* c = cwh(l);
     fwht(w, n, par, nullptr, vec, [&](std::uint64_t i0, std::size_t mm, FP* y, double*) {
-      const FP* h = hiT + 2 * __builtin_popcountll(i0 >> b);
+      const unsigned hb = __builtin_popcountll(i0 >> b);
+      const FP* lo = tlo.data() + 2 * (2 * l + (hb & 1)) * m;
+      const FP* h = hiT + 2 * hb;
       const FP hr = h[0], hm = h[1];
       const FP* s = c + 2 * i0;
+      #pragma omp simd
       for (std::size_t j = 0; j < mm; ++j) {
         const FP pr = lo[2 * j] * hr - lo[2 * j + 1] * hm, pi = lo[2 * j] * hm + lo[2 * j + 1] * hr;
         const FP sr = s[2 * j], si = s[2 * j + 1];
@@ -239,6 +411,7 @@ double sweep(const QaoaTables& t, Idx idx, FP* const* bufs, double* gc, double* 
     if (l == p - 1) {
       fwht(w, n, par, partial.data(), vec, [&](std::uint64_t i0, std::size_t mm, FP* y, double* acc) {
         double a = 0;
+        #pragma omp simd reduction(+ : a)
         for (std::size_t j = 0; j < mm; ++j) {
           const FP o = FP(t.o_per_value ? t.oval[idx(i0 + j)] : t.oval[i0 + j]);
           const FP r = y[2 * j], im = y[2 * j + 1];
@@ -256,35 +429,38 @@ double sweep(const QaoaTables& t, Idx idx, FP* const* bufs, double* gc, double* 
       fwht(w, n, par, partial.data(), vec, [&](std::uint64_t i0, std::size_t mm, FP* y, double* acc) {
         double a = 0;
         const FP* fo = f + 2 * i0;
+        #pragma omp simd reduction(+ : a)
         for (std::size_t j = 0; j < mm; ++j) {
           const std::uint64_t u = idx(i0 + j);
-          const FP* e = ph + 2 * u;
+          const FP er = ph[u], ei = ph[U + u];
           const FP mr = y[2 * j], mi = y[2 * j + 1];
           a += t.cval[u] * double(mr * fo[2 * j + 1] - mi * fo[2 * j]);
-          y[2 * j] = e[0] * mr + e[1] * mi;
-          y[2 * j + 1] = e[0] * mi - e[1] * mr;
+          y[2 * j] = er * mr + ei * mi;
+          y[2 * j + 1] = er * mi - ei * mr;
         }
         *acc += a;
       });
       gc[l + 1] = 2.0 * total();
     }
     // w = F λ_l; β-derivative in the Hadamard basis, then μ_l = F (D_β^†/N) F λ_l
-    const FP* lo = tlo.data() + 2 * l * m;
     const FP* hiT = thi.data() + 2 * l * (n - b + 1);
     const FP* c = cwh(l);
     fwht(w, n, par, partial.data(), vec, [&](std::uint64_t i0, std::size_t mm, FP* y, double* acc) {
       const std::uint64_t hb = __builtin_popcountll(i0 >> b);
+      const FP* lo = tlo.data() + 2 * (2 * l + (hb & 1)) * m;
+      const FP* zl = zlo.data() + (hb & 1) * m;
       const FP* h = hiT + 2 * hb;
       const FP hr = h[0], hm = h[1];
       const FP zh = FP(double(n - b) - 2.0 * double(hb));
       const FP* s = c + 2 * i0;
       double a = 0;
+      #pragma omp simd reduction(+ : a)
       for (std::size_t j = 0; j < mm; ++j) {
         const FP pr = lo[2 * j] * hr - lo[2 * j + 1] * hm, pi = lo[2 * j] * hm + lo[2 * j + 1] * hr;
         const FP sr = s[2 * j], si = s[2 * j + 1];
         const FP qr = pr * sr - pi * si, qi = pr * si + pi * sr;
         const FP ar = y[2 * j], ai = y[2 * j + 1];
-        a += double((zh + zlo[j]) * (ar * qi - ai * qr));
+        a += double((zh + zl[j]) * (ar * qi - ai * qr));
         y[2 * j] = pr * ar + pi * ai;
         y[2 * j + 1] = pr * ai - pi * ar;
       }
@@ -298,10 +474,18 @@ double sweep(const QaoaTables& t, Idx idx, FP* const* bufs, double* gc, double* 
     const FP* f = phi(0);
     gc[0] = 2.0 * par.sum(N, [&](std::uint64_t lo, std::uint64_t hi) {
       double a = 0;
+      #pragma omp simd reduction(+ : a)
       for (std::uint64_t i = lo; i < hi; ++i)
         a += t.cval[idx(i)] * double(w[2 * i] * f[2 * i + 1] - w[2 * i + 1] * f[2 * i]);
       return a;
     });
+  }
+  if (t.flip_symmetric) {  // every sum above ran over one half of two equal halves
+    for (unsigned l = 0; l < p; ++l) {
+      gc[l] *= 2;
+      gm[l] *= 2;
+    }
+    value *= 2;
   }
   return value;
 }

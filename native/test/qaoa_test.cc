@@ -41,12 +41,14 @@ std::vector<double> cut_values(const Graph& g) {
   return c;
 }
 
-Circuit qaoa_circuit(const Graph& g, unsigned p, double scale = 1.0, double offset = 0.0) {
+// field ≠ 0 adds field·z_0 to the cost: no longer symmetric under the global flip.
+Circuit qaoa_circuit(const Graph& g, unsigned p, double scale = 1.0, double offset = 0.0, double field = 0.0) {
   const double h = M_SQRT1_2;
   Circuit c;
   c.num_qubits = g.n;
   c.num_params = 2 * p;
-  const std::vector<double> cuts = cut_values(g);
+  std::vector<double> cuts = cut_values(g);
+  for (std::size_t z = 0; z < cuts.size(); ++z) cuts[z] += field * double(z & 1);
   for (unsigned q = 0; q < g.n; ++q) {
     Gate x;
     x.qubits = {q};
@@ -110,16 +112,27 @@ Result gradient(const Program& p, Precision prec, const std::vector<double>& x, 
   return r;
 }
 
+// symmetric: whether the cost is flip-symmetric (then an observable of even
+// Z strings only must run on half the amplitudes).
 void compare(const Program& p, Precision prec, const std::vector<double>& x, const PauliSum& h,
-             const ExecOptions& o, const char* what) {
+             const ExecOptions& o, const char* what, bool symmetric = true) {
   const Result a = gradient(p, prec, x, h, o, false);
   profile::start();
   const Result b = gradient(p, prec, x, h, o, true);
-  const bool fast = profile::snapshot().kinds[profile::kWalshHadamard].calls > 0;
+  const profile::KindTotals wht = profile::snapshot().kinds[profile::kWalshHadamard];
+  const bool fast = wht.calls > 0;
   profile::stop();
-  bool diagonal = true;
-  for (const PauliTerm& t : h.terms) diagonal = diagonal && t.x_mask == 0;
+  bool diagonal = true, even = true;
+  for (const PauliTerm& t : h.terms) {
+    diagonal = diagonal && t.x_mask == 0;
+    even = even && __builtin_popcountll(t.z_mask) % 2 == 0;
+  }
   CHECK(fast == diagonal, "%s: fast path taken %d, diagonal observable %d", what, fast, diagonal);
+  if (fast) {
+    const std::uint64_t want = std::uint64_t(1) << (p.n - (symmetric && even ? 1 : 0));
+    CHECK(wht.amplitudes == want * wht.calls, "%s: %llu amplitudes per transform, want %llu", what,
+          (unsigned long long)(wht.amplitudes / wht.calls), (unsigned long long)want);
+  }
   double scale = 1;
   for (const PauliTerm& t : h.terms) scale += std::fabs(t.coeff);
   const double tol = (prec == Precision::f64 ? 1e-10 : 1e-4) * scale;
@@ -151,6 +164,7 @@ int main() {
   test_shapes();
   std::vector<Isa> isas = {Isa::scalar};
   if (isa_available(Isa::avx2)) isas.push_back(Isa::avx2);
+  if (isa_available(Isa::avx512)) isas.push_back(Isa::avx512);
   std::mt19937_64 rng(11);
   std::uniform_real_distribution<double> u(-1.2, 1.2);
   for (unsigned n : {5u, 6u, 10u, 11u, 14u, 15u})
@@ -187,6 +201,46 @@ int main() {
     h.terms.push_back({0.3, 1, 0});
     std::vector<double> x = {0.3, -0.2, 0.5, 0.1};
     compare(*prog, Precision::f64, x, h, ExecOptions(), "X term");
+  }
+  // Flip symmetry: a cost with a field runs on all amplitudes; the half sweep
+  // agrees with the full one (switched off) on the same program.
+  for (unsigned n : {7u, 13u, 16u}) {
+    const Graph g = random_graph(n, rng, 2);
+    g_ctx = "flip n" + std::to_string(n);
+    const auto sym = compile(qaoa_circuit(g, 3), 3);
+    const auto field = compile(qaoa_circuit(g, 3, 1.0, 0.0, 0.37), 3);
+    std::vector<double> x(6);
+    for (double& v : x) v = u(rng);
+    const PauliSum h = neg_cost(g);
+    for (Isa isa : isas)
+      for (Precision prec : {Precision::f64, Precision::f32}) {
+        ExecOptions opts;
+        opts.isa = isa;
+        opts.threads = 2;
+        compare(*field, prec, x, h, opts, "field", false);
+        compare(*sym, prec, x, h, opts, "symmetric");
+        const Result on = gradient(*sym, prec, x, h, opts, true);
+        set_qaoa_symmetry_enabled(false);
+        const Result off = gradient(*sym, prec, x, h, opts, true);
+        set_qaoa_symmetry_enabled(true);
+        const double tol = prec == Precision::f64 ? 1e-11 * n : 1e-4 * n;
+        CHECK(std::fabs(on.value - off.value) <= tol, "half %.15g full %.15g", on.value, off.value);
+        for (std::size_t i = 0; i < on.grad.size(); ++i)
+          CHECK(std::fabs(on.grad[i] - off.grad[i]) <= tol, "grad[%zu] half %.15g full %.15g", i, on.grad[i],
+                off.grad[i]);
+      }
+  }
+  // 20 qubits with a field: more high qubits than one tile sweep takes (11 per block + 8 per sweep).
+  {
+    const Graph g = random_graph(20, rng, 1);
+    g_ctx = "n20 field";
+    const auto prog = compile(qaoa_circuit(g, 1, 1.0, 0.0, 0.21), 3);
+    const std::vector<double> x = {0.41, -0.73};
+    for (Precision prec : {Precision::f64, Precision::f32}) {
+      ExecOptions opts;
+      opts.threads = 2;
+      compare(*prog, prec, x, neg_cost(g), opts, "field", false);
+    }
   }
   std::printf("%d passed, %d failed\n", g_pass, g_fail);
   return g_fail ? 1 : 0;

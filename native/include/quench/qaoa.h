@@ -25,7 +25,15 @@
 //    two transforms, the β-derivative Im⟨λ|ΣX|ψ⟩ as a diagonal product in the
 //    Hadamard basis (ΣX_q = n − 2·popcount there), the γ-derivative
 //    Im⟨λ|C|φ⟩ with the cost table; every diagonal and every reduction is
-//    fused into a transform's first pass.
+//    fused into a transform's first pass;
+//  - flip symmetry: when C(z) = C(¬z) and every Z string of the observable
+//    has even weight (MaxCut, and any Ising cost without fields), the global
+//    flip X^⊗n commutes with every step and fixes |+⟩^⊗n, so ψ(z) = ψ(¬z)
+//    throughout. The sweep then keeps only the half z_{n−1} = 0: its
+//    Walsh–Hadamard image is the transform of that half on n − 1 qubits (the
+//    odd-weight k vanish; k's top bit is the parity of the rest), so every
+//    transform, diagonal and reduction does half the work, and the sums are
+//    doubled at the end. QUENCH_QAOA_SYMMETRY=0 turns it off (for A/B).
 // Memory: 2p + 1 states (one process-wide set, reused between calls). Falls
 // back (returns false) when the observable is not diagonal, the memory does
 // not fit, or QUENCH_QAOA_FAST=0.
@@ -52,6 +60,7 @@ struct QaoaTables {
   std::size_t ncval = 0;
   const double* oval = nullptr;     // observable: per distinct cost value (o_per_value) or per amplitude
   bool o_per_value = false;
+  bool flip_symmetric = false;      // run on the half z_{n-1} = 0 (see above)
   std::vector<double> theta_c, theta_m;  // per layer
   std::vector<double> scale_c, scale_m;  // d θ / d param
   std::vector<int> slot_c, slot_m;
@@ -89,5 +98,8 @@ bool qaoa_adjoint_gradient(const Program& program, Precision precision, const do
 // Whether QUENCH_QAOA_FAST allows the fast path (read once; tests toggle it with the setter).
 bool qaoa_fast_enabled();
 void set_qaoa_fast_enabled(bool on);
+// Whether QUENCH_QAOA_SYMMETRY allows the flip-symmetric half sweep (tests toggle it).
+bool qaoa_symmetry_enabled();
+void set_qaoa_symmetry_enabled(bool on);
 
 }  // namespace quench
