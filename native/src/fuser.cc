@@ -11,11 +11,22 @@
 
 namespace quench {
 
+namespace {
+constexpr unsigned kTraitsMaxDiagonalQubits = 12;
+}
+
 GateTraits gate_traits(const Gate& g) {
   GateTraits t;
   t.controls = mask_of(g.controls.data(), static_cast<unsigned>(g.controls.size()));
   const unsigned k = static_cast<unsigned>(g.qubits.size());
   if (g.slot >= 0 && !g.diagonal) return t;  // dense
+  if (g.diagonal && k > kTraitsMaxDiagonalQubits) {
+    // A diagonal over many qubits (a cost layer over all of them): costed as
+    // an uncontrolled diagonal, without analysing its 2^k entries (at 20
+    // qubits that analysis took longer than the rest of the compilation).
+    t.kind = GateTraits::kDiagonal;
+    return t;
+  }
   std::vector<double> bound;
   const double* m = g.matrix.data();
   if (g.slot >= 0) {  // diagonal at a generic angle: entry j is 1 exactly where λ_j = 0

@@ -665,7 +665,14 @@ void index_diagonal(const Gate& g, DiagIndex& di) {
   const bool param = g.slot >= 0;
   const std::vector<double>& src = param ? g.generator : g.matrix;
   const std::size_t D = std::size_t(1) << g.qubits.size();
-  std::unordered_map<std::uint64_t, std::uint32_t> seen;  // value bits -> id (param)
+  // value bits -> id (param): open addressing over 2^17 slots (at most 65536 values)
+  constexpr unsigned kSlotBits = 17;
+  std::vector<std::uint64_t> slot_key;
+  std::vector<std::uint32_t> slot_id;
+  if (param) {
+    slot_key.assign(std::size_t(1) << kSlotBits, 0);
+    slot_id.assign(std::size_t(1) << kSlotBits, ~std::uint32_t(0));
+  }
   std::unordered_map<std::string, std::uint32_t> seen_c;   // complex value bits -> id (fixed)
   std::vector<std::uint32_t> id(D);
   std::vector<double> values;
@@ -674,14 +681,16 @@ void index_diagonal(const Gate& g, DiagIndex& di) {
     if (param) {
       std::uint64_t key;
       std::memcpy(&key, &src[j], sizeof key);
-      auto it = seen.find(key);
-      if (it == seen.end()) {
-        if (seen.size() >= 65536) return;
-        v = static_cast<std::uint32_t>(seen.size());
-        seen.emplace(key, v);
+      std::size_t h = (key * 0x9E3779B97F4A7C15ull) >> (64 - kSlotBits);
+      while (slot_id[h] != ~std::uint32_t(0) && slot_key[h] != key) h = (h + 1) & ((std::size_t(1) << kSlotBits) - 1);
+      if (slot_id[h] == ~std::uint32_t(0)) {
+        if (values.size() >= 65536) return;
+        v = static_cast<std::uint32_t>(values.size());
+        slot_key[h] = key;
+        slot_id[h] = v;
         values.push_back(src[j]);
       } else {
-        v = it->second;
+        v = slot_id[h];
       }
     } else {
       std::string key(reinterpret_cast<const char*>(&src[2 * j]), 2 * sizeof(double));
@@ -942,7 +951,23 @@ std::shared_ptr<const Program> build(const Circuit& circuit, unsigned max_fused)
     p->phase_bound[i] = m;
   }
   p->dindex.resize(p->gates.size());
-  for (std::size_t i = 0; i < p->gates.size(); ++i) index_diagonal(p->gates[i], p->dindex[i]);
+  std::vector<std::size_t> indexed;
+  for (std::size_t i = 0; i < p->gates.size(); ++i) {
+    // The same table again (QAOA's cost layer, once per layer): the same index.
+    const Gate& g = p->gates[i];
+    std::size_t same = i;
+    for (std::size_t j : indexed) {
+      const Gate& h = p->gates[j];
+      if (h.controls == g.controls && h.qubits.size() == g.qubits.size() && (h.slot >= 0) == (g.slot >= 0) &&
+          (g.slot >= 0 ? h.generator == g.generator : h.matrix == g.matrix)) {
+        same = j;
+        break;
+      }
+    }
+    if (same != i) p->dindex[i] = p->dindex[same];
+    else index_diagonal(g, p->dindex[i]);
+    if (p->dindex[i].bytes && same == i) indexed.push_back(i);
+  }
   p->adjoint = plan_adjoint(*p);
   p->qaoa = detect_qaoa(*p);
   if (p->qaoa.p) p->qaoa_cache = make_qaoa_cache();
