@@ -204,7 +204,7 @@ int main() {
   }
   // Flip symmetry: a cost with a field runs on all amplitudes; the half sweep
   // agrees with the full one (switched off) on the same program.
-  for (unsigned n : {7u, 13u, 16u}) {
+  for (unsigned n : {2u, 3u, 4u, 7u, 13u, 16u}) {
     const Graph g = random_graph(n, rng, 2);
     g_ctx = "flip n" + std::to_string(n);
     const auto sym = compile(qaoa_circuit(g, 3), 3);
