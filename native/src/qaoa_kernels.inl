@@ -1,8 +1,9 @@
 // qaoa_kernels.inl — the QAOA energy + gradient sweep (see qaoa.h), written
 // once in plain C++ and compiled per ISA: qaoa.cc (any x86-64),
 // qaoa_avx2.cc (-mavx2 -mfma), qaoa_avx512.cc (-mavx512f ...), each with its
-// own QUENCH_QAOA_NS. The loops are simple contiguous runs that the compiler
-// vectorises for the ISA of the translation unit.
+// own QUENCH_QAOA_NS. The elementwise steps are simple contiguous loops that
+// the compiler vectorises for the ISA of the translation unit; the transform
+// is written with GCC/Clang vector types of the TU's width (QUENCH_QAOA_VBYTES).
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -17,7 +18,7 @@ namespace quench {
 namespace QUENCH_QAOA_NS {
 namespace {
 
-constexpr unsigned kLowBits = 11;   // amplitudes per call of a sweep's pre-step (2^11; its phase tables)
+constexpr unsigned kLowBits = 11;   // low qubits transformed per contiguous block (2^11 amplitudes, in L1)
 
 template <typename FP>
 inline void bf2(FP* __restrict a, FP* __restrict b, std::size_t len) {
@@ -251,15 +252,15 @@ void block_wht(FP* y, unsigned b) {
 template <typename FP, typename Pre>
 void fwht(FP* x, unsigned n, const For& par, double* partial, bool vec, Pre&& pre) {
   profile::Scope scope(profile::kWalshHadamard, std::uint64_t(1) << n, vec);
-  const unsigned b = std::min(n, kLowBits), pb = b;
+  const unsigned b = std::min(n, kLowBits);
   const std::uint64_t blocks = std::uint64_t(1) << (n - b);
-  const std::size_t m = std::size_t(1) << pb;
+  const std::size_t m = std::size_t(1) << b;
   const bool regs = b >= vec_amp_bits<FP>() + kRegBits;  // else the plain loops (tiny states)
   par.run_chunks(blocks, [&](std::uint64_t bb, std::uint64_t be, std::uint64_t c, unsigned) {
     double acc = 0;
     for (std::uint64_t blk = bb; blk < be; ++blk) {
       FP* y = x + 2 * (blk << b);
-      for (std::uint64_t i = 0; i < (std::uint64_t(1) << b); i += m) pre((blk << b) + i, m, y + 2 * i, &acc);
+      pre(blk << b, m, y, &acc);
       if (regs) block_wht(y, b);
       else low_stages(y, b);
     }
