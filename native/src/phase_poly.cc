@@ -268,6 +268,27 @@ std::vector<PhaseRegion> find_phase_regions(const std::vector<Gate>& gates, unsi
   return out;
 }
 
+namespace {
+// The butterflies (a, b) -> (a·b, a·conj(b)) of the stages h0, 2·h0, … < D.
+QUENCH_MULTIVERSION void multiplicative_stages(double* R, double* I, std::size_t D, std::size_t h0) {
+  for (std::size_t h = h0; h < D; h <<= 1)
+    for (std::size_t i0 = 0; i0 < D; i0 += 2 * h) {
+      double* __restrict ar_ = R + i0;
+      double* __restrict ai_ = I + i0;
+      double* __restrict br_ = R + i0 + h;
+      double* __restrict bi_ = I + i0 + h;
+#pragma omp simd
+      for (std::size_t i = 0; i < h; ++i) {
+        const double ar = ar_[i], ai = ai_[i], br = br_[i], bi = bi_[i];
+        ar_[i] = ar * br - ai * bi;
+        ai_[i] = ar * bi + ai * br;
+        br_[i] = ar * br + ai * bi;
+        bi_[i] = ai * br - ar * bi;
+      }
+    }
+}
+}  // namespace
+
 template <typename FP>
 bool phase_poly_table(const PhasePoly& poly, const std::vector<Gate>& gates, const double* params,
                       std::vector<FP>& out) {
@@ -315,21 +336,7 @@ bool phase_poly_table(const PhasePoly& poly, const std::vector<Gate>& gates, con
     }
     h0 = 4;
   }
-  for (std::size_t h = h0; h < D; h <<= 1)
-    for (std::size_t i0 = 0; i0 < D; i0 += 2 * h) {
-      double* __restrict ar_ = R + i0;
-      double* __restrict ai_ = I + i0;
-      double* __restrict br_ = R + i0 + h;
-      double* __restrict bi_ = I + i0 + h;
-#pragma omp simd
-      for (std::size_t i = 0; i < h; ++i) {
-        const double ar = ar_[i], ai = ai_[i], br = br_[i], bi = bi_[i];
-        ar_[i] = ar * br - ai * bi;
-        ai_[i] = ar * bi + ai * br;
-        br_[i] = ar * br + ai * bi;
-        bi_[i] = ai * br - ar * bi;
-      }
-    }
+  multiplicative_stages(R, I, D, h0);
   out.resize(2 * D);
   for (std::size_t z = 0; z < D; ++z) {
     out[2 * z] = static_cast<FP>(R[z]);

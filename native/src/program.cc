@@ -467,13 +467,13 @@ void execute_ops(FP* s, unsigned n, std::size_t count,
 // ---- running ---------------------------------------------------------------------------
 // H on each of `qubits` (a small state: merge_single_qubit_pairs makes these
 // ops below kCostAwareFusionMinQubits qubits only, so one thread).
+namespace {
 template <typename FP>
-void walsh_hadamard(FP* s, unsigned n, const std::vector<unsigned>& qubits) {
-  profile::Scope scope(profile::kFused, std::uint64_t(qubits.size()) << n, false);
+inline void hadamard_stages(FP* s, unsigned n, const unsigned* qubits, std::size_t k) {
   const FP r = static_cast<FP>(M_SQRT1_2);
   const std::size_t N = std::size_t(1) << n;
-  for (unsigned q : qubits) {
-    const std::size_t h = std::size_t(1) << q;
+  for (std::size_t j = 0; j < k; ++j) {
+    const std::size_t h = std::size_t(1) << qubits[j];
     for (std::size_t i0 = 0; i0 < N; i0 += 2 * h) {
       FP* __restrict a = s + 2 * i0;
       FP* __restrict b = s + 2 * (i0 + h);
@@ -483,6 +483,42 @@ void walsh_hadamard(FP* s, unsigned n, const std::vector<unsigned>& qubits) {
         b[t] = (x - y) * r;
       }
     }
+  }
+}
+QUENCH_MULTIVERSION void hadamard_stages_f64(double* s, unsigned n, const unsigned* q, std::size_t k) {
+  hadamard_stages(s, n, q, k);
+}
+QUENCH_MULTIVERSION void hadamard_stages_f32(float* s, unsigned n, const unsigned* q, std::size_t k) {
+  hadamard_stages(s, n, q, k);
+}
+}  // namespace
+template <typename FP>
+void walsh_hadamard(FP* s, unsigned n, const std::vector<unsigned>& qubits) {
+  profile::Scope scope(profile::kFused, std::uint64_t(qubits.size()) << n, false);
+  if constexpr (std::is_same<FP, double>::value) hadamard_stages_f64(s, n, qubits.data(), qubits.size());
+  else hadamard_stages_f32(s, n, qubits.data(), qubits.size());
+}
+
+// True when s is |0…0⟩ exactly (stops at the first other value; small states).
+template <typename FP>
+bool is_zero_state(const FP* s, unsigned n) {
+  if (s[0] != FP(1) || s[1] != FP(0)) return false;
+  const std::size_t len = 2 * (std::size_t(1) << n);
+  for (std::size_t i = 2; i < len; ++i)
+    if (s[i] != FP(0)) return false;
+  return true;
+}
+// H on each of `qubits` applied to |0…0⟩: (1/√2)^k on the indices made of
+// those qubits' bits only, 0 elsewhere (what walsh_hadamard would compute).
+template <typename FP>
+void hadamard_of_zero(FP* s, unsigned n, const std::vector<unsigned>& qubits) {
+  profile::Scope scope(profile::kFused, std::uint64_t(qubits.size()) << n, false);
+  const std::size_t N = std::size_t(1) << n;
+  const std::uint64_t mask = mask_of(qubits.data(), static_cast<unsigned>(qubits.size()));
+  const FP v = static_cast<FP>(std::pow(M_SQRT1_2, double(qubits.size())));
+  for (std::size_t z = 0; z < N; ++z) {
+    s[2 * z] = (z & ~mask) ? FP(0) : v;
+    s[2 * z + 1] = FP(0);
   }
 }
 
@@ -533,7 +569,9 @@ void run_program(FP* s, const Program& p, const double* params, const KernelTabl
     const Op& op = p.ops[i];
     if (op.hadamard) {
       stretch(i);
-      walsh_hadamard<FP>(s, p.n, op.qubits);
+      // Most feature maps start with an H layer on |0…0⟩: the result is known.
+      if (i == 0 && is_zero_state(s, p.n)) hadamard_of_zero<FP>(s, p.n, op.qubits);
+      else walsh_hadamard<FP>(s, p.n, op.qubits);
       if (progress) progress->advance();
       start = i + 1;
       continue;

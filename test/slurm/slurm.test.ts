@@ -55,11 +55,12 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 describe.skipIf(problem !== null)('jobs on a real Slurm', () => {
   it('runs a sweep as a job array; a task killed mid-run is resubmitted; collect holds every run exactly once', async () => {
     const file = path.join(tmp, 'sweep.quench.json');
-    // cutoff 10 with a batch of 256 is the slow point (seconds, even on a fast machine: it must still run when it is
-    // killed); the other three take about a second at most.
+    // cutoff 10 with a batch of 256 is the slow point: 1500 repeats make it 15–20 s here, so it is still
+    // running when it is killed whatever the machine's speed (at 80 repeats it once finished first); the
+    // other three take under a second each.
     fs.writeFileSync(file, JSON.stringify({
       format: 'quench-project', version: 2, name: 'Slurm sweep',
-      experiments: [{ id: 'qgan', name: 'tiny qgan', kind: 'qgan', params: { modes: 3, cutoff: 3, layers: 1, batches: [8], repeats: 80 } }],
+      experiments: [{ id: 'qgan', name: 'tiny qgan', kind: 'qgan', params: { modes: 3, cutoff: 3, layers: 1, batches: [8], repeats: 1500 } }],
       sweeps: [{ id: 'grid', experimentId: 'qgan', name: 'cutoff × batches', createdAt: '2026-01-01T00:00:00.000Z', grid: { cutoff: [3, 10], batches: [[8], [256]] }, runIds: [] }],
     }));
     const t0 = Date.now();
@@ -122,7 +123,7 @@ describe.skipIf(problem !== null)('jobs on a real Slurm', () => {
       // the run killed the first time was made by the resubmission's task
       expect(r.result!.env.slurm?.arrayJobId).toBe(r.id.endsWith('point-0003') ? again.jobId : job.jobId);
     }
-  });
+  }, 400_000);
 
   it("cancels a job's tasks: each item then says it failed and why", async () => {
     const file = path.join(tmp, 'cancel.quench.json');

@@ -6,6 +6,18 @@
 #include <cstddef>
 #include <cstdint>
 
+// Small loops in the portable translation units (no -mavx2 there) that
+// still deserve the CPU's vectors: GCC/Clang compile them twice, for
+// Haswell (AVX2 + FMA) and the baseline, and pick one at load time.
+#if defined(__x86_64__) && defined(__linux__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define QUENCH_MULTIVERSION __attribute__((target_clones("arch=haswell", "default")))
+#endif
+#endif
+#ifndef QUENCH_MULTIVERSION
+#define QUENCH_MULTIVERSION
+#endif
+
 namespace quench {
 
 static inline std::uint64_t bit(unsigned q) { return std::uint64_t(1) << q; }
