@@ -55,13 +55,13 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 describe.skipIf(problem !== null)('jobs on a real Slurm', () => {
   it('runs a sweep as a job array; a task killed mid-run is resubmitted; collect holds every run exactly once', async () => {
     const file = path.join(tmp, 'sweep.quench.json');
-    // cutoff 10 with a batch of 256 is the slow point: 1500 repeats make it 15–20 s here, so it is still
-    // running when it is killed whatever the machine's speed (at 80 repeats it once finished first); the
-    // other three take under a second each.
+    // cutoff 10 with a batch of 512 is the slow point: 1000 repeats make it about 20 s here, so it is
+    // still running when it is killed on a faster machine too (a batch of 256 with 80 repeats once
+    // finished first); the other three take about a second at most.
     fs.writeFileSync(file, JSON.stringify({
       format: 'quench-project', version: 2, name: 'Slurm sweep',
-      experiments: [{ id: 'qgan', name: 'tiny qgan', kind: 'qgan', params: { modes: 3, cutoff: 3, layers: 1, batches: [8], repeats: 1500 } }],
-      sweeps: [{ id: 'grid', experimentId: 'qgan', name: 'cutoff × batches', createdAt: '2026-01-01T00:00:00.000Z', grid: { cutoff: [3, 10], batches: [[8], [256]] }, runIds: [] }],
+      experiments: [{ id: 'qgan', name: 'tiny qgan', kind: 'qgan', params: { modes: 3, cutoff: 3, layers: 1, batches: [8], repeats: 1000 } }],
+      sweeps: [{ id: 'grid', experimentId: 'qgan', name: 'cutoff × batches', createdAt: '2026-01-01T00:00:00.000Z', grid: { cutoff: [3, 10], batches: [[8], [512]] }, runIds: [] }],
     }));
     const t0 = Date.now();
     const sub = quench('submit', file, '--sweep', 'grid', '--slurm', '--array-max', '2', '--time', '10:00', '--json');
@@ -95,7 +95,7 @@ describe.skipIf(problem !== null)('jobs on a real Slurm', () => {
     const again = JSON.parse(re.stdout) as { resubmitted: string[]; jobId: string; script: string };
     expect(again.resubmitted).toEqual(['point-0003']);
     expect(fs.readFileSync(again.script, 'utf8')).toContain('#SBATCH --array=3%2\n');
-    await waitFor(job.jobDir, 'the resubmitted item', (s) => s.items.every((i) => i.state === 'done'));
+    await waitFor(job.jobDir, 'the resubmitted item', (s) => s.items.every((i) => i.state === 'done'), 300_000);
     console.log(`all 4 items done after ${((Date.now() - t0) / 1000).toFixed(1)} s (resubmitted as Slurm job ${again.jobId})`);
     expect(fs.readdirSync(path.join(job.jobDir, 'results/attempts')).some((n) => n.startsWith('point-0003.') && n.endsWith('.error.json'))).toBe(true);
 
@@ -109,7 +109,7 @@ describe.skipIf(problem !== null)('jobs on a real Slurm', () => {
     expect(p.runs).toHaveLength(4);
     expect(new Set(p.runs.map((r) => r.id)).size).toBe(4);
     const points = p.runs.map((r) => JSON.stringify(r.overrides)).sort();
-    expect(points).toEqual(['{"cutoff":10,"batches":[256]}', '{"cutoff":10,"batches":[8]}', '{"cutoff":3,"batches":[256]}', '{"cutoff":3,"batches":[8]}']);
+    expect(points).toEqual(['{"cutoff":10,"batches":[512]}', '{"cutoff":10,"batches":[8]}', '{"cutoff":3,"batches":[512]}', '{"cutoff":3,"batches":[8]}']);
     // The project's own sweep record, filled: no second one, each run listed once.
     expect(p.sweeps).toHaveLength(1);
     const sweep = p.sweeps[0];
