@@ -996,7 +996,7 @@ std::shared_ptr<const Program> build(const Circuit& circuit, unsigned max_fused)
     std::size_t same = i;
     for (std::size_t j : indexed) {
       const Gate& h = p->gates[j];
-      if (h.controls == g.controls && h.qubits.size() == g.qubits.size() && (h.slot >= 0) == (g.slot >= 0) &&
+      if (g.diagonal && h.controls == g.controls && h.qubits.size() == g.qubits.size() && (h.slot >= 0) == (g.slot >= 0) &&
           (g.slot >= 0 ? h.generator == g.generator : h.matrix == g.matrix)) {
         same = j;
         break;

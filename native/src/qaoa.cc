@@ -84,6 +84,16 @@ QaoaShape detect_qaoa(const Program& p) {
     s.mixer_gate.push_back(base + 1);
   }
   s.p = static_cast<unsigned>(layers);
+  const DiagIndex& di = p.dindex[s.cost_gate[0]];
+  const std::vector<double>& g0 = p.gates[s.cost_gate[0]].generator;
+  s.shared_index = di.bytes != 0;
+  s.shared_generator = true;
+  for (std::size_t l = 1; l < layers; ++l) {
+    const DiagIndex& d2 = p.dindex[s.cost_gate[l]];
+    s.shared_index = s.shared_index && d2.bytes == di.bytes && d2.idx8 == di.idx8 && d2.idx16 == di.idx16 &&
+                     d2.values == di.values;
+    s.shared_generator = s.shared_generator && p.gates[s.cost_gate[l]].generator == g0;
+  }
   return s;
 }
 
@@ -135,13 +145,8 @@ void build_table(const Program& p, const PauliSum& h, QaoaCache& c) {
   }
   walsh_hadamard_in_place(o.data(), N);
   const DiagIndex& di = p.dindex[p.qaoa.cost_gate[0]];
-  bool same_index = di.bytes != 0;
-  for (std::size_t l = 1; l < p.qaoa.p && same_index; ++l) {
-    const DiagIndex& d2 = p.dindex[p.qaoa.cost_gate[l]];
-    same_index = d2.bytes == di.bytes && d2.idx8 == di.idx8 && d2.idx16 == di.idx16 && d2.values == di.values;
-  }
   c.per_value = false;
-  if (same_index) {
+  if (p.qaoa.shared_index) {
     const std::size_t U = di.values.size();
     std::vector<double> ov(U, 0.0);
     std::vector<char> seen(U, 0);
@@ -247,15 +252,10 @@ bool qaoa_adjoint_gradient(const Program& program, Precision precision, const do
   t.p = s.p;
   const Gate& g0 = program.gates[s.cost_gate[0]];
   const DiagIndex& di = program.dindex[s.cost_gate[0]];
-  bool indexed = di.bytes != 0;
-  for (std::size_t l = 1; l < s.p && indexed; ++l) {
-    const DiagIndex& d2 = program.dindex[s.cost_gate[l]];
-    indexed = d2.bytes == di.bytes && d2.idx8 == di.idx8 && d2.idx16 == di.idx16 && d2.values == di.values;
-  }
+  const bool indexed = s.shared_index;
   if (!indexed) {
     // Per-amplitude values: every layer must share one generator table.
-    for (std::size_t l = 1; l < s.p; ++l)
-      if (program.gates[s.cost_gate[l]].generator != g0.generator) return false;
+    if (!s.shared_generator) return false;
     t.idx_bytes = 0;
     t.cval = g0.generator.data();
     t.ncval = g0.generator.size();

@@ -86,6 +86,9 @@ struct QaoaShape {
   unsigned p = 0;  // 0: not QAOA-shaped
   std::vector<std::size_t> cost_gate;  // per layer: source gate index of the cost diagonal
   std::vector<std::size_t> mixer_gate; // per layer: first mixer gate
+  // Every cost layer has the same DiagIndex (distinct values), or else the
+  // same per-amplitude table: decided once, at compile time.
+  bool shared_index = false, shared_generator = false;
 };
 QaoaShape detect_qaoa(const Program& p);
 struct QaoaCache;  // qaoa.cc
