@@ -150,15 +150,31 @@ quench::PauliSum to_observable(Napi::Env env, const Napi::Value& v, unsigned num
   if (!terms.IsArray()) throw_type(env, what + " must be an array of {coeff, xMask, zMask} terms");
   auto a = terms.As<Napi::Array>();
   quench::PauliSum sum;
-  for (uint32_t i = 0; i < a.Length(); i++) {
-    std::string w = what + ".terms[" + std::to_string(i) + "]";
+  const uint32_t count = a.Length();
+  sum.terms.reserve(count);
+  // Converted on every gradient call: the keys are made once, and a term's
+  // name only when it is wrong (at 27 terms the names cost as much as a
+  // 10-qubit Hamiltonian pass).
+  const Napi::String kCoeff = Napi::String::New(env, "coeff"), kX = Napi::String::New(env, "xMask"),
+                     kZ = Napi::String::New(env, "zMask");
+  auto name = [&](uint32_t i) { return what + ".terms[" + std::to_string(i) + "]"; };
+  auto plain_mask = [](const Napi::Value& v, std::uint64_t& out) {
+    if (!v.IsNumber()) return false;
+    const double d = v.As<Napi::Number>().DoubleValue();
+    if (!(d >= 0 && d <= 9007199254740991.0 && d == std::floor(d))) return false;
+    out = static_cast<std::uint64_t>(d);
+    return true;
+  };
+  for (uint32_t i = 0; i < count; i++) {
     Napi::Value t = a.Get(i);
-    if (!t.IsObject()) throw_type(env, w + " must be an object");
+    if (!t.IsObject()) throw_type(env, name(i) + " must be an object");
     auto o = t.As<Napi::Object>();
     quench::PauliTerm term;
-    term.coeff = to_number(env, o.Get("coeff"), w + ".coeff");
-    term.x_mask = to_mask(env, o.Get("xMask"), w + ".xMask");
-    term.z_mask = to_mask(env, o.Get("zMask"), w + ".zMask");
+    const Napi::Value c = o.Get(kCoeff), x = o.Get(kX), z = o.Get(kZ);
+    if (c.IsNumber() && std::isfinite(c.As<Napi::Number>().DoubleValue())) term.coeff = c.As<Napi::Number>().DoubleValue();
+    else term.coeff = to_number(env, c, name(i) + ".coeff");
+    if (!plain_mask(x, term.x_mask)) term.x_mask = to_mask(env, x, name(i) + ".xMask");
+    if (!plain_mask(z, term.z_mask)) term.z_mask = to_mask(env, z, name(i) + ".zMask");
     sum.terms.push_back(term);
   }
   try {

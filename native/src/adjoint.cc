@@ -92,6 +92,51 @@ double generator_inner_im(const FP* lam, const FP* phi, unsigned n, const Gate& 
   });
 }
 
+namespace {
+// A block of uncontrolled 1-qubit diagonals on distinct qubits (an RZ layer,
+// as undo_blocks_in_cache plans the undo of a small state).
+bool diagonal_layer(const AdjointSegment& seg, const FusedBlock& blk) {
+  if (!blk.diagonal || blk.members.size() < 2 || blk.members.size() != blk.qubits.size()) return false;
+  for (std::size_t m : blk.members) {
+    const Gate& g = seg.undo_gates[m];
+    if (g.qubits.size() != 1 || !g.controls.empty()) return false;
+  }
+  return true;
+}
+// The layer's undo (each member's adjoint) as one diagonal over blk.qubits:
+// the Kronecker product of the members' 2-entry diagonals, built by doubling
+// (qubit at position t: the first 2^t entries times d0 and, copied up, d1).
+void layer_matrix(const Program& p, const AdjointSegment& seg, const FusedBlock& blk,
+                  const double* params, std::vector<double>& out) {
+  const std::size_t K = blk.qubits.size();
+  thread_local std::vector<double> d, by_pos;
+  by_pos.assign(4 * K, 0.0);
+  for (std::size_t m : blk.members) {
+    const std::size_t src = seg.undo_src[m];
+    gate_matrix(p, src, params, d);
+    const std::size_t t = static_cast<std::size_t>(
+        std::lower_bound(blk.qubits.begin(), blk.qubits.end(), seg.undo_gates[m].qubits[0]) - blk.qubits.begin());
+    by_pos[4 * t] = d[0];
+    by_pos[4 * t + 1] = -d[1];  // adjoint: conjugate
+    by_pos[4 * t + 2] = d[2];
+    by_pos[4 * t + 3] = -d[3];
+  }
+  out.assign(std::size_t(2) << K, 0.0);
+  out[0] = 1.0;
+  for (std::size_t t = 0; t < K; ++t) {
+    const double* e = &by_pos[4 * t];
+    const std::size_t h = std::size_t(1) << t;
+    for (std::size_t j = 0; j < h; ++j) {
+      const double xr = out[2 * j], xi = out[2 * j + 1];
+      out[2 * (j + h)] = xr * e[2] - xi * e[3];
+      out[2 * (j + h) + 1] = xr * e[3] + xi * e[2];
+      out[2 * j] = xr * e[0] - xi * e[1];
+      out[2 * j + 1] = xr * e[1] + xi * e[0];
+    }
+  }
+}
+}  // namespace
+
 template <typename FP>
 double adjoint_gradient_impl(const Program& p, const double* params, const PauliSum& h, double* grad,
                              const KernelTable<FP>& kt, const For& par, AdjointScratch<FP>& sc,
@@ -127,6 +172,16 @@ double adjoint_gradient_impl(const Program& p, const double* params, const Pauli
       }
       grad[g.slot] += g.scale * 2.0 * rt.diag_im(lam, phi, n, d, vals, par);
     }
+    if (!seg.diag1_evals.empty()) {
+      const unsigned m = static_cast<unsigned>(seg.diag1_evals.size());
+      pair_out.resize(m + 1);
+      rt.diag1_sums(lam, phi, n, seg.diag1_qubits.data(), m, pair_out.data(), par);
+      for (unsigned t = 0; t < m; ++t) {
+        const Gate& g = p.gates[seg.diag1_evals[t]];
+        const double upper = pair_out[1 + t], lower = pair_out[0] - upper;
+        grad[g.slot] += g.scale * 2.0 * (g.generator[0] * lower + g.generator[1] * upper);
+      }
+    }
     if (!seg.pair_evals.empty()) {
       const unsigned m = static_cast<unsigned>(seg.pair_evals.size());
       pair_out.resize(4 * m);
@@ -160,6 +215,11 @@ double adjoint_gradient_impl(const Program& p, const double* params, const Pauli
       const FusedBlock& blk = seg.undo_blocks[b];
       if (blk.members.size() == 1) {
         bind_gate_fp<FP>(p, seg.undo_src[blk.members[0]], params, true, undo_bound[b]);
+        continue;
+      }
+      if (diagonal_layer(seg, blk)) {
+        layer_matrix(p, seg, blk, params, mat);
+        undo_bound[b].m.assign(mat.begin(), mat.end());
         continue;
       }
       if (member_mats.size() < blk.members.size()) member_mats.resize(blk.members.size());

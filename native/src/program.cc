@@ -759,6 +759,42 @@ bool commutes_with(const Gate& a, std::uint64_t support_all, std::uint64_t suppo
   return a.diagonal ? (S & support_dense) == 0 : (S & support_all) == 0;
 }
 
+// The undo of a segment on a state that stays in L1/L2 (under
+// kCostAwareFusionMinQubits qubits), where an operation costs its arithmetic
+// and not a sweep of memory: merging gates on different qubits into a dense
+// block costs more than applying them apart (10 qubits, f64: a 2-qubit dense
+// block 0.48 µs, a 1-qubit gate 0.18, a CNOT 0.07; bench/vqe_engine.cjs).
+// So each gate is undone on its own, except that consecutive uncontrolled
+// 1-qubit diagonals on distinct qubits (an RZ layer) become one diagonal
+// over their qubits, built as a Kronecker product (2^k entries, one complex
+// product each) and applied once per state instead of once per gate.
+std::vector<FusedBlock> undo_blocks_in_cache(const Program& p, const AdjointSegment& seg) {
+  std::vector<FusedBlock> out;
+  std::uint64_t layer = 0;  // qubits of the open diagonal layer (out.back())
+  for (std::size_t u = 0; u < seg.undo_gates.size(); ++u) {
+    const Gate& g = seg.undo_gates[u];
+    const std::size_t src = seg.undo_src[u];
+    const bool diag1 = g.diagonal && g.controls.empty() && g.qubits.size() == 1 && !p.dindex[src].bytes;
+    const std::uint64_t q = diag1 ? bit(g.qubits[0]) : 0;
+    if (diag1 && layer && !(layer & q)) {
+      FusedBlock& b = out.back();
+      b.members.push_back(u);
+      b.qubits.insert(std::lower_bound(b.qubits.begin(), b.qubits.end(), g.qubits[0]), g.qubits[0]);
+      layer |= q;
+      continue;
+    }
+    FusedBlock b;
+    b.qubits = g.qubits;
+    b.qubits.insert(b.qubits.end(), g.controls.begin(), g.controls.end());
+    std::sort(b.qubits.begin(), b.qubits.end());
+    b.members = {u};
+    b.diagonal = g.diagonal;
+    out.push_back(std::move(b));
+    layer = q;
+  }
+  return out;
+}
+
 AdjointPlan plan_adjoint(const Program& p) {
   AdjointPlan plan;
   const std::size_t G = p.gates.size();
@@ -790,8 +826,12 @@ AdjointPlan plan_adjoint(const Program& p) {
     for (std::size_t gi = end; gi-- > start;) {
       const Gate& g = p.gates[gi];
       if (g.slot >= 0) {
-        if (g.diagonal && g.controls.empty()) seg.diag_evals.push_back(gi);
-        else if (!g.diagonal && g.controls.empty() && g.qubits.size() == 1) {
+        if (g.diagonal && g.controls.empty() && g.qubits.size() == 1 && !p.dindex[gi].bytes) {
+          seg.diag1_evals.push_back(gi);
+          seg.diag1_qubits.push_back(g.qubits[0]);
+        } else if (g.diagonal && g.controls.empty()) {
+          seg.diag_evals.push_back(gi);
+        } else if (!g.diagonal && g.controls.empty() && g.qubits.size() == 1) {
           seg.pair_evals.push_back(gi);
           seg.pair_qubits.push_back(g.qubits[0]);
         } else {
@@ -806,8 +846,12 @@ AdjointPlan plan_adjoint(const Program& p) {
       seg.undo_src.push_back(gi);
       undo_traits.push_back(p.traits[gi]);  // U^dagger has U's structure
     }
-    // Large indexed diagonals stay alone (fuse() emits gates wider than the limit alone).
-    seg.undo_blocks = fuse(seg.undo_gates, undo_fuse, p.n, &undo_traits);
+    if (p.n < kCostAwareFusionMinQubits) {
+      seg.undo_blocks = undo_blocks_in_cache(p, seg);
+    } else {
+      // Large indexed diagonals stay alone (fuse() emits gates wider than the limit alone).
+      seg.undo_blocks = fuse(seg.undo_gates, undo_fuse, p.n, &undo_traits);
+    }
     plan.segments.push_back(std::move(seg));
     end = start;
   }

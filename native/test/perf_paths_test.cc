@@ -241,6 +241,10 @@ static Circuit mixed_circuit(unsigned n) {
     g.matrix = {0, 0, 1, 0, 1, 0, 0, 0};
     c.gates.push_back(g);
   }
+  // An RZ layer with qubit 0 twice: one pass for its generator products
+  // (diag1_sums); on small states undone as one diagonal, split at the repeat.
+  for (unsigned q = 0; q < n; ++q) c.gates.push_back(param_diag({q}, 6, 2));
+  c.gates.push_back(param_diag({0}, 4, 2));
   c.gates.push_back(param_xx(1, n - 2, 8));               // 2-qubit dense generator
   for (unsigned q = 0; q < n; ++q) c.gates.push_back(param_dense1(q, 1, 0));  // slot 1 again
   return c;
@@ -430,6 +434,20 @@ static void test_reductions(Isa isa, unsigned threads) {
                         std::abs(a10 - cd(ps[4 * t + 2], ps[4 * t + 3]))});
     }
     CHECK(worst < tol, "pair_sums worst %g", worst);
+    // diag1_sums over every qubit (the first one twice), against its definition
+    std::vector<unsigned> dq = qs;
+    dq.push_back(qs[0]);
+    std::vector<double> ds(dq.size() + 1), want(dq.size() + 1, 0.0);
+    rt.diag1_sums(lam.data(), phi.data(), n, dq.data(), static_cast<unsigned>(dq.size()), ds.data(), par);
+    for (uint64_t i = 0; i < dim; ++i) {
+      const double w = (std::conj(L[i]) * P[i]).imag();
+      want[0] += w;
+      for (size_t t = 0; t < dq.size(); ++t)
+        if ((i >> dq[t]) & 1u) want[1 + t] += w;
+    }
+    worst = 0;
+    for (size_t t = 0; t < want.size(); ++t) worst = std::max(worst, std::fabs(ds[t] - want[t]));
+    CHECK(worst < tol, "diag1_sums worst %g", worst);
     // diag_im: plain real diagonal on a subset, indexed over all qubits and over a subset
     std::vector<unsigned> sub;
     for (unsigned q = 0; q < n; q += 2) sub.push_back(q);

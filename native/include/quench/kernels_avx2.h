@@ -225,7 +225,12 @@ void dense_kt(FP* s, unsigned nv, const unsigned* hq, const unsigned* fixed, uns
   unsigned lpos[2] = {0, 0}, nl = 0;
   for (unsigned b = 0; b < V::LB; ++b)
     if ((TLM >> b) & 1u) lpos[nl++] = b;
-  T* coef = static_cast<T*>(std::aligned_alloc(64, sizeof(T) * 2 * NC));
+  // The broadcast coefficients: on the stack up to 8 KiB (k <= 2, and k = 3
+  // in f64 at 256 bits), where an allocation per call cost more than the
+  // kernel on small states (10 qubits: a 2-qubit block is ~0.5 µs).
+  constexpr bool kOnStack = sizeof(T) * 2 * NC <= 8192;
+  alignas(64) T coef_stack[kOnStack ? 2 * NC : 1];
+  T* coef = kOnStack ? coef_stack : static_cast<T*>(std::aligned_alloc(64, sizeof(T) * 2 * NC));
   if (!coef) return;
   for (unsigned r = 0; r < DH; ++r)
     for (unsigned c = 0; c < DH; ++c)
@@ -394,7 +399,7 @@ void dense_kt(FP* s, unsigned nv, const unsigned* hq, const unsigned* fixed, uns
       }
     }
   });
-  std::free(coef);
+  if (!kOnStack) std::free(coef);
 }
 
 template <typename FP, unsigned K>

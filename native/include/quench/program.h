@@ -53,7 +53,9 @@ constexpr unsigned kIndexedDiagMinQubits = 10;
 // then undone (U^dagger, reversed, fused) with one binding per gate for both
 // |phi> and |lambda>.
 struct AdjointSegment {
-  std::vector<std::size_t> diag_evals;    // diagonal parameterised, no controls
+  std::vector<std::size_t> diag_evals;    // diagonal parameterised, no controls, k >= 2
+  std::vector<std::size_t> diag1_evals;   // the same on one qubit (an RZ layer: one pass for all)
+  std::vector<unsigned> diag1_qubits;     // their qubits (same order)
   std::vector<std::size_t> pair_evals;    // 1-qubit dense parameterised, no controls
   std::vector<unsigned> pair_qubits;      // their qubits (same order)
   std::vector<std::size_t> general_evals; // everything else (controls, k >= 2 dense)

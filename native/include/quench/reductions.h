@@ -43,6 +43,11 @@ struct ReductionTable {
   // group of up to 7 (tiles of runs).
   void (*pair_sums)(const FP* lam, const FP* phi, unsigned n, const unsigned* qubits, unsigned m,
                     double* out, const For& par);
+  // out[0] = Σ_i Im(conj(lam_i) phi_i); out[1 + t] = the same over the i whose
+  // bit qubits[t] is 1. The generator products of m 1-qubit diagonal gates
+  // (an RZ layer) in one pass: diag(a, b) on q gives a·(out[0] − out[1+t]) + b·out[1+t].
+  void (*diag1_sums)(const FP* lam, const FP* phi, unsigned n, const unsigned* qubits, unsigned m,
+                     double* out, const For& par);
   // Re <a|b>.
   double (*inner_re)(const FP* a, const FP* b, unsigned n, const For& par);
   // out = H in, H = Σ coeff P: one pass for all diagonal terms (which also

@@ -151,34 +151,88 @@ struct ReductionImpl {
     return diag_im_t(lam, phi, n, d, static_cast<const std::uint16_t*>(d.index), vals, par);
   }
 
+  // Pair sums of one qubit over a contiguous run of T amplitudes, with
+  // GCC/Clang vector types (four doubles: two amplitudes interleaved; f32
+  // loads are widened), two sets of accumulators to hide the add latency. On the
+  // interleaved doubles, Re conj(l) p = Σ l·p over all lanes and
+  // Im conj(l) p = Σ over even lanes − Σ over odd lanes of l·swap(p).
+  // Member functions: each ISA's Tag gets its own copy (see the top).
+  typedef double V4 __attribute__((vector_size(32)));
+  typedef double V4u __attribute__((vector_size(32), aligned(8)));
+  typedef float V4f __attribute__((vector_size(16), aligned(4)));
+  // (Results by reference: a vector returned by value changes the ABI of
+  // the portable build, which GCC warns about.)
+  static inline void ld4(V4& r, const double* p) { r = *reinterpret_cast<const V4u*>(p); }
+  static inline void ld4(V4& r, const float* p) { r = __builtin_convertvector(*reinterpret_cast<const V4f*>(p), V4); }
+  static void pair_sums_run(const FP* lam, const FP* phi, std::uint64_t T, unsigned q, double* o) {
+    V4 a0 = {0, 0, 0, 0}, b0 = a0, c0 = a0, d0 = a0, a1 = a0, b1 = a0, c1 = a0, d1 = a0;
+    if (q == 0) {
+      // One vector = amplitudes 2u (lanes 0-1) and 2u + 1 (lanes 2-3): the
+      // pair itself. a: (l0·p1, l1·p0) lane-wise, b: the same crossed for Im.
+      std::uint64_t u = 0;
+      for (; u + 2 <= T / 2; u += 2) {
+        V4 L, P, L2, P2;
+        ld4(L, lam + 4 * u);
+        ld4(P, phi + 4 * u);
+        ld4(L2, lam + 4 * u + 4);
+        ld4(P2, phi + 4 * u + 4);
+        a0 += L * __builtin_shufflevector(P, P, 2, 3, 0, 1);
+        b0 += L * __builtin_shufflevector(P, P, 3, 2, 1, 0);
+        a1 += L2 * __builtin_shufflevector(P2, P2, 2, 3, 0, 1);
+        b1 += L2 * __builtin_shufflevector(P2, P2, 3, 2, 1, 0);
+      }
+      for (; u < T / 2; ++u) {
+        V4 L, P;
+        ld4(L, lam + 4 * u);
+        ld4(P, phi + 4 * u);
+        a0 += L * __builtin_shufflevector(P, P, 2, 3, 0, 1);
+        b0 += L * __builtin_shufflevector(P, P, 3, 2, 1, 0);
+      }
+      const V4 a = a0 + a1, b = b0 + b1;
+      o[0] += a[0] + a[1];
+      o[1] += b[0] - b[1];
+      o[2] += a[2] + a[3];
+      o[3] += b[2] - b[3];
+      return;
+    }
+    const std::uint64_t hd = 2 * bit(q);  // doubles in each half of a pair block
+    auto step = [&](const FP* l0, const FP* p0, V4& a, V4& b, V4& c, V4& d) {
+      V4 L0, P0, L1, P1;
+      ld4(L0, l0);
+      ld4(P0, p0);
+      ld4(L1, l0 + hd);
+      ld4(P1, p0 + hd);
+      a += L0 * P1;
+      b += L0 * __builtin_shufflevector(P1, P1, 1, 0, 3, 2);
+      c += L1 * P0;
+      d += L1 * __builtin_shufflevector(P0, P0, 1, 0, 3, 2);
+    };
+    if (hd == 4) {  // q = 1: one vector per half, two pair blocks per step
+      std::uint64_t base = 0;
+      for (; base + 16 <= 2 * T; base += 16) {
+        step(lam + base, phi + base, a0, b0, c0, d0);
+        step(lam + base + 8, phi + base + 8, a1, b1, c1, d1);
+      }
+      for (; base < 2 * T; base += 8) step(lam + base, phi + base, a0, b0, c0, d0);
+    } else {
+      for (std::uint64_t base = 0; base < 2 * T; base += 2 * hd)
+        for (std::uint64_t t = 0; t < hd; t += 8) {
+          step(lam + base + t, phi + base + t, a0, b0, c0, d0);
+          step(lam + base + t + 4, phi + base + t + 4, a1, b1, c1, d1);
+        }
+    }
+    const V4 a = a0 + a1, b = b0 + b1, c = c0 + c1, d = d0 + d1;
+    o[0] += (a[0] + a[1]) + (a[2] + a[3]);
+    o[1] += (b[0] - b[1]) + (b[2] - b[3]);
+    o[2] += (c[0] + c[1]) + (c[2] + c[3]);
+    o[3] += (d[0] - d[1]) + (d[2] - d[3]);
+  }
+
   // Pair sums of the low qubits (all < c) over one contiguous tile of 2^c.
   static void pair_sums_tile(const FP* lam, const FP* phi, unsigned c, const unsigned* qs,
                              const unsigned* slot, unsigned m, double* acc) {
     const std::uint64_t T = std::uint64_t(1) << c;
-    for (unsigned t = 0; t < m; ++t) {
-      const unsigned q = qs[t];
-      double* o = acc + 4 * slot[t];
-      if (q == 0) {
-        double r01 = 0, i01 = 0, r10 = 0, i10 = 0;
-#pragma omp simd reduction(+ : r01, i01, r10, i10)
-        for (std::uint64_t u = 0; u < T / 2; ++u) {
-          const double l0r = lam[4 * u], l0i = lam[4 * u + 1], l1r = lam[4 * u + 2], l1i = lam[4 * u + 3];
-          const double p0r = phi[4 * u], p0i = phi[4 * u + 1], p1r = phi[4 * u + 2], p1i = phi[4 * u + 3];
-          r01 += l0r * p1r + l0i * p1i;
-          i01 += l0r * p1i - l0i * p1r;
-          r10 += l1r * p0r + l1i * p0i;
-          i10 += l1r * p0i - l1i * p0r;
-        }
-        o[0] += r01;
-        o[1] += i01;
-        o[2] += r10;
-        o[3] += i10;
-        continue;
-      }
-      const std::uint64_t h = bit(q);
-      for (std::uint64_t b = 0; b < T; b += 2 * h)
-        cdot2(lam + 2 * b, phi + 2 * b, lam + 2 * (b + h), phi + 2 * (b + h), h, o);
-    }
+    for (unsigned t = 0; t < m; ++t) pair_sums_run(lam, phi, T, qs[t], acc + 4 * slot[t]);
   }
 
   static void pair_sums(const FP* lam, const FP* phi, unsigned n, const unsigned* qubits, unsigned m,
@@ -238,6 +292,65 @@ struct ReductionImpl {
         }
       });
     }
+  }
+
+  // Σ w[t] over the t < B whose bit q is 1 (q < log2 B).
+  static double upper_sum(const double* w, std::uint64_t B, unsigned q) {
+    double s = 0;
+    if (q == 0) {
+#pragma omp simd reduction(+ : s)
+      for (std::uint64_t u = 0; u < B / 2; ++u) s += w[2 * u + 1];
+      return s;
+    }
+    if (q == 1) {
+#pragma omp simd reduction(+ : s)
+      for (std::uint64_t u = 0; u < B / 4; ++u) s += w[4 * u + 2] + w[4 * u + 3];
+      return s;
+    }
+    const std::uint64_t h = bit(q);
+    for (std::uint64_t b = h; b < B; b += 2 * h) {
+      const double* x = w + b;
+#pragma omp simd reduction(+ : s)
+      for (std::uint64_t t = 0; t < h; ++t) s += x[t];
+    }
+    return s;
+  }
+
+  static void diag1_sums(const FP* lam, const FP* phi, unsigned n, const unsigned* qubits, unsigned m,
+                         double* out, const For& par) {
+    for (unsigned j = 0; j <= m; ++j) out[j] = 0;
+    // Blocks of 2^bb amplitudes: Im(conj(l) p) into w (L1), then per qubit
+    // either a strided sum of w (low qubits) or the block total (high ones).
+    const unsigned bb = n < 10u ? n : 10u;
+    const std::uint64_t B = bit(bb), blocks = std::uint64_t(1) << (n - bb);
+    const std::uint64_t chunks = par.chunk_count(blocks);
+    Buf<double> part(chunks * (m + 1), 0.0);
+    par.run_chunks(blocks, [&](std::uint64_t b, std::uint64_t e, std::uint64_t ch, unsigned) {
+      alignas(64) double w[1024];
+      double* acc = part.data() + ch * (m + 1);
+      for (std::uint64_t blk = b; blk < e; ++blk) {
+        const std::uint64_t base = blk << bb;
+        const FP* l = lam + 2 * base;
+        const FP* p = phi + 2 * base;
+        double tot = 0;
+#pragma omp simd reduction(+ : tot)
+        for (std::uint64_t t = 0; t < B; ++t) {
+          w[t] = double(l[2 * t]) * p[2 * t + 1] - double(l[2 * t + 1]) * p[2 * t];
+          tot += w[t];
+        }
+        acc[0] += tot;
+        for (unsigned j = 0; j < m; ++j) {
+          const unsigned q = qubits[j];
+          if (q >= bb) {
+            if ((base >> q) & 1u) acc[1 + j] += tot;
+          } else {
+            acc[1 + j] += upper_sum(w, B, q);
+          }
+        }
+      }
+    });
+    for (std::uint64_t ch = 0; ch < chunks; ++ch)
+      for (unsigned j = 0; j <= m; ++j) out[j] += part[ch * (m + 1) + j];
   }
 
   static double inner_re(const FP* a, const FP* b, unsigned n, const For& par) {
@@ -378,6 +491,7 @@ struct ReductionImpl {
     t.diag_apply = &diag_apply;
     t.diag_im = &diag_im;
     t.pair_sums = &pair_sums;
+    t.diag1_sums = &diag1_sums;
     t.inner_re = &inner_re;
     t.apply_hamiltonian = &apply_hamiltonian;
     return t;
