@@ -89,6 +89,8 @@ export function runsOf(row: PeerRow, experiment: Experiment, env: RunEnvironment
 export async function savePeersReport(file: string, report: PeersReport, env: RunEnvironment): Promise<{ runs: number; experiments: number; leftOut: string[] }> {
   const startedAt = new Date().toISOString();
   const added = { runs: 0, experiments: 0, leftOut: [] as string[] };
+  // One line per case and size left out, naming its peers (a case is run per precision and thread count).
+  const left = new Map<string, { what: string; why: string; peers: Set<string> }>();
   const circuitQasm = (row: PeerRow) => report.circuits[circuitKey(row.case, row.qubits)];
   if (!fs.existsSync(file)) {
     const empty: Project = { format: PROJECT_FORMAT, version: PROJECT_VERSION, name: 'Quench beside its peers', experiments: [], runs: [], sweeps: [], benchmarks: [] };
@@ -103,7 +105,10 @@ export async function savePeersReport(file: string, report: PeersReport, env: Ru
         try {
           e = experimentOf(row, circuitQasm);
         } catch (err) {
-          added.leftOut.push(`${row.case} ${row.qubits ?? ''}q ${row.peer}: ${(err as Error).message}`);
+          const what = `${row.case}${row.qubits ? ` ${row.qubits}q` : ''}`, why = (err as Error).message;
+          const entry = left.get(`${what}\n${why}`) ?? { what, why, peers: new Set<string>() };
+          entry.peers.add(row.peer);
+          left.set(`${what}\n${why}`, entry);
           continue;
         }
         if (!p.experiments.some((x) => x.id === e.id)) {
@@ -120,6 +125,7 @@ export async function savePeersReport(file: string, report: PeersReport, env: Ru
     },
     { command: 'quench bench peers --save' },
   );
+  for (const { what, why, peers } of left.values()) added.leftOut.push(`${what} (${[...peers].join(', ')}): ${why}`);
   return added;
 }
 

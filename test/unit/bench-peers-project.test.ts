@@ -19,7 +19,7 @@ describe('bench peers --save', () => {
     const report = peersReportFixture();
     const saved = await savePeersReport(file, report, PEERS_ENV);
     const p = parseProject(fs.readFileSync(file, 'utf8'), file);
-    expect(saved.leftOut).toEqual(['gate u2q 20q lightning: no OpenQASM 2.0 form for the case \'gate u2q\'']);
+    expect(saved.leftOut).toEqual(['gate u2q 20q (lightning): no OpenQASM 2.0 form for the case \'gate u2q\'']);
     const storedRows = report.rows.length - 1;
     expect(p.runs).toHaveLength(2 * storedRows);
     expect(new Set(p.runs.map((r) => r.id)).size).toBe(p.runs.length);
