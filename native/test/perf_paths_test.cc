@@ -246,6 +246,10 @@ static Circuit mixed_circuit(unsigned n) {
   for (unsigned q = 0; q < n; ++q) c.gates.push_back(param_diag({q}, 6, 2));
   c.gates.push_back(param_diag({0}, 4, 2));
   c.gates.push_back(param_xx(1, n - 2, 8));               // 2-qubit dense generator
+  // On the same pair, then one of its qubits: on small states undone as one
+  // block with the generator above (a block no wider than its widest gate).
+  c.gates.push_back(param_diag({1, n - 2}, 5, 3));
+  c.gates.push_back(fixed1(1));
   for (unsigned q = 0; q < n; ++q) c.gates.push_back(param_dense1(q, 1, 0));  // slot 1 again
   return c;
 }
