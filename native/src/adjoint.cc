@@ -154,6 +154,7 @@ double adjoint_gradient_impl(const Program& p, const double* params, const Pauli
   thread_local std::vector<BoundOp<FP>> undo_bound;
   thread_local std::vector<double> mat;
   thread_local std::vector<std::vector<double>> member_mats;
+  thread_local std::vector<const double*> ptrs;
   for (std::size_t si = 0; si < plan.needed; ++si) {
     if (progress) progress->check();
     const AdjointSegment& seg = plan.segments[si];
@@ -223,7 +224,7 @@ double adjoint_gradient_impl(const Program& p, const double* params, const Pauli
         continue;
       }
       if (member_mats.size() < blk.members.size()) member_mats.resize(blk.members.size());
-      std::vector<const double*> ptrs(blk.members.size());
+      ptrs.resize(blk.members.size());
       for (std::size_t m = 0; m < blk.members.size(); ++m) {
         const std::size_t src = seg.undo_src[blk.members[m]];
         gate_matrix(p, src, params, member_mats[m]);

@@ -88,18 +88,19 @@ double op_cost(GateTraits::Kind kind, std::uint64_t controls, std::uint64_t mask
   return std::max(kPassCost * lines, compute);
 }
 
+std::vector<unsigned> mask_qubits(std::uint64_t m) {
+  std::vector<unsigned> r;
+  for (unsigned q = 0; q < 64; ++q)
+    if ((m >> q) & 1u) r.push_back(q);
+  return r;
+}
+
 namespace {
 std::uint64_t gate_mask(const Gate& g) {
   std::uint64_t m = 0;
   for (unsigned q : g.qubits) m |= bit(q);
   for (unsigned q : g.controls) m |= bit(q);
   return m;
-}
-std::vector<unsigned> mask_qubits(std::uint64_t m) {
-  std::vector<unsigned> r;
-  for (unsigned q = 0; q < 64; ++q)
-    if ((m >> q) & 1u) r.push_back(q);
-  return r;
 }
 struct OpenBlock {
   std::uint64_t mask = 0;

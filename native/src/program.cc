@@ -779,6 +779,8 @@ std::vector<FusedBlock> undo_blocks_in_cache(const Program& p, const AdjointSegm
     const std::size_t src = seg.undo_src[u];
     const bool diag1 = g.diagonal && g.controls.empty() && g.qubits.size() == 1 && !p.dindex[src].bytes;
     const std::uint64_t q = diag1 ? bit(g.qubits[0]) : 0;
+    const std::uint64_t S = mask_of(g.qubits.data(), static_cast<unsigned>(g.qubits.size())) |
+                            mask_of(g.controls.data(), static_cast<unsigned>(g.controls.size()));
     if (diag1 && layer && !(layer & q)) {
       FusedBlock& b = out.back();
       b.members.push_back(u);
@@ -786,25 +788,17 @@ std::vector<FusedBlock> undo_blocks_in_cache(const Program& p, const AdjointSegm
       layer |= q;
       continue;
     }
-    const std::uint64_t S = mask_of(g.qubits.data(), static_cast<unsigned>(g.qubits.size())) |
-                            mask_of(g.controls.data(), static_cast<unsigned>(g.controls.size()));
     if (last && !p.dindex[src].bytes && ((S & last) == S || (S & last) == last) &&
         __builtin_popcountll(S | last) <= 6) {
       FusedBlock& b = out.back();
       b.members.push_back(u);
       b.diagonal = b.diagonal && g.diagonal;
-      if ((S | last) != last) {
-        b.qubits.clear();
-        for (unsigned k = 0; k < 64; ++k)
-          if (((S | last) >> k) & 1u) b.qubits.push_back(k);
-      }
       last |= S;
+      b.qubits = mask_qubits(last);
       continue;
     }
     FusedBlock b;
-    b.qubits = g.qubits;
-    b.qubits.insert(b.qubits.end(), g.controls.begin(), g.controls.end());
-    std::sort(b.qubits.begin(), b.qubits.end());
+    b.qubits = mask_qubits(S);
     b.members = {u};
     b.diagonal = g.diagonal;
     out.push_back(std::move(b));

@@ -60,6 +60,9 @@ constexpr unsigned kCostAwareFusionMinQubits = 14;
 std::vector<FusedBlock> fuse(const std::vector<Gate>& gates, unsigned max_fused,
                              unsigned num_qubits = 0,
                              const std::vector<GateTraits>* traits = nullptr);
+// The qubits whose bits are set in m, ascending.
+std::vector<unsigned> mask_qubits(std::uint64_t m);
+
 // Estimated time of a plan in passes over the state (op_cost per block,
 // from its members' traits, plus a small overhead per pass).
 double plan_cost(const std::vector<FusedBlock>& blocks, const std::vector<Gate>& gates,
