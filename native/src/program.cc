@@ -763,7 +763,8 @@ bool commutes_with(const Gate& a, std::uint64_t support_all, std::uint64_t suppo
 // kCostAwareFusionMinQubits qubits), where an operation costs its arithmetic
 // and not a sweep of memory: merging gates on different qubits into a dense
 // block costs more than applying them apart (10 qubits, f64: a 2-qubit dense
-// block 0.48 µs, a 1-qubit gate 0.18, a CNOT 0.07; bench/vqe_engine.cjs).
+// block about 0.48 µs per call, a 1-qubit gate 0.18, a CNOT 0.07: perf's time
+// shares over the calls in bench/vqe_engine.cjs).
 // So each gate is undone on its own, except that a gate joins the block
 // before it when one's qubits contain the other's (RX·RZ on one qubit, RXX,
 // RYY and RZZ on one pair: the block is no wider), and consecutive
