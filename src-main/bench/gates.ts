@@ -7,7 +7,7 @@ import { lower } from '../../src-shared/circuit/lower';
 import { brickwork, randomUnitary } from '../../src-shared/circuit/random-circuits';
 import type { LoweredGate } from '../../src-shared/circuit/lowered';
 import { Rng } from '../../src-shared/random';
-import { timeCopy, timeGate } from '../../src-shared/webgpu/bench-kernels';
+import { timeGate, timeInPlace } from '../../src-shared/webgpu/bench-kernels';
 import { WEBGPU_DEFAULT_FUSION, type WebGpuBackend } from '../../src-shared/webgpu/webgpu-backend';
 import { FALLBACK_FUSION, writeCalibration, type FusionCalibrationEntry } from '../backend/fusion-calibration';
 import { DEFAULT_FUSION } from '../backend/native-backend';
@@ -21,7 +21,7 @@ import type { Spread } from '../../src-shared/results';
 
 export interface BenchGatesOptions {
   json?: boolean;
-  /** native (default): the addon's kernels vs in-place bandwidth; webgpu: WGSL kernels vs the device's copy bandwidth. */
+  /** native (default): the addon's kernels vs in-place bandwidth; webgpu: WGSL kernels vs the device's in-place bandwidth. */
   backend?: 'native' | 'webgpu';
   qubits: number[];
   /** Default f32 and f64 (native), f32 (webgpu: WGSL has no f64). */
@@ -47,17 +47,22 @@ export interface KernelResult {
   gbPerS: number;
   /**
    * Same-run reference bandwidth (median), GB/s: in-place read+write on the
-   * CPU (native); copyBufferToBuffer of the state size on the device (webgpu).
+   * CPU (native); on the device (webgpu), a kernel that reads and writes every
+   * amplitude of the state once, in place, timed as the gate kernels are.
    */
   inplaceGbPerS: number;
   fractionOfInplace: number;
   /** The state fits in the last-level cache: its kernels may beat the out-of-cache reference legitimately. */
   inCache?: boolean;
-  /** Why this row's fraction is not a result (over 100% out of cache: a disturbed measurement). */
+  /** Why this row's fraction is not a result (over 100% of the reference, out of cache: a disturbed measurement). */
   problem?: string;
-  /** The reference's own 95% CI and instability (native). */
-  reference?: { bytes: number; ciLow: number; ciHigh: number; unstable?: string[] };
-  /** webgpu: how times were taken (same for the kernels and the copy). */
+  /**
+   * The reference's own 95% CI (GB/s) and instability; `bytes`: the buffer it
+   * reads and writes (native: well out of cache; webgpu: the state itself).
+   * webgpu: `timing`, how the reference was timed (the kernels' `timing`).
+   */
+  reference?: { bytes: number; ciLow: number; ciHigh: number; unstable?: string[]; timing?: 'gpu-timestamps' | 'wall-clock' };
+  /** webgpu: how times were taken (same for the kernels and the in-place reference). */
   timing?: 'gpu-timestamps' | 'wall-clock';
 }
 
@@ -82,6 +87,17 @@ function timeIt(fn: () => void, repeats: number): Sample {
     timesMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   return { timesMs };
+}
+
+/**
+ * The `problem` of a kernel row whose fraction exceeds 1 — more than 100% of
+ * a reference no kernel can beat (`where`: the condition it holds under, e.g.
+ * out of cache): the reference or the figure was disturbed. Undefined otherwise.
+ */
+export function overReferenceProblem(fraction: number, referenceGbPerS: number, opts: { where?: string; unstable?: string[] } = {}): string | undefined {
+  if (!(fraction > 1)) return undefined;
+  const ref = `${referenceGbPerS.toFixed(1)} GB/s${opts.unstable?.length ? `, ${opts.unstable.join('; ')}` : ''}`;
+  return `${(100 * fraction).toFixed(0)}% of a reference no kernel can beat${opts.where ? ` ${opts.where}` : ''}: the reference (${ref}) or this figure was disturbed`;
 }
 
 /** The time-per-gate figure of a kernel row: the spread's median, range and CI. */
@@ -206,13 +222,14 @@ export async function benchGates(opts: BenchGatesOptions, onStep?: (label: strin
           const fraction = gbPerS / inplaceGbPerS;
           // Fits, or nearly fits (under 2×): part of the state stays cached between passes.
           const inCache = llc > 0 && bytes < 2 * llc;
+          const problem = inCache ? undefined : overReferenceProblem(fraction, inplaceGbPerS, { where: 'out of cache', unstable: ref.unstable });
           results.push({
             kind, qubits: n, precision, threads, targets,
             msPerGate: msPerGateOf(times),
             gbPerS, inplaceGbPerS, fractionOfInplace: fraction,
             reference: { bytes: refBytes, ciLow: ref.ciLow!, ciHigh: ref.ciHigh!, ...(ref.unstable ? { unstable: ref.unstable } : {}) },
             ...(inCache ? { inCache } : {}),
-            ...(!inCache && fraction > 1 ? { problem: `${(100 * fraction).toFixed(0)}% of a reference no kernel can beat out of cache: the reference (${inplaceGbPerS.toFixed(1)} GB/s${ref.unstable ? `, ${ref.unstable.join('; ')}` : ''}) or this figure was disturbed` } : {}),
+            ...(problem ? { problem } : {}),
           });
         }
       }
@@ -244,8 +261,9 @@ export async function benchGates(opts: BenchGatesOptions, onStep?: (label: strin
 /**
  * The same report on the WebGPU backend: per kind and size the time per
  * gate (median of `repeats` submissions, each `inner` gates in one pass), and
- * the device's copy bandwidth (copyBufferToBuffer of the state size, timed
- * the same way) as the reference. f32 only; `threads` is 0 (not applicable).
+ * the device's in-place bandwidth as the reference: a kernel that reads and
+ * writes every amplitude of the same state once (timeInPlace), dispatched and
+ * timed the same way. f32 only; `threads` is 0 (not applicable).
  */
 export async function benchGatesWebGpu(opts: BenchGatesOptions, onStep?: (label: string) => void) {
   const skipped: string[] = [];
@@ -269,15 +287,23 @@ export async function benchGatesWebGpu(opts: BenchGatesOptions, onStep?: (label:
         continue;
       }
       try {
-        onStep?.(`device copy bandwidth ${n}q`);
-        const copy = await timeCopy(sim, bytes, inner, opts.repeats);
-        const copyGbPerS = (2 * bytes) / (median(copy.msPerOp) / 1e3) / 1e9;
+        onStep?.(`device in-place bandwidth ${n}q`);
+        // Read and written once per pass, as a gate's state is: 2 × state bytes. As many
+        // samples as a kernel row has (its three target sets), at least 5 as on the CPU.
+        const ref = await timeInPlace(sim, state, inner, Math.max(5, 3 * opts.repeats));
+        const refMs = spread(ref.msPerOp);
+        const gb = (ms: number) => (2 * bytes) / (ms / 1e3) / 1e9;
+        const refGbPerS = gb(refMs.median);
+        const reference: NonNullable<KernelResult['reference']> = {
+          bytes, ciLow: gb(refMs.ciHigh ?? refMs.max), ciHigh: gb(refMs.ciLow ?? refMs.min), timing: ref.timing,
+          ...(refMs.unstable ? { unstable: refMs.unstable } : {}),
+        };
         for (const [kind, k] of kinds) {
           if (k > n) continue;
           onStep?.(`${kind} ${n}q webgpu`);
           const targets = targetSets(n, k);
           const times: number[] = [];
-          let timing = copy.timing;
+          let timing = ref.timing;
           for (const t of targets) {
             const g = gateFor(kind, t, rng);
             const s = await timeGate(sim, state, { targets: g.qubits, controls: [], diagonal: g.diagonal, matrix: g.matrix! }, inner, opts.repeats);
@@ -285,11 +311,14 @@ export async function benchGatesWebGpu(opts: BenchGatesOptions, onStep?: (label:
             times.push(...s.msPerOp);
           }
           const med = median(times);
-          const gbPerS = (2 * bytes) / (med / 1e3) / 1e9;
+          const gbPerS = gb(med);
+          const fraction = gbPerS / refGbPerS;
+          const problem = overReferenceProblem(fraction, refGbPerS, { unstable: reference.unstable });
           results.push({
             kind, qubits: n, precision: 'f32', threads: 0, targets,
             msPerGate: msPerGateOf(times),
-            gbPerS, inplaceGbPerS: copyGbPerS, fractionOfInplace: gbPerS / copyGbPerS, timing,
+            gbPerS, inplaceGbPerS: refGbPerS, fractionOfInplace: fraction, timing, reference,
+            ...(problem ? { problem } : {}),
           });
         }
       } catch (e) {
@@ -334,13 +363,9 @@ export async function runBenchGates(opts: BenchGatesOptions): Promise<number> {
   }
   const lines: string[] = [];
   const env = out.env as Record<string, unknown> & { cpu: { model: string } };
-  if (webgpu) {
-    lines.push(`Quench bench gates — WebGPU on ${String(env.adapter)}, f32, ${String(env.timing)}, ${opts.repeats} repeats (median [min–max])`);
-    lines.push('kind      qubits prec threads   ms/gate                      GB/s     copy GB/s     of copy');
-  } else {
-    lines.push(`Quench bench gates — ${env.cpu.model}, ISA ${String(env.isa)}, ${opts.repeats} repeats (median [min–max])`);
-    lines.push('kind      qubits prec threads   ms/gate                      GB/s   in-place GB/s  of in-place');
-  }
+  if (webgpu) lines.push(`Quench bench gates — WebGPU on ${String(env.adapter)}, f32, ${String(env.timing)}, ${opts.repeats} repeats (median [min–max])`);
+  else lines.push(`Quench bench gates — ${env.cpu.model}, ISA ${String(env.isa)}, ${opts.repeats} repeats (median [min–max])`);
+  lines.push('kind      qubits prec threads   ms/gate                      GB/s   in-place GB/s  of in-place');
   for (const r of out.results) {
     lines.push(
       `${r.kind.padEnd(9)} ${String(r.qubits).padStart(6)} ${r.precision.padEnd(4)} ${String(r.threads).padStart(7)}   ` +
@@ -348,12 +373,14 @@ export async function runBenchGates(opts: BenchGatesOptions): Promise<number> {
         `${r.gbPerS.toFixed(1).padStart(6)} ${r.inplaceGbPerS.toFixed(1).padStart(14)} ${(r.problem ? '?' : r.inCache ? 'in cache' : `${(100 * r.fractionOfInplace).toFixed(0)}%`).padStart(11)}`,
     );
   }
-  if (!webgpu) {
+  if (webgpu) {
+    lines.push("In-place reference: the device's in-place bandwidth, the fastest of three streaming kernels that read and write every amplitude of the same state once (one, two or four per invocation), timed the same way as the gate kernels.");
+  } else {
     const llc = Number(env.lastLevelCache) || 0;
     lines.push(`In-place reference: ${((Number(env.referenceBytes) || 0) / 2 ** 20).toFixed(0)} MiB read and written in place (out of the ${(llc / 2 ** 20).toFixed(0)} MiB last-level cache); 'in cache': the state fits or nearly fits (under 2×) in that cache, so no out-of-cache fraction applies.`);
   }
   for (const r of out.results) if (r.problem) lines.push(`MEASUREMENT PROBLEM ${r.kind} ${r.qubits}q ${r.precision} ${r.threads}t: ${r.problem}`);
-  const unstableRefs = new Set(out.results.filter((r) => r.reference?.unstable).map((r) => `${r.threads} thread(s): ${r.reference!.unstable!.join('; ')}`));
+  const unstableRefs = new Set(out.results.filter((r) => r.reference?.unstable).map((r) => `${webgpu ? `${r.qubits} qubits` : `${r.threads} thread(s)`}: ${r.reference!.unstable!.join('; ')}`));
   for (const u of unstableRefs) lines.push(`UNSTABLE reference at ${u}`);
   for (const s of out.skipped) lines.push(`skipped: ${s}`);
   const b = out.brickwork;

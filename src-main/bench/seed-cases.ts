@@ -244,7 +244,7 @@ export const SEED_CASES: SeedCase[] = [
   },
   {
     id: 'gates',
-    title: "Raw gate application vs this machine's reference bandwidth (same run): CPU in-place (native), device copy (WebGPU)",
+    title: "Raw gate application vs this machine's reference bandwidth (same run): CPU in-place (native), device in-place (WebGPU)",
     describe: (p) => `${(p.qubits as number[]).join(', ')} qubits, ${(p.precision as string[]).join(' & ')}, threads ${(p.threads as number[]).join(' & ')}`,
     run: async (ctx) => {
       if (ctx.backend === 'webgpu') return gatesOnWebGpu(ctx);
@@ -266,9 +266,11 @@ export const SEED_CASES: SeedCase[] = [
 ];
 
 /**
- * The gates case on WebGPU: the goal is ≥ 60% of the device's copy
- * bandwidth for 1-qubit gates at 26 qubits; states as large as the adapter
- * holds up to that (a software adapter gets the same size, slowly).
+ * The gates case on WebGPU: the goal is ≥ 60% of the device's in-place
+ * bandwidth (the fastest of three streaming kernels that read and write
+ * every amplitude once, timed the same way) for 1-qubit gates at 26 qubits;
+ * states as large as the adapter holds up to that (a software adapter gets
+ * the same size, slowly).
  */
 async function gatesOnWebGpu(ctx: CaseContext): Promise<CaseOutcome> {
   const qubits = ctx.quick ? [16] : [26];
@@ -286,9 +288,9 @@ async function gatesOnWebGpu(ctx: CaseContext): Promise<CaseOutcome> {
   };
   return {
     run,
-    headline: { value: 100 * fractions[0], min: 100 * Math.min(...fractions), max: 100 * Math.max(...fractions), label: `% of the device's copy bandwidth, 1-qubit gates at ${qubits[0]} qubits (${String(e.timing)})` },
+    headline: { value: 100 * fractions[0], min: 100 * Math.min(...fractions), max: 100 * Math.max(...fractions), label: `% of the device's in-place bandwidth, 1-qubit gates at ${qubits[0]} qubits (${String(e.timing)})` },
     target: { unit: '%', goal: 60, higherIsBetter: true },
-    checks: [{ name: `1-qubit gates ≥ 60% of the device's copy bandwidth at ${qubits[0]} qubits`, pass: fractions[0] >= 0.6, detail: oneQ.map((r) => `${(100 * r.fractionOfInplace).toFixed(0)}% (${r.msPerGate.median.toFixed(2)} ms per gate, copy ${r.inplaceGbPerS.toFixed(1)} GB/s) on ${String(e.adapter)}`).join(', ') }],
+    checks: [{ name: `1-qubit gates ≥ 60% of the device's in-place bandwidth at ${qubits[0]} qubits`, pass: fractions[0] >= 0.6 && !oneQ[0].problem, detail: oneQ.map((r) => `${(100 * r.fractionOfInplace).toFixed(0)}% (${r.msPerGate.median.toFixed(2)} ms per gate, in-place ${r.inplaceGbPerS.toFixed(1)} GB/s) on ${String(e.adapter)}${r.problem ? ` — not a result: ${r.problem}` : ''}`).join(', ') }],
   };
 }
 

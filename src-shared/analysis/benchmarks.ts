@@ -31,7 +31,7 @@ export const TIMING_TEXT: Record<WebGpuTiming, string> = {
 /** What each backend's fraction is a fraction of. */
 export const REFERENCE_TEXT: Record<GatesBackend, { short: string; long: string }> = {
   native: { short: 'in-place', long: "the CPU's in-place read+write bandwidth (same process, same threads)" },
-  webgpu: { short: 'device copy', long: "the device's copy bandwidth (copyBufferToBuffer of the state size, timed the same way)" },
+  webgpu: { short: 'device in-place', long: "the device's in-place bandwidth (the fastest of three streaming kernels that read and write every amplitude once, timed the same way)" },
 };
 
 /** 'native' / 'WebGPU · SwiftShader…' for tables and legends. */
@@ -58,7 +58,7 @@ export interface BenchmarkRow {
   msMin: number;
   msMax: number;
   gbPerS: number;
-  /** The reference bandwidth: CPU in-place (native) or device copy (webgpu). */
+  /** The reference bandwidth: CPU in-place (native) or device in-place (webgpu). */
   inplaceGbPerS: number;
   fractionOfInplace: number;
   /** The state fits in the last-level cache (native): no out-of-cache fraction applies. */
@@ -133,7 +133,7 @@ export function machines(benchmarks: Benchmark[], runs: Run[], here?: string): M
     if (typeof env?.cpu?.logicalCores === 'number') s.logicalCores = env.cpu.logicalCores;
     if (!b.result) continue;
     if (benchmarkBackend(b) === 'webgpu') {
-      // a device copy bandwidth is not the CPU's in-place one: WebGPU figures stay out of these columns
+      // the device's in-place bandwidth is not the CPU's: WebGPU figures stay out of these columns
       const a = benchmarkAdapter(b);
       if (a && !s.adapters.includes(a)) s.adapters.push(a);
       continue;
@@ -245,7 +245,7 @@ export function nativeSettings(b: Benchmark | null): { precisions: string[]; max
 /**
  * Native and WebGPU side by side: per kernel kind and qubit count measured by
  * either benchmark, each backend's time per gate and fraction of its own
- * reference bandwidth (CPU in-place vs device copy), sizes ascending and kinds
+ * reference bandwidth (CPU in-place vs device in-place), sizes ascending and kinds
  * in KERNEL_KINDS order. Either benchmark may be missing (its cells are null).
  */
 export function backendComparison(native: Benchmark | null, webgpu: Benchmark | null, opts: ComparisonOptions): ComparisonRow[] {

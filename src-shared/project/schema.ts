@@ -190,16 +190,18 @@ const kernelResult = z.object({
   msPerGate: z.object({ median: z.number(), min: z.number(), max: z.number(), ciLow: z.number().optional(), ciHigh: z.number().optional() }), gbPerS: z.number(), inplaceGbPerS: z.number(), fractionOfInplace: z.number(),
   /** Native: the state fits in the last-level cache (no out-of-cache fraction applies). */
   inCache: z.boolean().optional(),
-  /** Why the fraction is a measurement problem rather than a result (over 100% out of cache). */
+  /** Why the fraction is a measurement problem rather than a result (over 100% of the reference; native: out of cache). */
   problem: z.string().max(2000).optional(),
-  reference: z.object({ bytes: z.number(), ciLow: z.number(), ciHigh: z.number(), unstable: z.array(z.string()).optional() }).optional(),
-  /** WebGPU only: how the kernels and the copy were timed. */
+  /** The reference's own 95% CI and instability; WebGPU: also how it was timed (as the kernels are). */
+  reference: z.object({ bytes: z.number(), ciLow: z.number(), ciHigh: z.number(), unstable: z.array(z.string()).optional(), timing: z.enum(['gpu-timestamps', 'wall-clock']).optional() }).optional(),
+  /** WebGPU only: how the kernels and the in-place reference were timed. */
   timing: z.enum(['gpu-timestamps', 'wall-clock']).optional(),
 });
 /**
  * What `quench bench gates` measures (src-main/bench/gates.ts), as stored. Native:
  * inplaceGbPerS is the CPU's in-place read+write bandwidth; WebGPU (env.backend
- * 'webgpu', with env.adapter and env.timing): the device's copy bandwidth.
+ * 'webgpu', with env.adapter and env.timing): the device's in-place bandwidth
+ * (the fastest of three streaming kernels that read and write every amplitude once, timed the same way).
  */
 export const GatesReport = z.object({
   env: z.record(z.string(), z.unknown()),
@@ -213,7 +215,7 @@ export const GATES_BACKENDS = ['native', 'webgpu'] as const;
 export type GatesBackend = (typeof GATES_BACKENDS)[number];
 
 const benchmarkFields = {
-  /** native: the addon's kernels vs the CPU's in-place bandwidth; webgpu: the WGSL kernels (Dawn in the engine process) vs the device's copy bandwidth. */
+  /** native: the addon's kernels vs the CPU's in-place bandwidth; webgpu: the WGSL kernels (Dawn in the engine process) vs the device's in-place bandwidth. */
   backend: z.enum(GATES_BACKENDS),
   qubits: z.array(int(4, 30)).min(1).max(8),
   precision: z.array(z.enum(['f32', 'f64'])).min(1).max(2),

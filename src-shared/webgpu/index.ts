@@ -5,6 +5,6 @@ export { WebGpuBackend, WEBGPU_DEFAULT_FUSION, WEBGPU_MAX_FUSION, type WebGpuBac
 export { GpuSimulator, type GateOp, type RunTimings } from './simulator';
 export { fuseGates, blockMatrix, type FusedBlock } from './fusion';
 export { planState, type StatePlan } from './state';
-export { timeCopy, timeGate, stateBytes, type KernelSample } from './bench-kernels';
+export { timeGate, timeInPlace, stateBytes, type KernelSample } from './bench-kernels';
 export { webGpuSelfCheck, SELF_CHECK_TOLERANCE, type SelfCheckReport } from './self-check';
 export { GpuCvSimulator, cvGateMatrix, type CvTimings, type CvVjpOutputs } from './cv';

@@ -68,6 +68,14 @@ interface Dispatch {
   phase: 0 | 1;
 }
 
+/** See GpuSimulator.dispatchShape: x · y ≥ workgroups, x and y ≤ max, y rows as few and x as small as that allows. */
+export function dispatchShapeFor(workgroups: number, max: number): [number, number] {
+  if (workgroups <= max) return [Math.max(1, workgroups), 1];
+  const y = Math.ceil(workgroups / max);
+  if (y > max) throw new RangeError(`WebGPU: ${workgroups} workgroups exceed the dispatch limit (maxComputeWorkgroupsPerDimension ${max} squared)`);
+  return [Math.ceil(workgroups / y), y];
+}
+
 export class GpuSimulator {
   readonly pool: BufferPool;
   readonly pipelines: PipelineCache;
@@ -131,14 +139,15 @@ export class GpuSimulator {
     return workgroupSizeFor(name, k, Math.min(this.ctx.limits.maxComputeInvocationsPerWorkgroup, this.ctx.limits.maxComputeWorkgroupSizeX));
   }
 
-  /** Workgroups → a 1-D or 2-D dispatch within the per-dimension limit. */
+  /**
+   * Workgroups → a 1-D or 2-D dispatch within the per-dimension limit, with
+   * rows as even as they can be: a full first row (x = the limit) would
+   * launch up to twice the workgroups needed (65 536 → 65 535 × 2), the
+   * surplus exiting at once but still scheduled (measured on an NVIDIA H200:
+   * 1-amplitude kernels at 24 qubits 40% slower than at 26).
+   */
   dispatchShape(workgroups: number): [number, number] {
-    const max = this.ctx.limits.maxComputeWorkgroupsPerDimension;
-    if (workgroups <= max) return [Math.max(1, workgroups), 1];
-    const x = max;
-    const y = Math.ceil(workgroups / x);
-    if (y > max) throw new RangeError(`WebGPU: ${workgroups} workgroups exceed the dispatch limit (maxComputeWorkgroupsPerDimension ${max} squared)`);
-    return [x, y];
+    return dispatchShapeFor(workgroups, this.ctx.limits.maxComputeWorkgroupsPerDimension);
   }
 
   destroy(): void {

@@ -300,7 +300,7 @@ describe.skipIf(!haveChromium).sequential(`the workbench in Chromium (quench ser
     await row.waitFor();
     for (const c of ['native-ms', 'native-fraction', 'webgpu-ms', 'webgpu-fraction']) expect(await row.locator(`[data-cell="${c}"]`).textContent(), c).toMatch(/\d/);
     expect(await panel.locator('[data-reference="native"]').textContent()).toContain('in-place read+write bandwidth');
-    expect(await panel.locator('[data-reference="webgpu"]').textContent()).toContain("device's copy bandwidth");
+    expect(await panel.locator('[data-reference="webgpu"]').textContent()).toContain("device's in-place bandwidth");
     expect(await panel.locator('[data-timing]').textContent()).toMatch(/GPU timestamp queries|wall clock/);
     const charts = panel.locator('.chart-canvas');
     expect(await charts.count()).toBe(2);

@@ -327,7 +327,7 @@ describe('the working copy, results and project files', () => {
     check();
   });
 
-  it.skipIf(noAdapter !== null)('runs the gates benchmark on WebGPU in the engine process: the adapter, the timing, the device copy bandwidth', async () => {
+  it.skipIf(noAdapter !== null)("runs the gates benchmark on WebGPU in the engine process: the adapter, the timing, the device's in-place bandwidth", async () => {
     const since = client.events.length;
     const { result, error } = await client.call('runBenchmark', { backend: 'webgpu', qubits: [10], repeats: 1 });
     expect(error).toBeUndefined();
@@ -340,10 +340,10 @@ describe('the working copy, results and project files', () => {
     expect(b.result.results.map((r: { kind: string }) => r.kind)).toEqual(['1q', '2q', 'diagonal', 'fused']);
     for (const r of b.result.results) {
       expect(r).toMatchObject({ qubits: 10, precision: 'f32', threads: 0, timing: b.result.env.timing });
-      expect(r.inplaceGbPerS).toBeGreaterThan(0); // the device's copy bandwidth
+      expect(r.inplaceGbPerS).toBeGreaterThan(0); // the device's in-place bandwidth
       expect(r.fractionOfInplace).toBeCloseTo(r.gbPerS / r.inplaceGbPerS, 9);
     }
-    // progress counted right: 1 copy + 4 kinds + 5 brickwork settings, ending at 100%
+    // progress counted right: 1 in-place reference + 4 kinds + 5 brickwork settings, ending at 100%
     const progress = client.events.slice(since).filter((e) => e.event === 'run-progress' && e.payload.runId === result.benchmarkId).map((e) => e.payload as { fraction: number; message?: string });
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.at(-1)).toMatchObject({ fraction: 1, message: 'brickwork fusion 5 webgpu' });

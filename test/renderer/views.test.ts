@@ -409,7 +409,7 @@ describe('Hardware view', () => {
       const panel = w.find('[data-backend-comparison]');
       expect(panel.find('[data-reference="native"]').text()).toMatch(/^Test CPU · f32 · 4 threads — fraction of the CPU's in-place read\+write bandwidth .*: 40\.0 GB\/s$/);
       const gpuRef = panel.find('[data-reference="webgpu"]').text();
-      expect(gpuRef).toContain(`${ADAPTER} · f32 — fraction of the device's copy bandwidth`);
+      expect(gpuRef).toContain(`${ADAPTER} · f32 — fraction of the device's in-place bandwidth (the fastest of three streaming kernels that read and write every amplitude once, timed the same way)`);
       expect(gpuRef).toContain('10.0–12.0 GB/s');
       expect(panel.find('[data-timing]').text()).toBe('GPU timestamp queries');
       expect(gpuRef).toContain('(gpu-timestamps)');
@@ -437,7 +437,7 @@ describe('Hardware view', () => {
       expect(bars[0].data).toEqual([2, 2, 8, '-']);
       expect(bars[1].data).toEqual([1, 4, '-', 10]);
       const frac = frames.find((c) => String(c.props('title')).startsWith("Fraction of each backend's reference"))!.props('option') as AnyOption;
-      expect(frac.series.map((x: AnyOption) => x.name)).toEqual(['native: % of CPU in-place', 'WebGPU: % of device copy']);
+      expect(frac.series.map((x: AnyOption) => x.name)).toEqual(['native: % of CPU in-place', 'WebGPU: % of device in-place']);
 
       // native 1 thread, then f64: the native side follows the pick
       await panel.find('select[name="compare-threads"]').setValue('single');
@@ -462,8 +462,8 @@ describe('Hardware view', () => {
       expect(inplace.series.filter((x: AnyOption) => x.type === 'bar')).toHaveLength(2);
       const kernels = w.find('table[data-table="kernels"]').findAll('tbody tr');
       expect(kernels.filter((r) => r.text().includes('WebGPU'))).toHaveLength(3);
-      expect(kernels.find((r) => r.text().includes('WebGPU'))!.text()).toContain('device copy');
-      // machines: the WebGPU copy bandwidth is not this CPU's in-place peak; the adapter is named
+      expect(kernels.find((r) => r.text().includes('WebGPU'))!.text()).toContain('device in-place');
+      // machines: the device's in-place bandwidth is not this CPU's in-place peak; the adapter is named
       const me = w.find('table[data-table="machines"] tr[data-machine="Test CPU"]');
       expect(me.text()).toContain(`WebGPU: ${ADAPTER}`);
       expect(me.findAll('td')[5].text()).toBe('40.0');
@@ -479,7 +479,7 @@ describe('Hardware view', () => {
       await backend.setValue('webgpu');
       expect(w.find('[data-precision-fixed]').text()).toBe('f32');
       expect(w.find('.bench-form').text()).toContain('fixed: WGSL has no f64');
-      expect(w.find('[data-webgpu-note]').text()).toContain("against the device's own copy bandwidth");
+      expect(w.find('[data-webgpu-note]').text()).toContain("against the device's own in-place bandwidth");
       expect(w.find('input[name="bench-threads"]').exists()).toBe(false);
       expect(w.find('select[name="bench-isa"]').exists()).toBe(false);
       expect(w.find('input[name="bench-f64"]').exists()).toBe(false);

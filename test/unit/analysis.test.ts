@@ -412,7 +412,7 @@ describe('benchmark history', () => {
 
   it('puts native and WebGPU side by side per kind and size, each against its own reference', () => {
     const native = bench('n1', '2026-01-02T00:00:00.000Z');
-    // a WebGPU report in the shape benchGatesWebGpu gives: f32, threads 0, the device copy bandwidth as the reference
+    // a WebGPU report in the shape benchGatesWebGpu gives: f32, threads 0, the device's in-place bandwidth as the reference
     const gpuResults = report.results.filter((r) => r.precision === 'f32' && r.threads === 1 && r.qubits === 12 && r.kind !== 'fused')
       .map((r) => ({ ...r, threads: 0, msPerGate: { median: 2 * r.msPerGate.median, min: r.msPerGate.min, max: 3 * r.msPerGate.max }, gbPerS: r.gbPerS / 2, inplaceGbPerS: 7, fractionOfInplace: r.gbPerS / 2 / 7, timing: 'wall-clock' as const }));
     gpuResults.push({ ...gpuResults[0], qubits: 14 });

@@ -10,6 +10,8 @@ import type { PauliSum } from '../../src-shared/observable/pauli';
 import { Rng } from '../../src-shared/random';
 import { GpuContext, WebGpuRunError, WebGpuUnavailableError } from '../../src-shared/webgpu/context';
 import { planState } from '../../src-shared/webgpu/state';
+import { dispatchShapeFor } from '../../src-shared/webgpu/simulator';
+import { IN_PLACE_OP, identityOn } from '../../src-shared/webgpu/bench-kernels';
 import { WebGpuBackend } from '../../src-shared/webgpu/webgpu-backend';
 import { createNodeWebGpuBackend, nodeGpu } from '../../src-main/backend/webgpu-node';
 
@@ -48,6 +50,22 @@ describe('WebGPU state planning', () => {
   });
 });
 
+describe('WebGPU dispatch shape', () => {
+  it('covers every workgroup with rows as even as the limit allows', () => {
+    expect(dispatchShapeFor(1000, 65535)).toEqual([1000, 1]);
+    expect(dispatchShapeFor(65535, 65535)).toEqual([65535, 1]);
+    // 2^24 amplitudes at 256 per workgroup: two rows of 32 768, not 65 535 × 2.
+    expect(dispatchShapeFor(65536, 65535)).toEqual([32768, 2]);
+    for (const w of [65536, 65537, 262144, 2 ** 22 + 3, 123457 * 7]) {
+      const [x, y] = dispatchShapeFor(w, 65535);
+      expect(x * y).toBeGreaterThanOrEqual(w);
+      expect(x).toBeLessThanOrEqual(65535);
+      expect(x * y - w).toBeLessThan(y); // less than one workgroup per row spare
+    }
+    expect(() => dispatchShapeFor(65536 * 65536, 65535)).toThrow(/exceed the dispatch limit \(maxComputeWorkgroupsPerDimension 65535 squared\)/);
+  });
+});
+
 describe.skipIf(unavailable !== null)('WebGPU backend on Dawn', () => {
   it('names its adapter and how it times', () => {
     expect(backend!.adapter.length).toBeGreaterThan(0);
@@ -68,6 +86,41 @@ describe.skipIf(unavailable !== null)('WebGPU backend on Dawn', () => {
       const r = await split!.simulate({ circuit, probabilities: true, observables: [obs] }, { fusion });
       expect(maxAbsDiff(r.probabilities!, ref.probabilities())).toBeLessThan(1e-5);
       expect(Math.abs(r.expectations[0] - ref.expectation(obs))).toBeLessThan(1e-5);
+    }
+  }, 120_000);
+
+  it("runs the gates benchmark's in-place reference: a zero-qubit diagonal over every amplitude, across split buffers", async () => {
+    // m[0] = 1 (IN_PLACE_OP) and the identity on the top qubits leave the state as it is; m[0] = 0.5 quarters every probability, so every amplitude was read and written
+    for (const b of [backend!, split!]) {
+      const sim = b.sim;
+      const n = 10;
+      const state = sim.allocState(n, 1);
+      try {
+        const rng = new Rng(8);
+        const probs = (prep: (run: ReturnType<typeof sim.begin>) => void) =>
+          sim.ctx.run('test', async () => {
+            const run = sim.begin(state);
+            prep(run);
+            run.readout();
+            run.queueProbabilities();
+            await run.submit();
+            return Float64Array.from(run.probabilities());
+          });
+        const p0 = await probs((run) => {
+          run.init();
+          for (let q = 0; q < n; q++) run.gate({ targets: [q], controls: [], diagonal: false, matrix: randomUnitary(1, rng) });
+        });
+        expect(p0.filter((p) => p > 1e-9).length).toBe(2 ** n); // every amplitude non-zero
+        const same = await probs((run) => run.gate(IN_PLACE_OP));
+        expect(maxAbsDiff(same, p0)).toBeLessThan(1e-7);
+        // the other reference kernels (the top qubits: buffer-index bits when split) too
+        expect(maxAbsDiff(await probs((run) => run.gate(identityOn([n - 1]))), p0)).toBeLessThan(1e-7);
+        expect(maxAbsDiff(await probs((run) => run.gate(identityOn([n - 2, n - 1]))), p0)).toBeLessThan(1e-7);
+        const quartered = await probs((run) => run.gate({ targets: [], controls: [], diagonal: true, matrix: Float64Array.of(0.5, 0) }));
+        expect(maxAbsDiff(quartered, p0.map((p) => p / 4))).toBeLessThan(1e-7);
+      } finally {
+        sim.releaseState(state);
+      }
     }
   }, 120_000);
 
@@ -112,7 +165,7 @@ describe.skipIf(unavailable !== null)('WebGPU backend on Dawn', () => {
 
   it('refuses a state that cannot fit, naming the qubits and the limits', async () => {
     const circuit = randomLoweredCircuit(11, 5, new Rng(1));
-    await expect(split!.simulate({ circuit })).rejects.toThrow(/WebGPU: a state of 11 qubits .* would need 16 buffers of 1024 bytes, but this adapter allows 8 .*maxStorageBuffersPerShaderStage 12\): at most 10 qubits here/);
+    await expect(split!.simulate({ circuit })).rejects.toThrow(/WebGPU: a state of 11 qubits .* would need 16 buffers of 1024 bytes, but this adapter allows 8 .*maxStorageBuffersPerShaderStage \d+\): at most 10 qubits here/);
     await expect(backend!.simulate({ circuit: { numQubits: 31, numParams: 0, gates: [] } })).rejects.toThrow(/a state of 31 qubits needs 31 index bits|31 qubits/);
   });
 

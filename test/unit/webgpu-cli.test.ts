@@ -10,6 +10,7 @@ import { GatesReport } from '../../src-shared/project/schema';
 import { parseQasm } from '../../src-shared/qasm';
 import { quench } from './cli-in-process';
 import { createNodeWebGpuBackend } from '../../src-main/backend/webgpu-node';
+import { overReferenceProblem } from '../../src-main/bench/gates';
 
 
 const fixture = (name: string) => path.join(__dirname, '../fixtures', name);
@@ -22,6 +23,16 @@ try {
   console.warn(`WebGPU CLI tests skipped: ${unavailable}`);
 } finally {
 }
+
+describe('bench gates: over 100% of the reference', () => {
+  it('is one measurement problem note for both backends, with the reference and its instability', () => {
+    expect(overReferenceProblem(0.97, 500)).toBeUndefined();
+    expect(overReferenceProblem(1, 500)).toBeUndefined();
+    expect(overReferenceProblem(4.2, 812.34)).toBe('420% of a reference no kernel can beat: the reference (812.3 GB/s) or this figure was disturbed');
+    expect(overReferenceProblem(1.1, 40, { where: 'out of cache', unstable: ['95% CI of the median ±12% (over ±10%)'] }))
+      .toBe('110% of a reference no kernel can beat out of cache: the reference (40.0 GB/s, 95% CI of the median ±12% (over ±10%)) or this figure was disturbed');
+  });
+});
 
 describe.skipIf(unavailable !== null)('quench --backend webgpu', () => {
   it('simulate --json prints what the native backend prints, to f32 accuracy', async () => {
@@ -54,7 +65,7 @@ describe.skipIf(unavailable !== null)('quench --backend webgpu', () => {
     expect(f64.stderr).toMatch(/^quench: the WebGPU backend computes in f32 \(WGSL has no f64\)/);
   });
 
-  it('bench gates --json has the GatesReport shape, the adapter and the device copy bandwidth', async () => {
+  it("bench gates --json has the GatesReport shape, the adapter and the device's in-place bandwidth", async () => {
     const r = await quench('bench', 'gates', '--backend', 'webgpu', '--json', '--qubits', '6,10', '--repeats', '2', '--fusion', '3');
     expect(r.code, r.stderr).toBe(0);
     const raw = JSON.parse(r.stdout);
@@ -69,6 +80,20 @@ describe.skipIf(unavailable !== null)('quench --backend webgpu', () => {
       expect(x.msPerGate.min).toBeLessThanOrEqual(x.msPerGate.median);
       expect(x.inplaceGbPerS).toBeGreaterThan(0);
       expect(x.fractionOfInplace).toBeCloseTo(x.gbPerS / x.inplaceGbPerS, 9);
+      // the reference is timed as the kernels are: same clock, the state itself, its CI around its median
+      expect(x.timing).toBe(raw.env.timing);
+      expect(x.reference).toMatchObject({ bytes: 8 * 2 ** x.qubits, timing: x.timing });
+      expect(x.reference!.ciLow).toBeLessThanOrEqual(x.inplaceGbPerS);
+      expect(x.reference!.ciHigh).toBeGreaterThanOrEqual(x.inplaceGbPerS);
+      // over 100% of the reference is a measurement problem, never a result
+      if (x.fractionOfInplace > 1) expect(x.problem).toMatch(/^\d+% of a reference no kernel can beat: the reference \([\d.]+ GB\/s/);
+      else expect(x.problem).toBeUndefined();
+    }
+    // one reference per size, shared by its kernels
+    for (const n of [6, 10]) expect(new Set(report.results.filter((x) => x.qubits === n).map((x) => x.inplaceGbPerS)).size).toBe(1);
+    for (const oneQ of report.results.filter((x) => x.kind === '1q')) {
+      expect(Number.isFinite(oneQ.fractionOfInplace)).toBe(true);
+      expect(oneQ.fractionOfInplace).toBeGreaterThan(0);
     }
     expect(report.brickwork.qubits).toBe(6);
     expect(report.brickwork.passes.fusion3).toBeLessThan(report.brickwork.passes.fusion0);
