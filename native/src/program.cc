@@ -297,82 +297,49 @@ void execute_ops(FP* s, unsigned n, std::size_t count,
                  const std::function<void(std::size_t, BoundOp<FP>&)>& bind,
                  const KernelTable<FP>& kt, const For& par, Progress* progress) {
   constexpr unsigned TB = Tiles<FP>::kTileBits;
-  // Per calling thread (reused between calls); the chunks below run on
+  // A gathered tile always holds the run bits below RB (runs of >= 64
+  // amplitudes) and up to TB - RB other qubits.
+  constexpr unsigned RB = TB - Tiles<FP>::kMaxHigh;
+  constexpr std::size_t kWindow = 4096;
+  // Per calling thread (reused between calls); the sweeps below run on
   // helper threads too, so they use these through plain references.
   thread_local std::vector<BoundOp<FP>> bound_tl;
   thread_local std::vector<OpShape> shapes_tl;
-  thread_local std::vector<unsigned char> is_low_tl;
+  thread_local std::vector<std::uint64_t> masks_tl;
+  thread_local std::vector<std::uint32_t> pending_tl, take_low_tl, take_gathered_tl, rest_tl;
   std::vector<BoundOp<FP>>& bound = bound_tl;
   std::vector<OpShape>& shapes = shapes_tl;
-  std::vector<unsigned char>& is_low = is_low_tl;
-  std::size_t i = 0;
-  while (i < count) {
-    if (progress) progress->check();
-    // Grow a tiled run [i, j) (only when the state is larger than a tile).
-    std::size_t j = i;
-    std::uint64_t low = 0, high = 0;
-    shapes.clear();
-    is_low.clear();
-    if (n > TB) {
-      for (; j < count && j - i < 4096; ++j) {
-        const OpShape sh = shape(j);
-        if (sh.index || sh.k + sh.c > 6) break;
-        const std::uint64_t S = support_mask(sh);
-        if ((S >> TB) == 0 && (S & high) == 0) {
-          low |= S;
-          shapes.push_back(sh);
-          is_low.push_back(1);
-          continue;
-        }
-        const std::uint64_t H = high | S;
-        const unsigned hk = static_cast<unsigned>(__builtin_popcountll(H));
-        if ((S & low) == 0 && hk <= Tiles<FP>::kMaxHigh &&
-            static_cast<unsigned>(__builtin_ctzll(H)) >= TB - hk) {
-          high = H;
-          shapes.push_back(sh);
-          is_low.push_back(0);
-          continue;
-        }
-        break;
-      }
-    }
-    if (j - i < 2) {  // a single op: bind and apply directly
-      if (bound.empty()) bound.resize(1);
-      const OpShape sh = shape(i);
-      bind(i, bound[0]);
-      apply_shape<FP>(s, n, sh, bound[0].m.data(), kt, par);
-      if (progress) progress->advance();
-      ++i;
-      continue;
-    }
-    const std::size_t r = j - i;
-    if (bound.size() < r) bound.resize(r);
-    for (std::size_t t = 0; t < r; ++t) bind(i + t, bound[t]);
-    const FP* mats[4096];
-    const std::size_t R = std::min<std::size_t>(r, 4096);
-    for (std::size_t t = 0; t < R; ++t) mats[t] = bound[t].m.data();
-    const For serial(1);
-    // Per class (low / high), adjacent 1-qubit dense ops on different qubits
-    // are merged into one 2-qubit op (their Kronecker product): fewer sweeps
-    // of the tile for the same arithmetic.
+  std::vector<std::uint64_t>& masks = masks_tl;
+  std::vector<std::uint32_t>& pending = pending_tl;
+  std::vector<std::uint32_t>& take_low = take_low_tl;
+  std::vector<std::uint32_t>& take_gathered = take_gathered_tl;
+  std::vector<std::uint32_t>& rest = rest_tl;
+  const std::uint64_t all = n >= 64 ? ~std::uint64_t(0) : bit(n) - 1;
+  const For serial(1);
+
+  // One sweep over memory applying ops `take` (window indices, in order):
+  // over contiguous tiles of the low TB qubits (low_tile), else over tiles
+  // gathered from runs of the qubits below rb and the qubits G.
+  auto sweep = [&](const std::vector<std::uint32_t>& take, bool low_tile, std::uint64_t G_mask) {
+    // Adjacent 1-qubit dense ops on different qubits are merged into one
+    // 2-qubit op (their Kronecker product): fewer sweeps of the tile for the
+    // same arithmetic.
     struct Item {
       OpShape sh;
       const FP* m;
       unsigned q[2];
       bool merged;
     };
-    std::vector<Item> items_low, items_high;
+    std::vector<Item> items;
     std::vector<std::vector<FP>> kron;
-    items_low.reserve(R);
-    items_high.reserve(R);
-    kron.reserve(R);
+    items.reserve(take.size());
+    kron.reserve(take.size());
     auto single = [](const OpShape& sh) { return !sh.diagonal && !sh.index && sh.k == 1 && sh.c == 0; };
-    for (std::size_t t = 0; t < R; ++t) {
-      std::vector<Item>& list = is_low[t] ? items_low : items_high;
-      Item it{shapes[t], mats[t], {0, 0}, false};
-      if (!list.empty() && !list.back().merged && single(list.back().sh) && single(it.sh) &&
-          list.back().sh.qubits[0] != it.sh.qubits[0]) {
-        Item& a = list.back();
+    for (std::uint32_t t : take) {
+      Item it{shapes[t], bound[t].m.data(), {0, 0}, false};
+      if (!items.empty() && !items.back().merged && single(items.back().sh) && single(it.sh) &&
+          items.back().sh.qubits[0] != it.sh.qubits[0]) {
+        Item& a = items.back();
         const bool a_low = a.sh.qubits[0] < it.sh.qubits[0];
         const FP* A = a_low ? a.m : it.m;   // on the lower qubit (bit 0)
         const FP* Bm = a_low ? it.m : a.m;  // on the higher qubit (bit 1)
@@ -388,78 +355,152 @@ void execute_ops(FP* s, unsigned n, std::size_t count,
                 M[2 * idx + 1] = br * ai + bi * ar;
               }
         kron.push_back(std::move(M));
-        const unsigned qa = std::min(a.sh.qubits[0], it.sh.qubits[0]);
-        const unsigned qb = std::max(a.sh.qubits[0], it.sh.qubits[0]);
-        a.q[0] = qa;
-        a.q[1] = qb;
+        a.q[0] = std::min(a.sh.qubits[0], it.sh.qubits[0]);
+        a.q[1] = std::max(a.sh.qubits[0], it.sh.qubits[0]);
         a.sh.qubits = a.q;
         a.sh.k = 2;
         a.m = kron.back().data();
         a.merged = true;
         continue;
       }
-      list.push_back(it);
+      items.push_back(it);
     }
     // Each item's structure is read once, before the tiles (each tile applies it).
     thread_local std::vector<Structured<FP>> found_tl;
     std::vector<Structured<FP>>& found = found_tl;
-    const std::size_t nfound = items_low.size() + items_high.size();
-    if (found.size() < nfound) found.resize(nfound);
-    Structured<FP>* found_low = found.data();
-    Structured<FP>* found_high = found.data() + items_low.size();
-    if (low) {
-      const unsigned c = TB;
-      for (std::size_t t = 0; t < items_low.size(); ++t)
-        find_structure_of<FP>(items_low[t].sh, items_low[t].m, found_low[t]);
-      par.run(std::uint64_t(1) << (n - c), [&](std::uint64_t b, std::uint64_t e, unsigned) {
+    if (found.size() < items.size()) found.resize(items.size());
+    if (low_tile) {
+      for (std::size_t t = 0; t < items.size(); ++t) find_structure_of<FP>(items[t].sh, items[t].m, found[t]);
+      par.run(std::uint64_t(1) << (n - TB), [&](std::uint64_t b, std::uint64_t e, unsigned) {
         for (std::uint64_t tile = b; tile < e; ++tile) {
-          FP* sub = s + 2 * (tile << c);
-          for (std::size_t t = 0; t < items_low.size(); ++t)
-            apply_found<FP>(sub, c, items_low[t].sh, found_low[t], kt, serial);
+          FP* sub = s + 2 * (tile << TB);
+          for (std::size_t t = 0; t < items.size(); ++t) apply_found<FP>(sub, TB, items[t].sh, found[t], kt, serial);
         }
       });
+      return;
     }
-    if (high) {
-      unsigned G[64], gk = 0;
-      for (unsigned q = 0; q < 64; ++q)
-        if ((high >> q) & 1u) G[gk++] = q;
-      const unsigned rb = TB - gk;
-      const std::uint64_t run = bit(rb), H = bit(gk);
-      // Local qubit numbering: run bits 0..rb-1, then G[p] -> rb + p.
-      const std::size_t nh = items_high.size();
-      std::vector<std::vector<unsigned>> lq(nh), lc(nh);
-      std::vector<OpShape> lsh(nh);
-      auto local = [&](unsigned q) {
-        unsigned p = 0;
-        while (G[p] != q) ++p;
-        return rb + p;
-      };
-      for (std::size_t t = 0; t < nh; ++t) {
-        const OpShape& sh = items_high[t].sh;
-        for (unsigned a = 0; a < sh.k; ++a) lq[t].push_back(local(sh.qubits[a]));
-        for (unsigned a = 0; a < sh.c; ++a) lc[t].push_back(local(sh.controls[a]));
-        lsh[t] = sh;
-        lsh[t].qubits = lq[t].data();
-        lsh[t].controls = lc[t].data();
-        find_structure_of<FP>(lsh[t], items_high[t].m, found_high[t]);
+    // The tile's qubits: the run bits 0..rb-1 and G (G's qubits below rb
+    // join the run, which lengthens the contiguous runs copied).
+    unsigned rb = TB - static_cast<unsigned>(__builtin_popcountll(G_mask));
+    while (G_mask & (bit(rb) - 1)) {
+      G_mask &= ~(bit(rb) - 1);
+      rb = TB - static_cast<unsigned>(__builtin_popcountll(G_mask));
+    }
+    unsigned G[64], gk = 0;
+    for (unsigned q = 0; q < 64; ++q)
+      if ((G_mask >> q) & 1u) G[gk++] = q;
+    const std::uint64_t run = bit(rb), H = bit(gk);
+    // Local qubit numbering: run bits 0..rb-1 as they are, then G[p] -> rb + p.
+    const std::size_t nh = items.size();
+    std::vector<std::vector<unsigned>> lq(nh), lc(nh);
+    std::vector<OpShape> lsh(nh);
+    auto local = [&](unsigned q) {
+      if (q < rb) return q;
+      unsigned p = 0;
+      while (G[p] != q) ++p;
+      return rb + p;
+    };
+    for (std::size_t t = 0; t < nh; ++t) {
+      const OpShape& sh = items[t].sh;
+      for (unsigned a = 0; a < sh.k; ++a) lq[t].push_back(local(sh.qubits[a]));
+      for (unsigned a = 0; a < sh.c; ++a) lc[t].push_back(local(sh.controls[a]));
+      lsh[t] = sh;
+      lsh[t].qubits = lq[t].data();
+      lsh[t].controls = lc[t].data();
+      find_structure_of<FP>(lsh[t], items[t].m, found[t]);
+    }
+    const unsigned workers = par.threads;
+    AlignedBuffer<FP> scratch(std::size_t(workers) * 2 * bit(TB));
+    par.run(std::uint64_t(1) << (n - TB), [&](std::uint64_t b, std::uint64_t e, unsigned w) {
+      FP* buf = scratch.data() + std::size_t(w) * 2 * bit(TB);
+      for (std::uint64_t tile = b; tile < e; ++tile) {
+        const std::uint64_t base = deposit_zeros(tile << rb, G, gk);
+        for (std::uint64_t h = 0; h < H; ++h)
+          std::memcpy(buf + 2 * (h << rb), s + 2 * (base + scatter_bits(h, G, gk)), 2 * run * sizeof(FP));
+        for (std::size_t t = 0; t < nh; ++t) apply_found<FP>(buf, TB, lsh[t], found[t], kt, serial);
+        for (std::uint64_t h = 0; h < H; ++h)
+          std::memcpy(s + 2 * (base + scatter_bits(h, G, gk)), buf + 2 * (h << rb), 2 * run * sizeof(FP));
       }
-      const unsigned workers = par.threads;
-      AlignedBuffer<FP> scratch(std::size_t(workers) * 2 * bit(TB));
-      par.run(std::uint64_t(1) << (n - TB), [&](std::uint64_t b, std::uint64_t e, unsigned w) {
-        FP* buf = scratch.data() + std::size_t(w) * 2 * bit(TB);
-        for (std::uint64_t tile = b; tile < e; ++tile) {
-          const std::uint64_t base = deposit_zeros(tile << rb, G, gk);
-          for (std::uint64_t h = 0; h < H; ++h)
-            std::memcpy(buf + 2 * (h << rb), s + 2 * (base + scatter_bits(h, G, gk)),
-                        2 * run * sizeof(FP));
-          for (std::size_t t = 0; t < nh; ++t) apply_found<FP>(buf, TB, lsh[t], found_high[t], kt, serial);
-          for (std::uint64_t h = 0; h < H; ++h)
-            std::memcpy(s + 2 * (base + scatter_bits(h, G, gk)), buf + 2 * (h << rb),
-                        2 * run * sizeof(FP));
-        }
-      });
+    });
+  };
+
+  std::size_t i = 0;
+  while (i < count) {
+    if (progress) progress->check();
+    // A window [i, j) of small ops (no indexed diagonals, at most 6 qubits),
+    // only when the state is larger than a tile.
+    std::size_t j = i;
+    shapes.clear();
+    if (n > TB) {
+      for (; j < count && j - i < kWindow; ++j) {
+        const OpShape sh = shape(j);
+        if (sh.index || sh.k + sh.c > 6) break;
+        shapes.push_back(sh);
+      }
     }
-    if (progress) progress->advance(double(r));
+    if (j - i < 2) {  // a single op: bind and apply directly
+      if (bound.empty()) bound.resize(1);
+      const OpShape sh = shape(i);
+      bind(i, bound[0]);
+      apply_shape<FP>(s, n, sh, bound[0].m.data(), kt, par);
+      if (progress) progress->advance();
+      ++i;
+      continue;
+    }
+    const std::size_t r = j - i;
+    if (bound.size() < r) bound.resize(r);
+    masks.resize(r);
+    pending.resize(r);
+    for (std::size_t t = 0; t < r; ++t) {
+      bind(i + t, bound[t]);
+      masks[t] = support_mask(shapes[t]);
+      pending[t] = static_cast<std::uint32_t>(t);
+    }
+    // Sweeps, each the larger of two candidates: the ops that can run in the
+    // contiguous low tile, or in one gathered tile, before every op they do
+    // not commute with that is left for a later sweep. An op left behind
+    // blocks its qubits for the rest of the scan, so each sweep takes a set
+    // closed under "comes earlier on a shared qubit" and the order of
+    // non-commuting ops is kept; ops on disjoint qubits commute exactly.
+    // On deep circuits this runs several layers per sweep on the qubits a
+    // tile holds (a light cone), instead of breaking at every op that
+    // straddles the tiles.
+    while (!pending.empty()) {
+      if (progress) progress->check();
+      take_low.clear();
+      take_gathered.clear();
+      std::uint64_t blocked = 0;
+      for (std::uint32_t t : pending) {
+        const std::uint64_t S = masks[t];
+        if ((S >> TB) == 0 && (S & blocked) == 0) take_low.push_back(t);
+        else if ((blocked |= S) == all) break;
+      }
+      blocked = 0;
+      std::uint64_t G_mask = 0;
+      for (std::uint32_t t : pending) {
+        const std::uint64_t S = masks[t];
+        const std::uint64_t above = G_mask | (S & ~(bit(RB) - 1));
+        if ((S & blocked) == 0 && static_cast<unsigned>(__builtin_popcountll(above)) <= TB - RB) {
+          G_mask = above;
+          take_gathered.push_back(t);
+        } else if ((blocked |= S) == all) {
+          break;
+        }
+      }
+      const bool low_tile = take_low.size() >= take_gathered.size();
+      const std::vector<std::uint32_t>& take = low_tile ? take_low : take_gathered;
+      if (take.size() == 1) apply_shape<FP>(s, n, shapes[take[0]], bound[take[0]].m.data(), kt, par);
+      else sweep(take, low_tile, G_mask);
+      // pending minus take (both ascending)
+      rest.clear();
+      std::size_t a = 0;
+      for (std::uint32_t t : pending) {
+        if (a < take.size() && take[a] == t) ++a;
+        else rest.push_back(t);
+      }
+      pending.swap(rest);
+      if (progress) progress->advance(double(take.size()));
+    }
     i = j;
   }
 }

@@ -580,6 +580,107 @@ static void test_circuits(const Variant& v) {
   }
 }
 
+// The sweep scheduler of execute_ops on 20 qubits (tiles of 13 qubits in f64,
+// 14 in f32: 6-7 qubits above them), where it reorders ops between sweeps:
+// a brickwork (every layer straddles the tiles, so light cones of several
+// layers run per sweep), random small gates on any qubits (dense, diagonal,
+// controlled; gathered tiles of any qubit set), and chains that must wait:
+// a gate on (0, 19) between gates on 19 and on 0, and long runs on one high
+// qubit interleaved with low ones. Against the reference simulator, applied
+// in circuit order.
+struct SweepCase {
+  std::string name;
+  Circuit c;
+  CVec ref;
+};
+static std::vector<SweepCase>& sweep_cases() {
+  static std::vector<SweepCase> cases;
+  if (!cases.empty()) return cases;
+  const unsigned n = 20;
+  auto add = [&](std::string name, Circuit c) {
+    c.num_qubits = n;
+    CVec ref = ref_run(c, nullptr);
+    cases.push_back({std::move(name), std::move(c), std::move(ref)});
+  };
+  {
+    Circuit c;
+    for (unsigned l = 0; l < 8; ++l) {
+      for (unsigned q = 0; q < n; ++q) c.gates.push_back(fixed1(q));
+      for (unsigned q = l % 2; q + 1 < n; q += 2) {
+        Gate cz;
+        cz.qubits = {q, q + 1};
+        cz.diagonal = true;
+        cz.matrix = {1, 0, 1, 0, 1, 0, -1, 0};
+        c.gates.push_back(cz);
+      }
+    }
+    add("brickwork", std::move(c));
+  }
+  {
+    Circuit c;
+    for (int i = 0; i < 300; ++i) {
+      const unsigned a = rng() % n;
+      unsigned b = rng() % n;
+      while (b == a) b = rng() % n;
+      unsigned d = rng() % n;
+      while (d == a || d == b) d = rng() % n;
+      switch (rng() % 5) {
+        case 0: c.gates.push_back(fixed1(a)); break;
+        case 1: c.gates.push_back(fixed1(a, {b})); break;
+        case 2: c.gates.push_back(fixed_diag({std::min(a, b), std::max(a, b)}, 3)); break;
+        case 3: {
+          Gate g;
+          g.qubits = {std::min(a, b), std::max(a, b)};
+          g.matrix = random_unitary(2);
+          c.gates.push_back(g);
+          break;
+        }
+        default: {
+          std::vector<unsigned> qs = {a, b, d};
+          std::sort(qs.begin(), qs.end());
+          Gate g;
+          g.qubits = qs;
+          g.matrix = random_unitary(3);
+          c.gates.push_back(g);
+        }
+      }
+    }
+    add("random", std::move(c));
+  }
+  {
+    Circuit c;
+    for (int r = 0; r < 6; ++r) {
+      for (unsigned q = 0; q < 6; ++q) c.gates.push_back(fixed1(q));
+      c.gates.push_back(fixed1(n - 1));
+      Gate g;
+      g.qubits = {0, n - 1};
+      g.matrix = random_unitary(2);
+      c.gates.push_back(g);
+      c.gates.push_back(fixed1(0));
+      c.gates.push_back(fixed1(n - 1, {3}));
+      for (unsigned q = 12; q < n; ++q) c.gates.push_back(fixed1(q, {q - 12}));
+      c.gates.push_back(fixed_diag({5, 13, 18}, 4));
+    }
+    add("chains", std::move(c));
+  }
+  return cases;
+}
+
+static void test_sweeps(const Variant& v) {
+  const ExecOptions o = v.opts();
+  for (const SweepCase& k : sweep_cases()) {
+    g_ctx = v.name() + " sweeps " + k.name;
+    auto prog = compile(k.c, v.fusion);
+    auto st = State::create(k.c.num_qubits, v.prec);
+    st->run(*prog, nullptr, o);
+    std::vector<double> amps(2 * k.ref.size());
+    st->get_amplitudes(amps.data());
+    double err = 0;
+    for (size_t i = 0; i < k.ref.size(); ++i) err = std::max(err, std::abs(k.ref[i] - cd(amps[2 * i], amps[2 * i + 1])));
+    CHECK(err < (v.prec == Precision::f64 ? 1e-10 : 3e-5), "run vs reference: max error %g (%zu passes)", err, stats(*prog).passes);
+  }
+}
+
 int main() {
   test_for_policy();
   test_for_items();
@@ -598,6 +699,7 @@ int main() {
           const int before = g_fail;
           Variant v{isa, prec, t, fusion};
           test_circuits(v);
+          test_sweeps(v);
           std::printf("%-24s %s\n", v.name().c_str(), g_fail == before ? "ok" : "FAILED");
         }
   std::printf("%d passed, %d failed\n", g_pass, g_fail);

@@ -176,10 +176,12 @@ struct BoundOp {
 };
 
 // Applies count operations in order: shape(i) describes op i, bind(i, out)
-// fills its matrix. Consecutive small ops whose qubits fall in the low tile
-// bits or in one group of high qubits (disjoint from the low ones) are
-// applied cache-tiled: all low ops per contiguous tile, then all high ops per
-// gathered tile of runs, i.e. two passes over memory instead of one per op.
+// fills its matrix. Small ops (at most 6 qubits, no indexed diagonal) are
+// applied cache-tiled in sweeps over memory: each sweep applies, tile by
+// tile, every op it can reach that fits one tile (the contiguous low qubits,
+// or runs of the lowest qubits gathered with a few others), leaving behind
+// ops that must wait for an op not in the tile. Ops on disjoint qubits
+// commute, so the result is that of applying them in order.
 template <typename FP>
 void execute_ops(FP* s, unsigned n, std::size_t count,
                  const std::function<OpShape(std::size_t)>& shape,
