@@ -7,6 +7,8 @@ import type { Palette } from './palette';
 
 export interface ForestRow {
   label: string;
+  /** The row's full name for its tooltip, where `label` is a shortened one. */
+  name?: string;
   estimate: number;
   ciLow: number;
   ciHigh: number;
@@ -16,7 +18,8 @@ export interface ForestRow {
 
 type CustomApi = { value(i: number): number; coord(v: [number, number]): number[]; size(v: [number, number]): number[] };
 
-export function forestOption(spec: { rows: ForestRow[]; axis: 'difference' | 'ratio'; xName: string }, p: Palette): ChartOption {
+/** spec.labelWidth: the px the row names may take left of the plot (default 160), truncated past it with "…". */
+export function forestOption(spec: { rows: ForestRow[]; axis: 'difference' | 'ratio'; xName: string; labelWidth?: number }, p: Palette): ChartOption {
   const { rows, axis } = spec;
   const nullValue = axis === 'ratio' ? 1 : 0;
   const colour = (t: ForestRow['tone']) => (t === 'good' ? p.ok : t === 'bad' ? p.bad : p.muted);
@@ -28,14 +31,14 @@ export function forestOption(spec: { rows: ForestRow[]; axis: 'difference' | 'ra
     backgroundColor: 'transparent',
     animation: false,
     textStyle: { color: p.text },
-    grid: { left: 170, right: 24, top: 12, bottom: 40 },
+    grid: { left: (spec.labelWidth ?? 160) + 10, right: 24, top: 12, bottom: 40 },
     tooltip: { trigger: 'item' },
     xAxis: {
       type: axis === 'ratio' ? 'log' : 'value', name: spec.xName, nameLocation: 'middle', nameGap: 26,
       min: axis === 'ratio' ? 10 ** Math.floor(Math.log10(lo)) : Math.floor(lo / step) * step, max: axis === 'ratio' ? 10 ** Math.ceil(Math.log10(hi)) : Math.ceil(hi / step) * step,
       axisLabel: { color: p.muted }, splitLine: { lineStyle: { color: p.border } },
     },
-    yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.label), axisLabel: { color: p.text, width: 160, overflow: 'truncate' } },
+    yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.label), axisLabel: { color: p.text, width: spec.labelWidth ?? 160, overflow: 'truncate' } },
     series: [
       {
         type: 'custom', silent: true, encode: { x: [1, 2], y: 0 },
@@ -53,7 +56,7 @@ export function forestOption(spec: { rows: ForestRow[]; axis: 'difference' | 'ra
       {
         type: 'scatter', symbolSize: 10,
         data: rows.map((r, i) => ({ value: [r.estimate, i], itemStyle: { color: colour(r.tone) } })),
-        tooltip: { formatter: (x: { dataIndex: number }) => { const r = rows[x.dataIndex]; return `${r.label}<br>${fmt(r.estimate)} (95% CI ${fmt(r.ciLow)} – ${fmt(r.ciHigh)})`; } },
+        tooltip: { formatter: (x: { dataIndex: number }) => { const r = rows[x.dataIndex]; return `${r.name ?? r.label}<br>${fmt(r.estimate)} (95% CI ${fmt(r.ciLow)} – ${fmt(r.ciHigh)})`; } },
         markLine: { silent: true, symbol: 'none', lineStyle: { color: p.muted, type: 'dashed' }, label: { show: false }, data: [{ xAxis: nullValue }] },
       },
     ],

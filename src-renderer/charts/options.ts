@@ -329,6 +329,32 @@ export interface BarSpec {
   format?: (v: number) => string;
   /** Axis label text, where it differs from the bars' labels (round ticks without trailing zeros). */
   tickFormat?: (v: number) => string;
+  /**
+   * One row per category, its name written out beside its bars (first on
+   * top), values along the x axis: for many bars or long names (see
+   * barsReadHorizontally; the chart's height then comes from barChartHeight).
+   */
+  horizontal?: boolean;
+}
+
+/** Approximate width in px of a label in the charts' 12 px sans-serif (no DOM to measure with here). */
+const labelPx = (text: string) => 6.6 * text.length;
+/** How wide a category name may be: under a bar (vertical bars, truncated past it) and beside a row (horizontal bars). */
+export const BAR_LABEL_WIDTH = { vertical: 110, horizontal: 280 } as const;
+
+/**
+ * Whether bars read better as rows (barOption's `horizontal`): more than 8
+ * bars, or more than 2 categories whose names would not fit under their bars
+ * (truncated to "…" there, or crowding each other).
+ */
+export function barsReadHorizontally(categories: string[], seriesCount = 1): boolean {
+  if (categories.length * seriesCount > 8) return true;
+  return categories.length > 2 && Math.max(0, ...categories.map(labelPx)) > BAR_LABEL_WIDTH.vertical;
+}
+
+/** The height in px for horizontal bars: a 26 px row per category (more for grouped bars) plus the axis, its name and a legend. */
+export function barChartHeight(categories: number, seriesCount = 1): number {
+  return Math.max(160, 56 + (seriesCount > 1 ? 36 : 0) + categories * (seriesCount > 1 ? 14 + 12 * seriesCount : 26));
 }
 
 /** Bars per category (one series or several side by side), with reference lines. */
@@ -338,51 +364,98 @@ export function barOption(spec: BarSpec, p: Palette): ChartOption {
   const vals = spec.series.flatMap((s) => s.data.map((d) => (d !== null && typeof d === 'object' ? d.value : d))).filter((v): v is number => v !== null);
   const ext = spec.yLog || refs.length ? axisExtent([...vals, ...refs.map((r) => r.value), ...(spec.yLog ? [] : [0])], !!spec.yLog) : {};
   const legend = spec.series.length > 1;
+  const horizontal = !!spec.horizontal;
+  const bars = spec.categories.length * spec.series.length;
+  // Vertical bars whose names, written out, would be wider than the ~440 px a
+  // chart is at its narrowest: names tilted so that each fits its bar's width.
+  const crowded = !horizontal && spec.categories.length > 1 && spec.categories.length * Math.min(BAR_LABEL_WIDTH.vertical, Math.max(0, ...spec.categories.map(labelPx)) + 12) > 440;
+  // The category axis: every name shown (interval 0), truncated past its room with "…"; the full
+  // name in a tooltip on the name itself and in the header of the tooltip over its bars.
+  const categoryAxis = {
+    type: 'category' as const,
+    data: spec.categories,
+    ...(horizontal ? { inverse: true } : {}),
+    tooltip: { show: true },
+    axisLabel: {
+      color: horizontal ? p.text : p.muted,
+      interval: 0,
+      overflow: 'truncate',
+      width: horizontal ? BAR_LABEL_WIDTH.horizontal : BAR_LABEL_WIDTH.vertical,
+      ...(crowded ? { rotate: 30 } : {}),
+    },
+    axisTick: { alignWithLabel: true },
+    axisLine: { lineStyle: { color: p.border } },
+  };
+  const valueAxis = {
+    type: spec.yLog ? ('log' as const) : ('value' as const),
+    name: spec.yName,
+    nameLocation: 'middle' as const,
+    nameGap: horizontal ? 26 : 50,
+    ...ext,
+    // On a log axis bars grow from its start (ECharts' default start, 1, would hang bars below 1 from it).
+    ...(spec.yLog && ext.min !== undefined ? { startValue: ext.min } : {}),
+    nameTextStyle: { color: p.muted },
+    // Rows leave the values a narrow axis beside the names: fewer ticks, and none drawn over another.
+    ...(horizontal ? { splitNumber: 4 } : {}),
+    axisLabel: { color: p.muted, formatter: (v: number) => (spec.tickFormat ?? fmt)(v), ...(horizontal ? { hideOverlap: true } : {}) },
+    splitLine: { lineStyle: { color: p.border, opacity: 0.6 } },
+  };
   return {
     ...base(p),
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => (typeof v === 'number' ? fmt(v) : '—') },
     legend: { show: legend, top: 0, type: 'scroll', textStyle: { color: p.text }, data: spec.series.map((s) => s.name) },
-    grid: { left: 64, right: 24, top: legend ? 36 : 20, bottom: 48 },
-    xAxis: { type: 'category', data: spec.categories, axisLabel: { color: p.muted, interval: 0, overflow: 'truncate', width: 110 }, axisLine: { lineStyle: { color: p.border } } },
-    yAxis: {
-      type: spec.yLog ? 'log' : 'value',
-      name: spec.yName,
-      nameLocation: 'middle',
-      nameGap: 50,
-      ...ext,
-      nameTextStyle: { color: p.muted },
-      axisLabel: { color: p.muted, formatter: (v: number) => (spec.tickFormat ?? fmt)(v) },
-      splitLine: { lineStyle: { color: p.border, opacity: 0.6 } },
-    },
+    // Horizontal: the names' width is the grid's left margin (the grid holds its axis labels; the value labels right of the bars need `right`).
+    grid: horizontal
+      ? { left: 8, right: 64, top: legend ? 36 : 8, bottom: 30, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' }
+      : { left: 64, right: 24, top: legend ? 36 : 20, bottom: 48 }, // tilted names: ECharts shrinks the grid to keep them on the canvas
+    xAxis: horizontal ? valueAxis : categoryAxis,
+    yAxis: horizontal ? categoryAxis : valueAxis,
     series: [
       ...spec.series.map((s): BarSeriesOption => ({
         type: 'bar',
         name: s.name,
-        barMaxWidth: 48,
+        barMaxWidth: horizontal ? 18 : 48,
         data: s.data.map((d) => (d !== null && typeof d === 'object' ? { value: d.value ?? '-', ...(d.color ? { itemStyle: { color: d.color } } : {}) } : (d ?? '-'))) as BarSeriesOption['data'],
-        label: { show: spec.categories.length * spec.series.length <= 16, position: 'top', color: p.text, fontSize: 11, formatter: (x: { value: unknown }) => (typeof x.value === 'number' ? fmt(x.value) : '') },
+        // Rows have room for every bar's value beside it; columns only up to 16 bars.
+        label: { show: horizontal || bars <= 16, position: horizontal ? 'right' : 'top', color: p.text, fontSize: 11, formatter: (x: { value: unknown }) => (typeof x.value === 'number' ? fmt(x.value) : '') },
       })),
       ...spec.series.flatMap((s, i) => {
         const data = (s.errors ?? []).flatMap((e, c) => (e && e.every(Number.isFinite) ? [[c, e[0], e[1], i, spec.series.length]] : []));
-        return data.length ? [barErrorSeries(s.name, data, p.text)] : [];
+        return data.length ? [barErrorSeries(s.name, data, p.text, horizontal)] : [];
       }),
-      ...(refs.length ? [{ ...refSeries(refs, [], p), type: 'line' as const }] : []),
+      ...(refs.length ? [{ ...refSeries(refs, [], p, horizontal ? 'x' : 'y'), type: 'line' as const }] : []),
     ],
   };
 }
 
 /**
  * I-beams on grouped bars: [category, low, high, series index, series count].
- * The x offset follows ECharts' default bar layout (20% category gap, 30% bar
- * gap, bars at most 48 px wide).
+ * The offset across the category follows ECharts' default bar layout (20%
+ * category gap, 30% bar gap, bars at most 48 px wide, 18 px as rows).
  */
-function barErrorSeries(name: string, data: number[][], color: string) {
-  return errorSeries(name, data, 4, (api) => {
+function barErrorSeries(name: string, data: number[][], color: string, horizontal = false) {
+  const beams = errorSeries(name, data, 4, (api) => {
     const c = api.value(0), i = api.value(3), n = api.value(4);
-    const band = api.size([1, 0])[0] * 0.8;
-    const bw = Math.min(48, band / (n + 0.3 * (n - 1)));
+    const band = (horizontal ? api.size([0, 1])[1] : api.size([1, 0])[0]) * 0.8;
+    const bw = Math.min(horizontal ? 18 : 48, band / (n + 0.3 * (n - 1)));
     const total = bw * (n + 0.3 * (n - 1));
-    const lo = api.coord([c, api.value(1)]), hi = api.coord([c, api.value(2)]);
-    return iBeam(lo[0] - total / 2 + i * bw * 1.3 + bw / 2, lo[1], hi[1], Math.min(5, bw / 3), color);
+    const offset = -total / 2 + i * bw * 1.3 + bw / 2;
+    if (!horizontal) {
+      const lo = api.coord([c, api.value(1)]), hi = api.coord([c, api.value(2)]);
+      return iBeam(lo[0] + offset, lo[1], hi[1], Math.min(5, bw / 3), color);
+    }
+    // Rows (an inverse category axis: the first on top): the beam lies along x.
+    const lo = api.coord([api.value(1), c]), hi = api.coord([api.value(2), c]);
+    const y = lo[1] + offset, w = Math.min(5, bw / 3);
+    const style = { stroke: color, lineWidth: 1.2 };
+    return {
+      type: 'group',
+      children: [
+        { type: 'line', shape: { x1: lo[0], y1: y, x2: hi[0], y2: y }, style },
+        { type: 'line', shape: { x1: lo[0], y1: y - w, x2: lo[0], y2: y + w }, style },
+        { type: 'line', shape: { x1: hi[0], y1: y - w, x2: hi[0], y2: y + w }, style },
+      ],
+    };
   });
+  return horizontal ? { ...beams, encode: { y: 0, x: [1, 2] } } : beams;
 }

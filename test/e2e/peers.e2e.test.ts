@@ -44,4 +44,25 @@ describe.skipIf(!haveChromium)(`peer results in the workbench${haveChromium ? ''
       await shot(page, `peers-compare-${scheme}`);
     }
   }, 60_000);
+
+  it('keeps the statistics findings inside their panel on a narrower window', async () => {
+    const project = parseProject(fs.readFileSync(file, 'utf8'), file);
+    const vqe = project.runs.filter((r) => r.experimentId.startsWith('peers-vqe'));
+    const { page } = await e2e.open();
+    await page.setViewportSize({ width: 1000, height: 800 });
+    await page.locator('[data-nav="runs"]').click();
+    for (const r of vqe) await page.locator(`[data-run="${r.id}"] input[data-compare]`).check();
+    await page.locator('[data-nav="compare"]').click();
+    const stats = page.locator('[data-statistics]');
+    await stats.locator('table[data-statistics-groups] td.finding').first().waitFor();
+    // Long configurations and sentences wrap: nothing in the panel is wider than the panel, nor the page than the window.
+    // (a string: this config type-checks against Node's globals, not the DOM's)
+    const widths = (await page.evaluate(`(() => {
+      const el = document.querySelector('[data-statistics]'), doc = document.documentElement;
+      return { panel: [el.scrollWidth, el.clientWidth], page: [doc.scrollWidth, doc.clientWidth] };
+    })()`)) as { panel: [number, number]; page: [number, number] };
+    expect(widths.panel[0], 'the statistics panel overflows').toBeLessThanOrEqual(widths.panel[1]);
+    expect(widths.page[0], 'the page scrolls sideways').toBeLessThanOrEqual(widths.page[1]);
+    await shot(page, 'peers-statistics-1000');
+  }, 60_000);
 });

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { referenceById, referenceValueIn } from '../../src-shared/analysis/references';
 import { curveCharts } from '../../src-shared/analysis/curves';
-import { axisExtent, barOption, heatmapOption, lineOption, parallelOption, type ChartOption } from '../../src-renderer/charts/options';
+import { axisExtent, barChartHeight, barOption, barsReadHorizontally, BAR_LABEL_WIDTH, heatmapOption, lineOption, parallelOption, type ChartOption } from '../../src-renderer/charts/options';
 import { curveChartOption, decisionBoundaryOption, outcomesOption, samplesOption } from '../../src-renderer/charts/result-options';
 import { DARK, LIGHT } from '../../src-renderer/charts/palette';
 import { fileSlug, toCsv } from '../../src-renderer/export';
@@ -116,6 +116,85 @@ describe('bar charts', () => {
     expect(o.series[1].markLine.data[0].yAxis).toBe(85);
     expect(o.legend.data).toEqual(['AMD EPYC']);
     expect(o.yAxis.max).toBeGreaterThanOrEqual(85);
+  });
+});
+
+// 16 backends as `quench bench peers --save` names them: Quench and three peers, f32/f64, 1 and 2 threads.
+const PEERS16 = ['quench native-avx512', 'qsim 0.22.1', 'qulacs 0.6.11', 'aer 0.15.1'].flatMap((b) =>
+  ['f32', 'f64'].flatMap((pr) => [1, 2].map((t) => `${b} · ${pr} · ${t} thread${t === 1 ? '' : 's'} · ${b.startsWith('quench') ? 'avx512' : 'peer'}`)),
+);
+
+/** The category labels of an SSR-rendered bar chart: each text's anchor (from its transform), anchor side and text. */
+function svgTexts(svg: string): { x: number; y: number; text: string; anchor: string; rotated: boolean }[] {
+  return [...svg.matchAll(/<text([^>]*)>([^<]*)<\/text>/g)].flatMap(([, attrs, text]) => {
+    const t = /transform="(?:translate|matrix)\(([^)]*)\)"/.exec(attrs);
+    if (!t) return [];
+    const n = t[1].split(/[ ,]+/).map(Number);
+    const [x, y] = n.length === 6 ? [n[4], n[5]] : [n[0], n[1]];
+    const anchor = /text-anchor="(\w+)"/.exec(attrs)?.[1] ?? 'start';
+    return [{ x, y, text, anchor, rotated: n.length === 6 && Math.abs(n[1]) > 1e-6 }];
+  });
+}
+
+describe('bar charts with many bars or long names', () => {
+  it('read as rows: beyond 8 bars, or with names wider than fit under a bar', () => {
+    expect(barsReadHorizontally(PEERS16)).toBe(true);
+    expect(barsReadHorizontally(['1q', '2q', 'diagonal', 'fused'])).toBe(false);
+    expect(barsReadHorizontally(['QSVM', 'RBF-SVM'])).toBe(false);
+    expect(barsReadHorizontally(PEERS16.slice(0, 4))).toBe(true); // 4 names like 'quench native-avx512 · f32 · 1 thread · avx512'
+    expect(barsReadHorizontally(['a', 'b', 'c'], 3)).toBe(true); // 9 bars
+    expect(barChartHeight(16)).toBeGreaterThanOrEqual(16 * 24);
+    expect(barChartHeight(2)).toBeGreaterThanOrEqual(160);
+  });
+
+  it('as rows: names on a category y axis, first on top, every one shown (truncated, full in a tooltip), values beside the bars', () => {
+    const data = PEERS16.map((_, i) => 20 + 10 * i);
+    const o = barOption({ categories: PEERS16, series: [{ name: 'Time per layer', data }], yName: 'Time per layer', horizontal: true, refLines: [{ value: 100, label: 'goal', role: 'goal' }] }, LIGHT) as AnyOption;
+    expect(o.yAxis).toMatchObject({ type: 'category', data: PEERS16, inverse: true, tooltip: { show: true }, axisLabel: { interval: 0, overflow: 'truncate', width: BAR_LABEL_WIDTH.horizontal } });
+    expect(o.xAxis).toMatchObject({ type: 'value', name: 'Time per layer' });
+    expect(o.grid).toMatchObject({ outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' }); // the grid makes room for the names
+    expect(o.series[0].label).toMatchObject({ show: true, position: 'right' });
+    expect(o.series[1].markLine.data[0].xAxis).toBe(100); // reference lines across the value axis, now x
+    // on a log axis the bars grow from the axis' start, not from 1
+    const log = barOption({ categories: ['a', 'b', 'c'], series: [{ name: 'ms', data: [0.5, 0.7, 20] }], yName: 'ms', yLog: true, horizontal: true }, LIGHT) as AnyOption;
+    expect(log.xAxis).toMatchObject({ type: 'log', min: 0.1, max: 100, startValue: 0.1 });
+  });
+
+  it('as columns, names too many to sit side by side are tilted', () => {
+    const cats = ['1q · 10q', '2q · 10q', 'diagonal · 10q', 'fused · 10q', '1q · 12q', '2q · 12q', 'diagonal · 12q', 'fused · 12q'];
+    const o = barOption({ categories: cats, series: [{ name: 'native', data: cats.map(() => 1) }], yName: 'ms' }, LIGHT) as AnyOption;
+    expect(o.xAxis).toMatchObject({ type: 'category', axisLabel: { interval: 0, rotate: 30 } });
+    const few = barOption({ categories: cats.slice(0, 4), series: [{ name: 'native', data: [1, 2, 3, 4] }], yName: 'ms' }, LIGHT) as AnyOption;
+    expect(few.xAxis.axisLabel.rotate).toBeUndefined();
+  });
+
+  it('drawn by ECharts (SSR), 16 names as rows do not overlap and stay on the canvas; as columns they would', async () => {
+    await import('../../src-renderer/charts/echarts');
+    const { init, use } = await import('echarts/core');
+    const { SVGRenderer } = await import('echarts/renderers');
+    use([SVGRenderer]);
+    const render = (horizontal: boolean, width: number, height: number) => {
+      const chart = init(null as unknown as HTMLElement, undefined, { renderer: 'svg', ssr: true, width, height });
+      chart.setOption(barOption({ categories: PEERS16, series: [{ name: 'Time per layer', data: PEERS16.map((_, i) => 20 + 10 * i) }], yName: 'Time per layer', horizontal }, LIGHT));
+      const out = chart.renderToSVGString();
+      chart.dispose();
+      return out;
+    };
+    const cut = (t: string) => /(…|\.\.\.)$/.exec(t); // truncated: ECharts ends the name with an ellipsis
+    const isName = (t: string) => PEERS16.some((c) => c === t || (!!cut(t) && c.startsWith(t.slice(0, -cut(t)![0].length))));
+    for (const width of [520, 680]) {
+      const names = svgTexts(render(true, width, barChartHeight(PEERS16.length))).filter((t) => isName(t.text));
+      expect(names).toHaveLength(16);
+      const ys = names.map((t) => t.y);
+      for (let i = 1; i < ys.length; i++) expect(ys[i] - ys[i - 1]).toBeGreaterThanOrEqual(14); // a 12 px line each, top to bottom in order
+      expect(names[0].text.startsWith('quench native-avx512 · f32 · 1 thread')).toBe(true);
+      // right-aligned against the axis: each name ends at x and starts ≥ 0 (at most BAR_LABEL_WIDTH wide)
+      for (const t of names) expect(t.anchor === 'end' && t.x >= BAR_LABEL_WIDTH.horizontal - 1 && t.x < width / 2 + 40).toBe(true);
+    }
+    // the same 16 bars as columns: the names' anchors are ~30 px apart, much less than the 110 px each may take
+    const cols = svgTexts(render(false, 680, 260)).filter((t) => isName(t.text));
+    const gap = cols.length > 1 ? cols[1].x - cols[0].x : Infinity;
+    expect(cols.every((t) => t.rotated) || gap >= BAR_LABEL_WIDTH.vertical).toBe(true); // rotated to fit, at least
   });
 });
 

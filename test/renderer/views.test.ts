@@ -291,6 +291,46 @@ describe('Compare view', () => {
     expect(useCompareStore().selected).toEqual([qganRun1t.id, qganRun.id]);
   });
 
+  it('draws 16 backends as rows beside the table, and keeps the statistics findings in their box', async () => {
+    // Like `quench bench peers --save` on the brickwork case: Quench and three peers, f32 and f64, 1 and 2 threads, 2 runs each.
+    const backends = ['quench native-avx512', 'qsim 0.22.1', 'qulacs 0.6.11', 'aer 0.15.1'];
+    const runs: Run[] = [];
+    backends.forEach((backend, b) => ['f32', 'f64'].forEach((precision, p) => [1, 2].forEach((threads) => [0, 1].forEach((rep) => {
+      const result = structuredClone(qganRun.result!);
+      result.env = { ...result.env, backend, precision: precision as 'f32' | 'f64', threads, isa: b === 0 ? 'avx512' : 'peer' };
+      const ms = (10 + 5 * b) * (1 + p) / threads * (1 + 0.01 * rep);
+      result.metrics = { us_per_sample_batch32: ms, us_per_sample_batch32_ci_lo: ms * 0.99, us_per_sample_batch32_ci_hi: ms * 1.01 };
+      runs.push(asRun(result as unknown as RunResult));
+    }))));
+    setup(withResults({ runs }));
+    useCompareStore().set(runs.map((r) => r.id));
+    const w = await view(CompareView);
+    const group = w.find('[data-group="qgan"]');
+    expect(group.findAll('tbody tr')).toHaveLength(16);
+    const frame = group.findComponent({ name: 'ChartFrame' });
+    const o = frame.props('option') as AnyOption;
+    // one row per backend, in the table's order (fastest first, on top), each name written out
+    expect(o.yAxis).toMatchObject({ type: 'category', inverse: true, axisLabel: { interval: 0, overflow: 'truncate' }, tooltip: { show: true } });
+    expect(o.yAxis.data).toHaveLength(16);
+    expect(o.yAxis.data[0]).toBe(group.find('tbody tr td.where').text().replace(/ · [^·]*$/, '')); // the short name: the CPU, the same for all, left out
+    expect(o.xAxis.type).toMatch(/^(value|log)$/);
+    expect(frame.props('height')).toBeGreaterThanOrEqual(16 * 24); // as tall as the rows need
+
+    const stats = w.find('[data-statistics]');
+    const findings = stats.find('table[data-statistics-groups]');
+    expect(findings.classes()).toContain('findings'); // the class that lets long configurations and findings wrap
+    const rows = findings.findAll('tbody tr');
+    expect(rows).toHaveLength(15);
+    expect(rows[0].find('td.finding').text()).toMatch(/than the baseline|no significant difference/);
+    expect(rows[0].find('td.config').text()).toContain('qgan');
+    // the forest plot names each row by what differs (not the experiment's id, the same in all), the full name in its tooltip
+    const options = stats.findAllComponents({ name: 'ChartFrame' }).map((c: { props: () => Record<string, unknown> }) => c.props().option as AnyOption);
+    const forest = options.find((x: AnyOption) => x.yAxis?.inverse && x.series?.[1]?.type === 'scatter')!;
+    expect(forest.yAxis.data).toHaveLength(15);
+    for (const label of forest.yAxis.data as string[]) expect(label.startsWith('qgan')).toBe(false);
+    expect(forest.yAxis.data[0]).toMatch(/^quench native-avx512 f32 · 2 thread/);
+  });
+
   it('puts a quantum model beside its classical baseline', async () => {
     setup(withResults({ runs: [qsvmRun] }));
     const w = await view(CompareView);
