@@ -64,7 +64,7 @@ GateTraits gate_traits(const Gate& g) {
 // kPassCost times the fraction of the lines it touches.
 constexpr double kDenseCompute[7] = {0, 1.0, 1.9, 4.1, 8.0, 17.0, 35.0};
 constexpr double kStructuredBase = 0.3, kStructuredPerFraction = 0.6;
-constexpr double kPassCost = 2.5;  // a lone 1-qubit gate out of the tiles, 8.7 ms vs 3.4 tiled
+// kPassCost (fuser.h): a lone 1-qubit gate out of the tiles, 8.7 ms vs 3.4 tiled.
 // Qubits below this vary inside the 128 bytes (two 64-byte lines, which the
 // adjacent-line prefetcher fetches together) of 8 complex doubles: a control
 // there saves no memory traffic.

@@ -223,11 +223,30 @@ std::size_t fused_blocks(const std::vector<Gate>& gates, const std::vector<std::
   for (std::size_t gi : which) sub.push_back(gates[gi]);
   return fuse(sub, max_fused, n).size();
 }
+// On states the cache tiles cover in sweeps (kCostAwareFusionMinQubits and
+// more), the run's blocks mostly share sweeps and cost their arithmetic
+// (plan_cost), while the folded diagonal, indexed, is a pass of its own.
+double planned_cost(const std::vector<Gate>& gates, const std::vector<std::size_t>& which,
+                    unsigned max_fused, unsigned n) {
+  if (which.empty()) return 0;
+  std::vector<Gate> sub;
+  std::vector<GateTraits> traits;
+  for (std::size_t gi : which) {
+    sub.push_back(gates[gi]);
+    traits.push_back(gate_traits(gates[gi]));
+  }
+  return plan_cost(fuse(sub, max_fused, n, &traits), sub, traits);
+}
 bool worth(const PhaseRegion& R, const std::vector<Gate>& gates, unsigned n, unsigned max_fused) {
   const unsigned K = static_cast<unsigned>(R.poly.support.size());
   if (R.diagonals.size() < 2 || K > kPhasePolyMaxSupport) return false;
   std::vector<std::size_t> all;
   for (std::size_t gi = R.begin; gi < R.end; ++gi) all.push_back(gi);
+  if (n >= kCostAwareFusionMinQubits) {
+    const double table = double(K) * std::ldexp(1.0, int(K) - int(n));  // in passes
+    const double replay = R.identity ? 0.0 : planned_cost(gates, R.permutations, max_fused, n);
+    return kPassCost * (1.0 + table) + replay < planned_cost(gates, all, max_fused, n);
+  }
   const double blocks = double(fused_blocks(gates, all, max_fused, n));
   const double replay = R.identity ? 0.0 : double(fused_blocks(gates, R.permutations, max_fused, n));
   const double pass = std::ldexp(1.0, int(n)) + kPassOverhead;

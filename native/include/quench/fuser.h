@@ -40,6 +40,9 @@ GateTraits gate_traits(const Gate& g);
 // its controls leave); one spanning low and high qubits also sweeps memory
 // on its own (fuser.cc: the measured constants).
 double op_cost(GateTraits::Kind kind, std::uint64_t controls, std::uint64_t mask);
+// In the same units: one pass over the state by an operation that cannot run
+// in the cache tiles (a lone 1-qubit gate out of them, measured).
+constexpr double kPassCost = 2.5;
 
 // Below this many qubits a pass costs little more than its fixed overhead
 // (one pass of 16K amplitudes fits a tile): fewer passes win, fuse greedily.
