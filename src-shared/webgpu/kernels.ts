@@ -3,9 +3,11 @@
 // generated here from constants (gate record layout, state chunking).
 // Pipelines are compiled once per key and share one explicit pipeline layout
 // per chunk count: group 0 = state chunks, group 1 = the run's gate record
-// (dynamic offset), group 2 = two auxiliary buffers (outputs, partials).
+// (dynamic offset), group 2 = two auxiliary buffers (outputs, partials; or a
+// GPU-bound diagonal's λ at binding 1).
 import denseBody from './shaders/gate-dense.wgsl?raw';
 import diagonalBody from './shaders/gate-diagonal.wgsl?raw';
+import phaseBody from './shaders/gate-phase.wgsl?raw';
 import generatorBody from './shaders/generator-reduce.wgsl?raw';
 import initBody from './shaders/init.wgsl?raw';
 import pauliApplyBody from './shaders/pauli-apply.wgsl?raw';
@@ -167,6 +169,16 @@ ${loopedGroupLoads(k)}
 `;
 }
 
+/**
+ * λ_j of a diagonal generator: from the gate record (m[j].x), or from the
+ * gate's λ buffer (group 2, binding 1: vec2f(hi, lo) per entry, uploaded
+ * once per circuit gate) when the gate is bound on the GPU.
+ */
+function lambdaAccess(buffer: boolean): string {
+  if (!buffer) return `fn lambda_at(j: u32) -> f32 { return gate.m[j].x; }\n`;
+  return `@group(2) @binding(1) var<storage, read_write> lam: array<vec2f>;\nfn lambda_at(j: u32) -> f32 { let l = lam[j]; return l.x + l.y; }\n`;
+}
+
 export interface StateShape {
   chunks: number;
   chunkBits: number;
@@ -194,12 +206,16 @@ export const kernels = {
     program('dense', denseBody, shape, wg, {}, `k${k}p${npos}`, insertZeros(npos) + applyGroup(k)),
   diagonal: (k: number, npos: number, shape: StateShape, wg: number) =>
     program('diagonal', diagonalBody, shape, wg, {}, `k${diagK(k) ?? 'n'}p${npos}`, insertZeros(npos) + diagIndex(diagK(k))),
+  /** diag(e^{−iθλ}) with θ per row in the record and λ in the gate's buffer (group 2, binding 1). */
+  phase: (k: number, npos: number, shape: StateShape, wg: number) =>
+    program('diagonal', phaseBody, shape, wg, {}, `phase-k${diagK(k) ?? 'n'}p${npos}`, insertZeros(npos) + diagIndex(diagK(k)) + lambdaAccess(true)),
   init: (shape: StateShape, wg: number) => program('init', initBody, shape, wg),
   probabilities: (shape: StateShape, wg: number) => program('probabilities', probabilitiesBody, shape, wg),
   pauliReduce: (shape: StateShape, wg: number) => program('pauli-reduce', pauliReduceBody, shape, wg),
-  generatorReduce: (k: number, diagonal: boolean, npos: number, shape: StateShape, wg: number) =>
-    program('generator-reduce', generatorBody, shape, wg, { DIAGONAL: String(diagonal) }, `k${diagonal ? diagK(k) ?? 'n' : k}p${npos}`,
-      insertZeros(npos) + diagIndex(diagonal ? diagK(k) : 0) + generatorGroup(diagonal ? 0 : k)),
+  /** `lambdaBuffer`: a diagonal's λ from its buffer (group 2, binding 1) instead of the record. */
+  generatorReduce: (k: number, diagonal: boolean, npos: number, shape: StateShape, wg: number, lambdaBuffer = false) =>
+    program('generator-reduce', generatorBody, shape, wg, { DIAGONAL: String(diagonal) }, `k${diagonal ? diagK(k) ?? 'n' : k}p${npos}${diagonal && lambdaBuffer ? '-lam' : ''}`,
+      insertZeros(npos) + diagIndex(diagonal ? diagK(k) : 0) + generatorGroup(diagonal ? 0 : k) + lambdaAccess(diagonal && lambdaBuffer)),
   pauliApply: (shape: StateShape, wg: number) => program('pauli-apply', pauliApplyBody, shape, wg),
   sum: (shape: StateShape, wg: number) => program('sum', sumBody, shape, wg),
   gram: (shape: StateShape, tile: number) => program('gram', gramBody, shape, tile * tile, { T: `${tile}u` }),

@@ -16,14 +16,49 @@ const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, STORAGE: 0x80, QUER
 const MAP_READ_MODE = 0x1;
 const U = () => USAGE;
 
-/** A gate ready for the GPU: bound matrix (or one per batch row), sorted targets, controls. */
+/**
+ * A gate ready for the GPU: bound matrix (or one per batch row), sorted
+ * targets, controls — or, for a parameterised diagonal bound on the GPU,
+ * its cached generator and angle(s) instead of a matrix.
+ */
 export interface GateOp {
   targets: number[];
   controls: number[];
   diagonal: boolean;
-  /** Dense: 2·4^k numbers; diagonal: 2·2^k; per row when `perRow` (rows of that size back to back). */
-  matrix: Float64Array;
+  /** Dense: 2·4^k numbers; diagonal: 2·2^k; per row when `perRow` (rows of that size back to back). Absent with `phase`. */
+  matrix?: Float64Array;
   perRow?: boolean;
+  /**
+   * diag(e^{−iθλ_j}) computed on the GPU (diagonal gates only): λ from the
+   * gate's cached buffer, θ/2π in `turns` — one per batch row when `perRow`,
+   * else one for every row.
+   */
+  phase?: { lambda: GpuLambda; turns: Float64Array };
+}
+
+/**
+ * A diagonal generator λ (2^k reals) uploaded once: vec2f(hi, lo) per entry,
+ * hi with at most 12 significant bits (see splitHiLo and gate-phase.wgsl).
+ */
+export interface GpuLambda {
+  buffer: GPUBuffer;
+  entries: number;
+}
+
+/**
+ * x = hi + lo with hi of at most 12 significant bits (so a product of two
+ * hi parts is exact in f32) and lo = x − hi rounded to f32: together 36 bits.
+ */
+export function splitHiLo(x: number): [number, number] {
+  if (x === 0 || !Number.isFinite(x)) return [x, 0];
+  const ax = Math.abs(x);
+  if (ax < 4096 && Number.isInteger(x)) return [x, 0];
+  let e = Math.floor(Math.log2(ax));
+  while (2 ** e > ax) e--;
+  while (2 ** (e + 1) <= ax) e++;
+  const quantum = 2 ** (e - 11); // 2^11 ≤ ax / quantum < 2^12
+  const hi = Math.round(x / quantum) * quantum;
+  return [hi, Math.fround(x - hi)];
 }
 
 /** Up to four Pauli strings with one X/Y flip mask, reduced by one dispatch. */
@@ -58,7 +93,13 @@ interface Record_ {
   m: Uint32Array;
 }
 
-type AuxUse = { kind: 'none' } | { kind: 'reduce' } | { kind: 'probabilities'; index: number } | { kind: 'floats'; index: number };
+type AuxUse =
+  | { kind: 'none' }
+  | { kind: 'reduce' }
+  | { kind: 'probabilities'; index: number }
+  | { kind: 'floats'; index: number }
+  /** A GPU-bound diagonal's λ at binding 1: beside a dummy (the gate), or the partials (its generator reduction). */
+  | { kind: 'lambda'; buffer: GPUBuffer; reduce: boolean };
 
 interface Dispatch {
   program: KernelProgram;
@@ -81,6 +122,16 @@ export class GpuSimulator {
   readonly pipelines: PipelineCache;
   private querySet: GPUQuerySet | null = null;
   private dummy: GPUBuffer[] | null = null;
+  /**
+   * Diagonal generators on the GPU, by the circuit's generator array (treated
+   * as immutable, like the rest of a lowered circuit): uploaded on first use,
+   * destroyed when the array is collected or the simulator destroyed.
+   */
+  private lambdas = new WeakMap<Float64Array, GpuLambda>();
+  private readonly liveLambdas = new Set<GPUBuffer>();
+  private readonly lambdaCollector = new FinalizationRegistry<GPUBuffer>((b) => {
+    if (this.liveLambdas.delete(b)) b.destroy();
+  });
 
   constructor(readonly ctx: GpuContext, readonly options: { maxChunkBytes?: number } = {}) {
     this.pool = new BufferPool(ctx.device, 1 << 30);
@@ -150,7 +201,35 @@ export class GpuSimulator {
     return dispatchShapeFor(workgroups, this.ctx.limits.maxComputeWorkgroupsPerDimension);
   }
 
+  /**
+   * The generator λ of a parameterised diagonal gate as a GPU buffer, uploaded
+   * once per generator array; null where it exceeds one storage binding.
+   */
+  lambda(generator: Float64Array): GpuLambda | null {
+    const cached = this.lambdas.get(generator);
+    if (cached) return cached;
+    const bytes = 8 * generator.length;
+    const limits = this.ctx.limits;
+    if (bytes > Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize)) return null;
+    const words = new Float32Array(2 * generator.length);
+    for (let j = 0; j < generator.length; j++) {
+      const [hi, lo] = splitHiLo(generator[j]);
+      words[2 * j] = hi;
+      words[2 * j + 1] = lo;
+    }
+    const buffer = this.device.createBuffer({ label: `quench generator λ (${generator.length})`, size: Math.max(16, bytes), usage: U().STORAGE | U().COPY_DST });
+    this.device.queue.writeBuffer(buffer, 0, words);
+    const l: GpuLambda = { buffer, entries: generator.length };
+    this.lambdas.set(generator, l);
+    this.liveLambdas.add(buffer);
+    this.lambdaCollector.register(generator, buffer);
+    return l;
+  }
+
   destroy(): void {
+    for (const b of this.liveLambdas) b.destroy();
+    this.liveLambdas.clear();
+    this.lambdas = new WeakMap();
     this.pool.trim();
     this.querySet?.destroy();
     for (const b of this.dummy ?? []) b.destroy();
@@ -241,6 +320,22 @@ export class GpuRun {
     const k = op.targets.length, c = op.controls.length;
     if (k + c > n) throw new RangeError(`WebGPU: a gate on ${k + c} qubits in a ${n}-qubit state`);
     const cmask = op.controls.reduce((m, q) => m | (1 << q), 0) >>> 0;
+    if (op.phase) {
+      const { lambda, turns } = op.phase;
+      if (!op.diagonal) throw new RangeError('WebGPU: only diagonal gates are bound on the GPU');
+      if (lambda.entries !== 2 ** k) throw new RangeError(`WebGPU: a generator of ${lambda.entries} entries for a gate on ${k} qubits`);
+      const angles = op.perRow ? rows : 1;
+      if (turns.length !== angles) throw new RangeError(`WebGPU: ${turns.length} angles for ${angles}`);
+      const positions = [...op.controls].sort((a, b) => a - b);
+      const count = rows * 2 ** (n - c);
+      const program = kernels.phase(k, positions.length, this.shape(), this.sim.workgroupSize('diagonal'));
+      const rec = this.record({ count, npos: positions.length, cmask, k, rowShift: n, rowStride: op.perRow ? 1 : 0 }, { t: op.targets, p: positions }, 2 * angles);
+      const f = new Float32Array(rec.m.buffer);
+      for (let r = 0; r < angles; r++) [f[2 * r], f[2 * r + 1]] = splitHiLo(turns[r]);
+      this.dispatch(program, Math.ceil(count / program.workgroupSize), { kind: 'lambda', buffer: lambda.buffer, reduce: false });
+      return;
+    }
+    if (!op.matrix) throw new RangeError('WebGPU: a gate without a matrix');
     const entries = op.diagonal ? 2 ** k : 4 ** k;
     const perRowEntries = op.perRow ? entries : 0;
     const mEntries = op.perRow ? entries * rows : entries;
@@ -358,9 +453,10 @@ export class GpuRun {
    * applyPauliSum leaves them) for a parameterised gate with generator G
    * (dense complex 2·4^k, or diagonal real 2^k). Returns an index for
    * generatorValue() after finishGenerators() and submit. Every call of a
-   * run uses the same `rows`.
+   * run uses the same `rows`. A diagonal generator already on the GPU
+   * (`lambda`, see GpuSimulator.lambda) is read from there, not copied.
    */
-  queueGenerator(targets: number[], controls: number[], diagonal: boolean, generator: Float64Array, rows = 1): number {
+  queueGenerator(targets: number[], controls: number[], diagonal: boolean, generator: Float64Array, rows = 1, lambda?: GpuLambda | null): number {
     const n = this.n;
     const k = targets.length, c = controls.length;
     const cmask = controls.reduce((m, q) => m | (1 << q), 0) >>> 0;
@@ -372,7 +468,13 @@ export class GpuRun {
     const segs = this.genSegs;
     let positions: number[], count: number, words: Float32Array;
     const wg = () => this.narrow(this.sim.workgroupSize('generator-reduce', diagonal ? 1 : k), Math.ceil(count / segs));
-    if (diagonal) {
+    const onGpu = diagonal && lambda ? lambda : null;
+    if (onGpu) {
+      if (onGpu.entries !== 2 ** k) throw new RangeError(`WebGPU: a generator of ${onGpu.entries} entries for a gate on ${k} qubits`);
+      positions = [...controls].sort((a, b) => a - b);
+      count = 2 ** (n - c);
+      words = new Float32Array(0);
+    } else if (diagonal) {
       positions = [...controls].sort((a, b) => a - b);
       count = 2 ** (n - c);
       words = new Float32Array(2 * generator.length);
@@ -388,7 +490,7 @@ export class GpuRun {
     new Float32Array(rec.m.buffer).set(words);
     this.genSlots.push(slot);
     this.partialSlots = this.genBase + (slot + 1) * per;
-    this.dispatch(kernels.generatorReduce(k, diagonal, positions.length, this.shape(), wg()), per, { kind: 'reduce' });
+    this.dispatch(kernels.generatorReduce(k, diagonal, positions.length, this.shape(), wg(), onGpu !== null), per, onGpu ? { kind: 'lambda', buffer: onGpu.buffer, reduce: true } : { kind: 'reduce' });
     return slot;
   }
 
@@ -483,12 +585,24 @@ export class GpuRun {
       const noAux = auxGroup(dummy[0], dummy[1]);
       let reduceGroup: GPUBindGroup | null = null;
       let outBuf: GPUBuffer | null = null;
+      let partials: GPUBuffer | null = null;
       const outBytes = Math.max(16, this.outputSlots * 16);
       if (this.outputSlots > 0) {
-        const partials = take(Math.max(16, this.partialSlots * 16), U().STORAGE, 'quench partials');
+        partials = take(Math.max(16, this.partialSlots * 16), U().STORAGE, 'quench partials');
         outBuf = take(outBytes, U().STORAGE | U().COPY_SRC, 'quench outputs');
         reduceGroup = auxGroup(partials, outBuf);
       }
+      // GPU-bound diagonals: their λ at binding 1, one group per buffer and use.
+      const lambdaGroups = [new Map<GPUBuffer, GPUBindGroup>(), new Map<GPUBuffer, GPUBindGroup>()];
+      const lambdaGroup = (buffer: GPUBuffer, reduce: boolean) => {
+        const byBuffer = lambdaGroups[reduce ? 1 : 0];
+        let g = byBuffer.get(buffer);
+        if (!g) {
+          if (reduce && !partials) throw new Error('WebGPU: a generator reduction without finishGenerators()');
+          byBuffer.set(buffer, (g = auxGroup(reduce ? partials! : dummy[0], buffer)));
+        }
+        return g;
+      };
       const probBufs = this.probOutputs.map((p, i) => take(p.count * 4, U().STORAGE | U().COPY_SRC, `quench probabilities ${i}`));
       const probGroups = probBufs.map((b, i) => auxGroup(b, dummy[1], this.probOutputs[i].count * 4));
       const floatBufs = this.floatOutputs.map((f, i) => take(Math.max(16, f.count * 4), U().STORAGE | U().COPY_SRC, `quench float output ${i}`));
@@ -511,7 +625,14 @@ export class GpuRun {
         pass!.setBindGroup(0, this.state.bindGroup);
         pass!.setBindGroup(1, gateGroup, [offsets[d.record]]);
         const aux = d.aux;
-        pass!.setBindGroup(2, aux.kind === 'none' ? noAux : aux.kind === 'reduce' ? reduceGroup! : aux.kind === 'floats' ? floatGroups[aux.index] : probGroups[aux.index]);
+        pass!.setBindGroup(
+          2,
+          aux.kind === 'none' ? noAux
+            : aux.kind === 'reduce' ? reduceGroup!
+            : aux.kind === 'lambda' ? lambdaGroup(aux.buffer, aux.reduce)
+            : aux.kind === 'floats' ? floatGroups[aux.index]
+            : probGroups[aux.index],
+        );
         const [x, y] = sim.dispatchShape(d.workgroups);
         pass!.dispatchWorkgroups(x, y);
       }

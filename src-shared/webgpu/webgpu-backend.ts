@@ -7,7 +7,7 @@
 // so (precision: 'f32'); a request for f64 is run and reported as f32.
 import type { Backend, BranchState, ExecutionOptions, GradientResult, SimulationRequest, SimulationResult } from '../backend/backend';
 import { sampleFromProbabilities } from '../backend/sampling';
-import { boundMatrix, isParameterised, type LoweredCircuit, type LoweredGate } from '../circuit/lowered';
+import { boundMatrix, gateAngle, isParameterised, type LoweredCircuit, type LoweredGate } from '../circuit/lowered';
 import { pauliTermMasks, validatePauliSum, type PauliSum } from '../observable/pauli';
 import { GpuContext, type GpuContextOptions, type TimingSource } from './context';
 import { blockMatrix, fuseGates, type FusedBlock } from './fusion';
@@ -21,12 +21,23 @@ export const WEBGPU_DEFAULT_FUSION = 3;
 export const WEBGPU_MAX_FUSION = 5;
 /** Probabilities are read back into a Float64Array: at most 2^27 of them (1 GiB). */
 export const MAX_READBACK_QUBITS = 27;
+/**
+ * Lone parameterised diagonal gates on at least this many target qubits are
+ * bound on the GPU (e^{−iθλ_j} per amplitude, λ uploaded once per gate)
+ * rather than in JavaScript, where 2^k cos/sin per call and batch row and
+ * their copies into the run kept the host busy (QAOA's cost layer: one
+ * diagonal over every qubit). Smaller ones cost the host next to nothing
+ * and each uploaded λ is a buffer of its own.
+ */
+export const WEBGPU_PHASE_ON_GPU_QUBITS = 6;
 
 export interface WebGpuBackendOptions extends GpuContextOptions {
   /** Largest state chunk per binding, bytes (tests force splitting with a small value). */
   maxChunkBytes?: number;
   /** Largest rows × 2^n amplitudes of one batched run; bigger batches run in several (default 2^26, 512 MiB). */
   maxBatchAmplitudes?: number;
+  /** Smallest parameterised diagonal (target qubits) bound on the GPU (default WEBGPU_PHASE_ON_GPU_QUBITS; tests use 0: all). */
+  phaseOnGpuQubits?: number;
 }
 
 export interface WebGpuSimulationResult extends SimulationResult {
@@ -87,9 +98,27 @@ export class WebGpuBackend implements Backend {
     return b;
   }
 
+  /**
+   * The gate's λ on the GPU when it is a parameterised diagonal bound there
+   * (see WEBGPU_PHASE_ON_GPU_QUBITS), else null.
+   */
+  private phaseLambda(g: LoweredGate) {
+    if (!g.diagonal || !isParameterised(g) || g.qubits.length < (this.options.phaseOnGpuQubits ?? WEBGPU_PHASE_ON_GPU_QUBITS)) return null;
+    return this.sim.lambda(g.generator!);
+  }
+
   /** The block as a GPU gate, bound for one parameter row (or per row when `rows` has several). */
   private blockOp(circuit: LoweredCircuit, block: FusedBlock, rows: ArrayLike<number>[]): GateOp {
     const perRow = block.parameterised && rows.length > 1;
+    if (block.members.length === 1) {
+      const g = circuit.gates[block.members[0]];
+      const lambda = this.phaseLambda(g);
+      if (lambda) {
+        // θ/2π per row: the kernel reduces the phase in turns
+        const turns = Float64Array.from(perRow ? rows : rows.slice(0, 1), (p) => gateAngle(g, p) / (2 * Math.PI));
+        return { targets: g.qubits, controls: g.controls, diagonal: true, phase: { lambda, turns }, perRow };
+      }
+    }
     const bind = (p: ArrayLike<number>): Float64Array => {
       if (block.members.length === 1) return boundMatrix(circuit.gates[block.members[0]], p);
       return blockMatrix(circuit.gates, block, p);
@@ -363,7 +392,7 @@ export class WebGpuBackend implements Backend {
             const b = blocks[i];
             if (b.parameterised) {
               const g = circuit.gates[b.members[0]];
-              slots.push({ slot: g.slot!, scale: g.scale ?? 1, id: run.queueGenerator(g.qubits, g.controls, g.diagonal, g.generator!, rows) });
+              slots.push({ slot: g.slot!, scale: g.scale ?? 1, id: run.queueGenerator(g.qubits, g.controls, g.diagonal, g.generator!, rows, ops[i].phase?.lambda) });
             }
             if (i > 0) run.gate(inverseForBothHalves(ops[i]), 2 * rows);
           }
@@ -486,10 +515,17 @@ export class WebGpuBackend implements Backend {
 /**
  * U† of a bound gate — conjugate transpose (dense) or conjugate (diagonal) —
  * for the backward pass over ψ rows and λ rows together: per-row matrices
- * are inverted row by row and repeated for the λ half.
+ * are inverted row by row and repeated for the λ half. A diagonal bound on
+ * the GPU only negates its angles (U(θ)† = U(−θ)).
  */
 function inverseForBothHalves(op: GateOp): GateOp {
-  const m = op.matrix;
+  if (op.phase) {
+    const t = op.phase.turns;
+    const inv = new Float64Array(op.perRow ? 2 * t.length : 1);
+    for (let i = 0; i < inv.length; i++) inv[i] = -t[i % t.length];
+    return { ...op, phase: { lambda: op.phase.lambda, turns: inv } };
+  }
+  const m = op.matrix!;
   const entries = op.diagonal ? 1 << op.targets.length : 1 << (2 * op.targets.length);
   const inv = new Float64Array(m.length);
   const d = 1 << op.targets.length;

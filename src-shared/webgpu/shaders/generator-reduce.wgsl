@@ -2,8 +2,9 @@
 // parameterised gate in each of h.c batch rows r, with ψ_r in row r and λ_r
 // at offset h.a from it (λ rows follow the ψ rows).
 // Dense (DIAGONAL false): G is 2^K × 2^K at m; one term per control-satisfied
-// group (generator_group, from the prelude). Diagonal: G = diag(m[j].x) on
-// h.k targets; one term per amplitude.
+// group (generator_group, from the prelude). Diagonal: G = diag(λ_j) on h.k
+// targets (lambda_at from the prelude: m[j].x, or the gate's cached λ buffer
+// when it is bound on the GPU); one term per amplitude.
 // Re(conj(l) · (−i w)) = l.x·w.y − l.y·w.x. Workgroup g reduces segment
 // g % h.b of row g / h.b and writes partials[h.d + g].x; sum.wgsl finishes.
 
@@ -13,7 +14,7 @@ var<workgroup> red: array<f32, WG>;
 fn term(t: u32, row: u32) -> f32 {
   let base = insert_zeros(t) | (row << gate.h.row_shift);
   if (DIAGONAL) {
-    let w = gate.m[diag_index(base)].x * ld(base);
+    let w = lambda_at(diag_index(base)) * ld(base);
     let l = ld(base + gate.h.a);
     return l.x * w.y - l.y * w.x;
   }
