@@ -17,6 +17,7 @@
 // maps gradients to slots in f64.
 import { BufferPool } from '../buffer-pool';
 import { WebGpuRunError, type GpuContext } from '../context';
+import { dispatchShapeFor } from '../simulator';
 import { CV_MAX_CUTOFF, isDiagonalKind, toAngle, validateCvCircuit, type Angle, type CvCircuit, type CvGateKind, type CvOutputs } from './circuit';
 import { CvGateBuilder, opEntries, opType, type OpType, type Target } from './gates';
 import { CV_WG, CvPipelines, HDR, HDR_BYTES, cvProgram, groupSize, type CvProgram, type CvShape } from './kernels';
@@ -396,13 +397,8 @@ export class GpuCvSimulator {
         });
         pass.setPipeline(this.pipelines.get(d.program));
         pass.setBindGroup(0, group, [i * align]);
-        const wgs = Math.max(1, d.workgroups);
-        if (wgs <= maxWg) pass.dispatchWorkgroups(wgs);
-        else {
-          const y = Math.ceil(wgs / maxWg);
-          if (y > maxWg) throw new RangeError(`WebGPU CV: ${wgs} workgroups exceed the dispatch limit (maxComputeWorkgroupsPerDimension ${maxWg} squared)`);
-          pass.dispatchWorkgroups(maxWg, y);
-        }
+        const [x, y] = dispatchShapeFor(Math.max(1, d.workgroups), maxWg);
+        pass.dispatchWorkgroups(x, y);
       });
       pass.end();
       const redStage = take(redBytes, USAGE.MAP_READ | USAGE.COPY_DST, 'quench cv readback');
