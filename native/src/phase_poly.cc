@@ -215,43 +215,40 @@ PhaseRegion fold(const std::vector<Gate>& gates, std::size_t begin, std::size_t 
 // kPassOverhead amplitudes. (A run that fusion makes one block of, as on
 // two qubits at fusion 2, is never folded.)
 constexpr double kPassOverhead = 512;
-std::size_t fused_blocks(const std::vector<Gate>& gates, const std::vector<std::size_t>& which,
-                         unsigned max_fused, unsigned n) {
-  if (which.empty()) return 0;
+// The blocks fusion makes of gates `which`, and, on states the cache tiles
+// cover in sweeps (kCostAwareFusionMinQubits and more), their planned cost:
+// there they mostly share sweeps and cost their arithmetic (plan_cost),
+// while a folded diagonal, indexed, is a pass of its own.
+struct RunPlan {
+  double blocks = 0, cost = 0;
+};
+RunPlan plan_run(const std::vector<Gate>& gates, const std::vector<std::size_t>& which,
+                 unsigned max_fused, unsigned n) {
+  if (which.empty()) return {};
   std::vector<Gate> sub;
   sub.reserve(which.size());
   for (std::size_t gi : which) sub.push_back(gates[gi]);
-  return fuse(sub, max_fused, n).size();
-}
-// On states the cache tiles cover in sweeps (kCostAwareFusionMinQubits and
-// more), the run's blocks mostly share sweeps and cost their arithmetic
-// (plan_cost), while the folded diagonal, indexed, is a pass of its own.
-double planned_cost(const std::vector<Gate>& gates, const std::vector<std::size_t>& which,
-                    unsigned max_fused, unsigned n) {
-  if (which.empty()) return 0;
-  std::vector<Gate> sub;
+  if (n < kCostAwareFusionMinQubits) return {double(fuse(sub, max_fused, n).size()), 0};
   std::vector<GateTraits> traits;
-  for (std::size_t gi : which) {
-    sub.push_back(gates[gi]);
-    traits.push_back(gate_traits(gates[gi]));
-  }
-  return plan_cost(fuse(sub, max_fused, n, &traits), sub, traits);
+  traits.reserve(sub.size());
+  for (const Gate& g : sub) traits.push_back(gate_traits(g));
+  const std::vector<FusedBlock> blocks = fuse(sub, max_fused, n, &traits);
+  return {double(blocks.size()), plan_cost(blocks, sub, traits)};
 }
 bool worth(const PhaseRegion& R, const std::vector<Gate>& gates, unsigned n, unsigned max_fused) {
   const unsigned K = static_cast<unsigned>(R.poly.support.size());
   if (R.diagonals.size() < 2 || K > kPhasePolyMaxSupport) return false;
   std::vector<std::size_t> all;
   for (std::size_t gi = R.begin; gi < R.end; ++gi) all.push_back(gi);
+  const RunPlan run = plan_run(gates, all, max_fused, n);
+  const RunPlan replay = R.identity ? RunPlan{} : plan_run(gates, R.permutations, max_fused, n);
   if (n >= kCostAwareFusionMinQubits) {
     const double table = double(K) * std::ldexp(1.0, int(K) - int(n));  // in passes
-    const double replay = R.identity ? 0.0 : planned_cost(gates, R.permutations, max_fused, n);
-    return kPassCost * (1.0 + table) + replay < planned_cost(gates, all, max_fused, n);
+    return kPassCost * (1.0 + table) + replay.cost < run.cost;
   }
-  const double blocks = double(fused_blocks(gates, all, max_fused, n));
-  const double replay = R.identity ? 0.0 : double(fused_blocks(gates, R.permutations, max_fused, n));
   const double pass = std::ldexp(1.0, int(n)) + kPassOverhead;
-  const double folded = double(K) * std::ldexp(1.0, int(K)) + (1.0 + replay) * pass;
-  return folded < blocks * pass;
+  const double folded = double(K) * std::ldexp(1.0, int(K)) + (1.0 + replay.blocks) * pass;
+  return folded < run.blocks * pass;
 }
 
 }  // namespace

@@ -102,41 +102,44 @@ describe('splitHiLo', () => {
 
 describe.skipIf(unavailable !== null).each(VARIANTS)('WebGPU parameterised diagonals bound on the GPU: $name', (v) => {
   const backend = () => backends.get(v.name)!;
-  /** Fails the test if no diagonal went the GPU path (the cases are about it). */
-  const watchingLambda = () => vi.spyOn(backend().sim, 'lambda');
+  /** Runs body and fails the test if no diagonal went the GPU path (the cases are about it). */
+  const onGpuPath = async (body: () => Promise<void>) => {
+    const spy = vi.spyOn(backend().sim, 'lambda');
+    await body();
+    expect(spy).toHaveBeenCalled();
+    spy.mockRestore();
+  };
 
   it('probabilities and expectation values match the reference within 1e-5', async () => {
     const rng = new Rng(101);
-    const spy = watchingLambda();
-    for (const n of v.sizes.forward) {
-      const circuit = phaseCircuit(n, rng);
-      const obs = observable(n, rng);
-      for (let trial = 0; trial < 2; trial++) {
-        const params = randomParams(rng);
-        const r = await backend().simulate({ circuit, params, observables: [obs], probabilities: true }, v.options);
-        const ref = await new ReferenceBackend().simulate({ circuit, params, observables: [obs], probabilities: true });
-        expect(maxAbsDiff(r.probabilities!, ref.probabilities!), `${n} qubits`).toBeLessThan(TOL);
-        expect(Math.abs(r.expectations[0] - ref.expectations[0]), `${n} qubits`).toBeLessThan(TOL);
+    await onGpuPath(async () => {
+      for (const n of v.sizes.forward) {
+        const circuit = phaseCircuit(n, rng);
+        const obs = observable(n, rng);
+        for (let trial = 0; trial < 2; trial++) {
+          const params = randomParams(rng);
+          const r = await backend().simulate({ circuit, params, observables: [obs], probabilities: true }, v.options);
+          const ref = await new ReferenceBackend().simulate({ circuit, params, observables: [obs], probabilities: true });
+          expect(maxAbsDiff(r.probabilities!, ref.probabilities!), `${n} qubits`).toBeLessThan(TOL);
+          expect(Math.abs(r.expectations[0] - ref.expectations[0]), `${n} qubits`).toBeLessThan(TOL);
+        }
       }
-    }
-    expect(spy).toHaveBeenCalled();
-    spy.mockRestore();
+    });
   }, SLOW);
 
   it('adjoint gradients match finite differences of the reference', async () => {
     const rng = new Rng(202);
-    const spy = watchingLambda();
-    for (const n of v.sizes.gradient) {
-      const circuit = phaseCircuit(n, rng);
-      const obs = observable(n, rng);
-      const params = randomParams(rng);
-      const g = await backend().gradient(circuit, params, obs, v.options);
-      const exact = new ReferenceState(n).run(circuit, params).expectation(obs);
-      expect(Math.abs(g.value - exact), `${n} qubits`).toBeLessThan(TOL);
-      expect(maxAbsDiff(g.gradient, referenceGradient(circuit, params, obs)), `${n} qubits`).toBeLessThan(GRAD_TOL);
-    }
-    expect(spy).toHaveBeenCalled();
-    spy.mockRestore();
+    await onGpuPath(async () => {
+      for (const n of v.sizes.gradient) {
+        const circuit = phaseCircuit(n, rng);
+        const obs = observable(n, rng);
+        const params = randomParams(rng);
+        const g = await backend().gradient(circuit, params, obs, v.options);
+        const exact = new ReferenceState(n).run(circuit, params).expectation(obs);
+        expect(Math.abs(g.value - exact), `${n} qubits`).toBeLessThan(TOL);
+        expect(maxAbsDiff(g.gradient, referenceGradient(circuit, params, obs)), `${n} qubits`).toBeLessThan(GRAD_TOL);
+      }
+    });
   }, SLOW);
 
   it('batch rows with different parameters: values, gradients and runBatch per row', async () => {
