@@ -18,7 +18,7 @@ namespace quench {
 namespace QUENCH_QAOA_NS {
 namespace {
 
-constexpr unsigned kLowBits = 11;   // low qubits transformed per contiguous block (2^11 amplitudes, in L1)
+constexpr unsigned kLowBits = 11;   // qubits transformed per L1-resident sub-block (2^11 amplitudes)
 
 template <typename FP>
 inline void bf2(FP* __restrict a, FP* __restrict b, std::size_t len) {
@@ -201,9 +201,6 @@ void tile_pass(FP* base, unsigned rs, unsigned t, unsigned g, std::uint64_t W) {
       }
     }
 }
-// Vectors per tile row in the high passes (8 × 64 B: 2^8 rows make 128 KiB).
-constexpr std::uint64_t kTileCols = 512 / kVecBytes;
-
 // One register pass over the vector bits S .. S+K−1 of a block of nvec
 // vectors, with compile-time strides (the lane stages ride on the first).
 template <typename FP, unsigned S, unsigned K, bool Lanes>
@@ -240,61 +237,163 @@ void block_wht(FP* y, unsigned b) {
   constexpr unsigned a = vec_amp_bits<FP>();
   if (b == kLowBits) return block_passes<FP, 0, kLowBits - a>(y);
   const std::uint64_t nvec = std::uint64_t(1) << (b - a);
+  if (b > kLowBits) {  // L1-sized sub-blocks first, then the rest over the block (in L2)
+    for (std::uint64_t v = 0; v < nvec; v += std::uint64_t(1) << (kLowBits - a))
+      block_passes<FP, 0, kLowBits - a>(y + L * v);
+    return vec_stages(y, nvec, kLowBits - a, b - a);
+  }
   if constexpr (a > 0)
     for (std::uint64_t v = 0; v < nvec; ++v) vstore(y + L * v, lane_stages<FP>(vload<V>(y + L * v)));
   vec_stages(y, nvec, 0, b - a);
 }
 
-// x <- F pre(x), F = the unnormalised Walsh–Hadamard transform on all n
-// qubits. pre(i0, m, y, acc) fills the block y = x + 2·i0 of m amplitudes
-// (reading wherever it likes, x itself included) and may add to *acc, the
-// accumulator of its chunk (partial[c]; summed by the caller in order).
+// The unnormalised Walsh–Hadamard transform F on n qubits is separable: one
+// op on the low b qubits (contiguous blocks of 2^b amplitudes) and one per
+// group of high qubits (tiles: 2^g rows of a few KiB each), applied in any
+// order. The sweep is a chain x_k <- F pre_k(...), pre_k elementwise and
+// reading x_{k-1}. So one pass over memory can finish x_{k-1}'s last op, apply
+// pre_k and start x_k's first op on a unit (block or tile) while it is in
+// cache: with successive transforms' ops in alternating order (low first,
+// then high first), a transform costs one trip through memory per op, less
+// one, and no trip of its own for the elementwise step.
+//
+// Unit sizes and chaining, measured on the seed QAOA (20 qubits, f64, 2^19
+// amplitudes on the flip-symmetric half), per vector width:
+// - 512-bit vectors chain: a 128 KiB low block stays in L2 beside the next
+//   transform's block, and a high group is one register pass (2^kRegBits
+//   rows, 4 KiB of each: runs long enough for the prefetchers). 17–20% faster
+//   than the layout below. Tiles of 2^6–2^8 rows reused from L2 by several
+//   register passes were 4–15% slower: rows 32–128 KiB apart conflict in the
+//   cache sets.
+// - 256-bit (and scalar) vectors do not chain: the elementwise step rides on
+//   the L1-resident low op (2^11 amplitudes) and the high qubits go in tiles
+//   of 2^(2·kRegBits) rows of 512 B. With their smaller vectors the
+//   butterflies cost more than the trips the chain saves: chained, in any
+//   of five block and group sizes, they were 3–10% slower.
+constexpr bool kChain = kVecBytes >= 64;
+constexpr std::size_t kBlockBytes = kChain ? std::size_t(128) << 10 : 0;  // 0: 2^kLowBits amplitudes
+constexpr std::size_t kRowBytes = kChain ? 4096 : 512;
+constexpr unsigned kGroupBits = kChain ? kRegBits : 2 * kRegBits;
+
+struct Transform {
+  unsigned n = 0, b = 0;
+  std::vector<unsigned> start, bits;  // the high groups: qubits [start, start + bits)
+  unsigned ops() const { return 1 + unsigned(start.size()); }  // op 0: the low qubits; op k: group k − 1
+};
+template <typename FP>
+Transform plan_transform(unsigned n) {
+  unsigned block = 0;
+  while ((std::size_t(2) << block) * 2 * sizeof(FP) <= kBlockBytes) ++block;  // 128 KiB: 13 in f64, 14 in f32
+  Transform t;
+  t.n = n;
+  t.b = std::min(n, std::max(block, kLowBits));
+  const unsigned high = n - t.b, groups = (high + kGroupBits - 1) / kGroupBits;
+  for (unsigned k = 0, s = t.b; k < groups; ++k) {
+    const unsigned g = (high - (s - t.b)) / (groups - k);  // balanced: 7 high qubits in groups of 4 go 4 + 3
+    t.start.push_back(s);
+    t.bits.push_back(g);
+    s += g;
+  }
+  return t;
+}
+
+// One pass of transform op `op`: per unit, finish prev's op (if prev), call
+// pre(i0, mm, y, acc) on each contiguous run [i0, i0 + mm) of the unit, with y
+// = dst + 2·i0 (null without dst) and acc its chunk's accumulator, then apply
+// the op to dst's unit (if dst). Accumulators go to partial[chunk] (summed by
+// the caller in order).
 template <typename FP, typename Pre>
-void fwht(FP* x, unsigned n, const For& par, double* partial, bool vec, Pre&& pre) {
-  profile::Scope scope(profile::kWalshHadamard, std::uint64_t(1) << n, vec);
-  const unsigned b = std::min(n, kLowBits);
-  const std::uint64_t blocks = std::uint64_t(1) << (n - b);
-  const std::size_t m = std::size_t(1) << b;
-  const bool regs = b >= vec_amp_bits<FP>() + kRegBits;  // else the plain loops (tiny states)
-  par.run_chunks(blocks, [&](std::uint64_t bb, std::uint64_t be, std::uint64_t c, unsigned) {
-    double acc = 0;
-    for (std::uint64_t blk = bb; blk < be; ++blk) {
-      FP* y = x + 2 * (blk << b);
-      pre(blk << b, m, y, &acc);
+void transform_pass(const Transform& T, unsigned op, FP* prev, FP* dst, const For& par, double* partial,
+                    bool vec, Pre&& pre) {
+  profile::Scope scope(profile::kWalshHadamard, std::uint64_t(1) << T.n, vec);
+  constexpr unsigned a = vec_amp_bits<FP>();
+  constexpr std::size_t L = lanes<FP>();
+  const unsigned b = T.b, n = T.n;
+  if (op == 0) {
+    const std::size_t m = std::size_t(1) << b;
+    const bool regs = b >= a + kRegBits;  // else the plain loops (tiny states)
+    auto low = [&](FP* y) {
       if (regs) block_wht(y, b);
       else low_stages(y, b);
+    };
+    par.run_chunks(std::uint64_t(1) << (n - b), [&](std::uint64_t bb, std::uint64_t be, std::uint64_t c, unsigned) {
+      double acc = 0;
+      for (std::uint64_t blk = bb; blk < be; ++blk) {
+        const std::uint64_t i0 = blk << b;
+        if (prev) low(prev + 2 * i0);
+        pre(i0, m, dst ? dst + 2 * i0 : nullptr, &acc);
+        if (dst) low(dst + 2 * i0);
+      }
+      if (partial) partial[c] = acc;
+    });
+    return;
+  }
+  const unsigned g = T.bits[op - 1];
+  const unsigned rs = T.start[op - 1] - a;  // row stride (log2, vectors)
+  const std::uint64_t W = std::min<std::uint64_t>(kRowBytes / kVecBytes, std::uint64_t(1) << (b - a));
+  const std::uint64_t cols = (std::uint64_t(1) << rs) / W;  // column groups per row span
+  const std::uint64_t tiles = (std::uint64_t(1) << (n - a - g)) / W, rows = std::uint64_t(1) << g;
+  auto high = [&](FP* base) {
+    for (unsigned t = 0; t < g; t += kRegBits) {
+      const unsigned k = std::min(kRegBits, g - t);
+      if (k == 4) tile_pass<4>(base, rs, t, g, W);
+      else if (k == 3) tile_pass<3>(base, rs, t, g, W);
+      else if (k == 2) tile_pass<2>(base, rs, t, g, W);
+      else tile_pass<1>(base, rs, t, g, W);
+    }
+  };
+  par.run_chunks(tiles, [&](std::uint64_t tb, std::uint64_t te, std::uint64_t c, unsigned) {
+    double acc = 0;
+    for (std::uint64_t ti = tb; ti < te; ++ti) {
+      const std::uint64_t v0 = ((ti / cols) << (rs + g)) + (ti % cols) * W;  // first vector of the tile
+      if (prev) high(prev + L * v0);
+      for (std::uint64_t r = 0; r < rows; ++r) {
+        const std::uint64_t v = v0 + (r << rs);
+        pre(v * L / 2, W * L / 2, dst ? dst + L * v : nullptr, &acc);
+      }
+      if (dst) high(dst + L * v0);
     }
     if (partial) partial[c] = acc;
   });
-  if (n == b) return;
-  // The high qubits, in place: per tile of kTileCols vectors from each of
-  // 2^g rows (rows = the blocks above), two register passes over the row
-  // bits while the tile is still in L2 (one trip through memory for up to
-  // 2·kRegBits qubits).
-  constexpr unsigned a = vec_amp_bits<FP>();
-  const unsigned vs = b - a;  // the block's vector bits: rows are 2^vs vectors apart
-  const std::uint64_t row_vecs = std::uint64_t(1) << vs;
-  const std::uint64_t W = std::min<std::uint64_t>(kTileCols, row_vecs);
-  for (unsigned s0 = b; s0 < n; s0 += 2 * kRegBits) {
-    const unsigned g = std::min(2 * kRegBits, n - s0);
-    const unsigned rs = s0 - a;  // row stride (log2, vectors)
-    const std::uint64_t cols = (std::uint64_t(1) << rs) / W;  // column groups per row span
-    const std::uint64_t tiles = (std::uint64_t(1) << (n - a - g)) / W;
-    par.run(tiles, [&](std::uint64_t tb, std::uint64_t te, unsigned) {
-      for (std::uint64_t ti = tb; ti < te; ++ti) {
-        const std::uint64_t hi = ti / cols, col = (ti % cols) * W;
-        FP* base = x + lanes<FP>() * ((hi << (rs + g)) + col);
-        for (unsigned t = 0; t < g; t += kRegBits) {
-          const unsigned k = std::min(kRegBits, g - t);
-          if (k == 4) tile_pass<4>(base, rs, t, g, W);
-          else if (k == 3) tile_pass<3>(base, rs, t, g, W);
-          else if (k == 2) tile_pass<2>(base, rs, t, g, W);
-          else tile_pass<1>(base, rs, t, g, W);
-        }
-      }
-    });
-  }
 }
+
+// The chain x_1 <- F pre_1, x_2 <- F pre_2(x_1), …, then post(x_last): step()
+// leaves its transform's last op pending, to be done in the next step's (or
+// finish()'s) first pass.
+template <typename FP>
+struct Chain {
+  const Transform& T;
+  const For& par;
+  bool vec;
+  FP* pending = nullptr;  // the transform whose last op is not yet applied
+  bool low_first = true;  // its order: low op first (then groups 1..t), or the reverse
+  unsigned op_at(bool lf, unsigned i) const { return lf ? i : T.ops() - 1 - i; }
+
+  template <typename Pre>
+  void step(FP* dst, double* partial, Pre&& pre) {
+    if (!kChain) {  // each transform whole: the elementwise step with the low op, then the groups
+      transform_pass(T, 0, static_cast<FP*>(nullptr), dst, par, partial, vec, pre);
+      for (unsigned op = 1; op < T.ops(); ++op)
+        transform_pass(T, op, dst, static_cast<FP*>(nullptr), par, nullptr, vec,
+                       [](std::uint64_t, std::size_t, FP*, double*) {});
+      return;
+    }
+    const bool lf = pending ? !low_first : true;
+    const unsigned last = T.ops() - 1;
+    transform_pass(T, op_at(lf, 0), pending, dst, par, partial, vec, pre);
+    for (unsigned i = 1; i < last; ++i)
+      transform_pass(T, op_at(lf, i), dst, static_cast<FP*>(nullptr), par, nullptr, vec,
+                     [](std::uint64_t, std::size_t, FP*, double*) {});
+    pending = last ? dst : nullptr;  // a single op (no high qubits) is done
+    low_first = lf;
+  }
+  template <typename Post>
+  void finish(double* partial, Post&& post) {
+    transform_pass(T, pending ? op_at(low_first, T.ops() - 1) : 0, pending, static_cast<FP*>(nullptr), par,
+                   partial, vec, post);
+    pending = nullptr;
+  }
+};
 
 void check_cancel(const CancelToken* c) {
   if (c && c->cancelled.load(std::memory_order_relaxed)) throw Error(Error::Kind::Cancelled, "cancelled");
@@ -317,9 +416,9 @@ double sweep(const QaoaTables& t, Idx idx, FP* const* bufs, double* gc, double* 
   // n qubits transformed, nf in the mixer's phases, sums doubled at the end.
   const unsigned nf = t.n, n = t.n - (t.flip_symmetric ? 1 : 0), p = t.p;
   const std::uint64_t N = std::uint64_t(1) << n;
-  const unsigned b = std::min(n, kLowBits);
+  const Transform T = plan_transform<FP>(n);
+  const unsigned b = T.b;
   const std::size_t m = std::size_t(1) << b;
-  const std::uint64_t blocks = std::uint64_t(1) << (n - b);
   FP* w = bufs[2 * p];
   auto phi = [&](unsigned l) { return bufs[2 * l]; };   // state after cost layer l
   auto cwh = [&](unsigned l) { return bufs[2 * l + 1]; };  // F · phi(l)
@@ -344,13 +443,21 @@ double sweep(const QaoaTables& t, Idx idx, FP* const* bufs, double* gc, double* 
   std::vector<FP> tlo(2 * 2 * m * p), thi(2 * (n - b + 1) * p), zlo(2 * m);
   for (unsigned pb = 0; pb < 2; ++pb)
     for (std::size_t j = 0; j < m; ++j) zlo[pb * m + j] = FP(zlo_of(pb, j));
+  // zlo is an integer in [−b − 1, b + 1]: one cos/sin per value, not per
+  // entry (2^b entries, which made the tables cost ~0.4 ms a call at 2^13).
+  std::vector<FP> zc(2 * b + 3), zs(2 * b + 3);
   for (unsigned l = 0; l < p; ++l) {
     const double th = t.theta_m[l];
+    for (unsigned k = 0; k < 2 * b + 3; ++k) {
+      const double a = th * (double(k) - double(b) - 1.0);
+      zc[k] = FP(std::cos(a));
+      zs[k] = FP(-std::sin(a));
+    }
     for (unsigned pb = 0; pb < 2; ++pb)
       for (std::size_t j = 0; j < m; ++j) {
-        const double a = th * zlo_of(pb, j);
-        tlo[2 * ((2 * l + pb) * m + j)] = FP(std::cos(a));
-        tlo[2 * ((2 * l + pb) * m + j) + 1] = FP(-std::sin(a));
+        const unsigned k = unsigned(std::lround(zlo_of(pb, j) + double(b) + 1.0));
+        tlo[2 * ((2 * l + pb) * m + j)] = zc[k];
+        tlo[2 * ((2 * l + pb) * m + j) + 1] = zs[k];
       }
     for (unsigned k = 0; k <= n - b; ++k) {
       const double a = th * (double(n - b) - 2.0 * k);
@@ -358,12 +465,16 @@ double sweep(const QaoaTables& t, Idx idx, FP* const* bufs, double* gc, double* 
       thi[2 * (l * (n - b + 1) + k) + 1] = FP(-std::sin(a) / double(N));
     }
   }
-  std::vector<double> partial(par.chunk_count(blocks));
-  auto total = [&]() {
+  std::vector<double> partial(par.chunk_count(N));  // at least the chunks of any pass
+  auto total = [&]() {  // a pass's sum, in chunk order; the slots cleared for the next
     double s = 0;
-    for (double v : partial) s += v;
+    for (double& v : partial) {
+      s += v;
+      v = 0;
+    }
     return s;
   };
+  Chain<FP> chain{T, par, vec};
   const FP u0 = FP(1.0 / std::sqrt(double(std::uint64_t(1) << nf)));
 
   // ---- forward ----
@@ -372,7 +483,7 @@ double sweep(const QaoaTables& t, Idx idx, FP* const* bufs, double* gc, double* 
     const FP* ph = phase.data() + 2 * l * U;
     FP* f = phi(l);
     const bool first = l == 0;
-    fwht(cwh(l), n, par, nullptr, vec, [&](std::uint64_t i0, std::size_t mm, FP* y, double*) {
+    chain.step(cwh(l), nullptr, [&](std::uint64_t i0, std::size_t mm, FP* y, double*) {
       const FP* s = w + 2 * i0;
       FP* fo = f + 2 * i0;
       #pragma omp simd
@@ -389,9 +500,9 @@ double sweep(const QaoaTables& t, Idx idx, FP* const* bufs, double* gc, double* 
     });
     const FP* hiT = thi.data() + 2 * l * (n - b + 1);
     const FP* c = cwh(l);
-    fwht(w, n, par, nullptr, vec, [&](std::uint64_t i0, std::size_t mm, FP* y, double*) {
+    chain.step(w, nullptr, [&](std::uint64_t i0, std::size_t mm, FP* y, double*) {
       const unsigned hb = __builtin_popcountll(i0 >> b);
-      const FP* lo = tlo.data() + 2 * (2 * l + (hb & 1)) * m;
+      const FP* lo = tlo.data() + 2 * ((2 * l + (hb & 1)) * m + (i0 & (m - 1)));
       const FP* h = hiT + 2 * hb;
       const FP hr = h[0], hm = h[1];
       const FP* s = c + 2 * i0;
@@ -410,7 +521,7 @@ double sweep(const QaoaTables& t, Idx idx, FP* const* bufs, double* gc, double* 
   for (unsigned l = p; l-- > 0;) {
     check_cancel(cancel);
     if (l == p - 1) {
-      fwht(w, n, par, partial.data(), vec, [&](std::uint64_t i0, std::size_t mm, FP* y, double* acc) {
+      chain.step(w, partial.data(), [&](std::uint64_t i0, std::size_t mm, FP* y, double* acc) {
         double a = 0;
         #pragma omp simd reduction(+ : a)
         for (std::size_t j = 0; j < mm; ++j) {
@@ -427,7 +538,7 @@ double sweep(const QaoaTables& t, Idx idx, FP* const* bufs, double* gc, double* 
       // γ-derivative of layer l+1 (w = μ_{l+1}), then λ_l = D_{l+1}^† μ_{l+1}
       const FP* ph = phase.data() + 2 * (l + 1) * U;
       const FP* f = phi(l + 1);
-      fwht(w, n, par, partial.data(), vec, [&](std::uint64_t i0, std::size_t mm, FP* y, double* acc) {
+      chain.step(w, partial.data(), [&](std::uint64_t i0, std::size_t mm, FP* y, double* acc) {
         double a = 0;
         const FP* fo = f + 2 * i0;
         #pragma omp simd reduction(+ : a)
@@ -446,10 +557,10 @@ double sweep(const QaoaTables& t, Idx idx, FP* const* bufs, double* gc, double* 
     // w = F λ_l; β-derivative in the Hadamard basis, then μ_l = F (D_β^†/N) F λ_l
     const FP* hiT = thi.data() + 2 * l * (n - b + 1);
     const FP* c = cwh(l);
-    fwht(w, n, par, partial.data(), vec, [&](std::uint64_t i0, std::size_t mm, FP* y, double* acc) {
+    chain.step(w, partial.data(), [&](std::uint64_t i0, std::size_t mm, FP* y, double* acc) {
       const std::uint64_t hb = __builtin_popcountll(i0 >> b);
-      const FP* lo = tlo.data() + 2 * (2 * l + (hb & 1)) * m;
-      const FP* zl = zlo.data() + (hb & 1) * m;
+      const FP* lo = tlo.data() + 2 * ((2 * l + (hb & 1)) * m + (i0 & (m - 1)));
+      const FP* zl = zlo.data() + (hb & 1) * m + (i0 & (m - 1));
       const FP* h = hiT + 2 * hb;
       const FP hr = h[0], hm = h[1];
       const FP zh = FP(double(n - b) - 2.0 * double(hb));
@@ -471,15 +582,17 @@ double sweep(const QaoaTables& t, Idx idx, FP* const* bufs, double* gc, double* 
   }
   // γ-derivative of layer 0 (w = μ_0)
   {
-    profile::Scope scope(profile::kIndexedDiagonal, N, vec);
     const FP* f = phi(0);
-    gc[0] = 2.0 * par.sum(N, [&](std::uint64_t lo, std::uint64_t hi) {
+    chain.finish(partial.data(), [&](std::uint64_t i0, std::size_t mm, FP*, double* acc) {
       double a = 0;
+      const FP* x = w + 2 * i0;
+      const FP* fo = f + 2 * i0;
       #pragma omp simd reduction(+ : a)
-      for (std::uint64_t i = lo; i < hi; ++i)
-        a += t.cval[idx(i)] * double(w[2 * i] * f[2 * i + 1] - w[2 * i + 1] * f[2 * i]);
-      return a;
+      for (std::size_t j = 0; j < mm; ++j)
+        a += t.cval[idx(i0 + j)] * double(x[2 * j] * fo[2 * j + 1] - x[2 * j + 1] * fo[2 * j]);
+      *acc += a;
     });
+    gc[0] = 2.0 * total();
   }
   if (t.flip_symmetric) {  // every sum above ran over one half of two equal halves
     for (unsigned l = 0; l < p; ++l) {

@@ -230,17 +230,21 @@ int main() {
                 off.grad[i]);
       }
   }
-  // 20 qubits with a field: more high qubits than one tile sweep takes (11 per block + 8 per sweep).
+  // 20 qubits with a field (no half): 13 or 14 qubits per block, the other 6–7
+  // in two or three groups, so transforms chain through low and high passes
+  // in both orders.
   {
     const Graph g = random_graph(20, rng, 1);
     g_ctx = "n20 field";
-    const auto prog = compile(qaoa_circuit(g, 1, 1.0, 0.0, 0.21), 3);
-    const std::vector<double> x = {0.41, -0.73};
-    for (Precision prec : {Precision::f64, Precision::f32}) {
-      ExecOptions opts;
-      opts.threads = 2;
-      compare(*prog, prec, x, neg_cost(g), opts, "field", false);
-    }
+    const auto prog = compile(qaoa_circuit(g, 2, 1.0, 0.0, 0.21), 3);
+    const std::vector<double> x = {0.41, -0.73, 0.22, 0.35};
+    for (Isa isa : isas)
+      for (Precision prec : {Precision::f64, Precision::f32}) {
+        ExecOptions opts;
+        opts.isa = isa;
+        opts.threads = 2;
+        compare(*prog, prec, x, neg_cost(g), opts, "field", false);
+      }
   }
   std::printf("%d passed, %d failed\n", g_pass, g_fail);
   return g_fail ? 1 : 0;
