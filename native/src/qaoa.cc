@@ -107,7 +107,7 @@ struct QaoaCache {
   std::vector<double> oval;
 };
 namespace {
-// The sweep's 2p + 1 states: one process-wide set (not one per cached
+// The sweep's 2p states: one process-wide set (not one per cached
 // program, which could hold 64 × 80 MiB), reused while the size stays the
 // same (fresh pages cost ~10 ms per call at 20 qubits); a concurrent caller
 // allocates its own.
@@ -214,7 +214,7 @@ std::vector<AlignedBuffer<float>>& scratch_of<float>(QaoaScratch& c) { return c.
 template <typename FP>
 double with_scratch(const QaoaTables& t, double* gc, double* gm, const ExecOptions& opts) {
   const unsigned n = t.n - (t.flip_symmetric ? 1 : 0);
-  const std::size_t count = 2 * t.p + 1, len = 2 * (std::size_t(1) << n);
+  const std::size_t count = 2 * t.p, len = 2 * (std::size_t(1) << n);
   const For par = make_for(opts, n);
   QaoaScratch& c = scratch();
   std::unique_lock<std::mutex> lk(c.mu, std::try_to_lock);
@@ -240,7 +240,7 @@ bool qaoa_adjoint_gradient(const Program& program, Precision precision, const do
   const unsigned n = program.n;
   const std::size_t state = (precision == Precision::f32 ? 8 : 16) * (std::size_t(1) << n);
   try {
-    check_memory((2 * s.p + 1) * state + 8 * (std::size_t(1) << n), "QAOA sweep");
+    check_memory(2 * s.p * state + 8 * (std::size_t(1) << n), "QAOA sweep");
   } catch (const Error&) {
     return false;  // the generic adjoint needs only two states
   }

@@ -419,8 +419,10 @@ double sweep(const QaoaTables& t, Idx idx, FP* const* bufs, double* gc, double* 
   const Transform T = plan_transform<FP>(n);
   const unsigned b = T.b;
   const std::size_t m = std::size_t(1) << b;
-  FP* w = bufs[2 * p];
-  auto phi = [&](unsigned l) { return bufs[2 * l]; };   // state after cost layer l
+  // φ_0 = e^{−iγ_0 C}|+⟩ is not kept: the cost table gives it where needed
+  // (one state less to write and read back), and its slot holds the work state.
+  FP* w = bufs[0];
+  auto phi = [&](unsigned l) { return bufs[2 * l]; };   // state after cost layer l ≥ 1
   auto cwh = [&](unsigned l) { return bufs[2 * l + 1]; };  // F · phi(l)
 
   // Per-call tables: cost phases per distinct value, mixer phases by popcount.
@@ -481,23 +483,33 @@ double sweep(const QaoaTables& t, Idx idx, FP* const* bufs, double* gc, double* 
   for (unsigned l = 0; l < p; ++l) {
     check_cancel(cancel);
     const FP* ph = phase.data() + 2 * l * U;
-    FP* f = phi(l);
-    const bool first = l == 0;
-    chain.step(cwh(l), nullptr, [&](std::uint64_t i0, std::size_t mm, FP* y, double*) {
-      const FP* s = w + 2 * i0;
-      FP* fo = f + 2 * i0;
-      #pragma omp simd
-      for (std::size_t j = 0; j < mm; ++j) {
-        const std::uint64_t u = idx(i0 + j);
-        const FP er = ph[u], ei = ph[U + u];
-        const FP sr = first ? u0 : s[2 * j], si = first ? FP(0) : s[2 * j + 1];
-        const FP r = er * sr - ei * si, im = er * si + ei * sr;
-        fo[2 * j] = r;
-        fo[2 * j + 1] = im;
-        y[2 * j] = r;
-        y[2 * j + 1] = im;
-      }
-    });
+    if (l == 0) {
+      chain.step(cwh(0), nullptr, [&](std::uint64_t i0, std::size_t mm, FP* y, double*) {
+        #pragma omp simd
+        for (std::size_t j = 0; j < mm; ++j) {
+          const std::uint64_t u = idx(i0 + j);
+          y[2 * j] = ph[u] * u0;
+          y[2 * j + 1] = ph[U + u] * u0;
+        }
+      });
+    } else {
+      FP* f = phi(l);
+      chain.step(cwh(l), nullptr, [&](std::uint64_t i0, std::size_t mm, FP* y, double*) {
+        const FP* s = w + 2 * i0;
+        FP* fo = f + 2 * i0;
+        #pragma omp simd
+        for (std::size_t j = 0; j < mm; ++j) {
+          const std::uint64_t u = idx(i0 + j);
+          const FP er = ph[u], ei = ph[U + u];
+          const FP sr = s[2 * j], si = s[2 * j + 1];
+          const FP r = er * sr - ei * si, im = er * si + ei * sr;
+          fo[2 * j] = r;
+          fo[2 * j + 1] = im;
+          y[2 * j] = r;
+          y[2 * j + 1] = im;
+        }
+      });
+    }
     const FP* hiT = thi.data() + 2 * l * (n - b + 1);
     const FP* c = cwh(l);
     chain.step(w, nullptr, [&](std::uint64_t i0, std::size_t mm, FP* y, double*) {
@@ -582,15 +594,16 @@ double sweep(const QaoaTables& t, Idx idx, FP* const* bufs, double* gc, double* 
   }
   // γ-derivative of layer 0 (w = μ_0)
   {
-    const FP* f = phi(0);
+    const FP* ph = phase.data();  // φ_0 = u0 · (cos, −sin)(γ_0 C)
     chain.finish(partial.data(), [&](std::uint64_t i0, std::size_t mm, FP*, double* acc) {
       double a = 0;
       const FP* x = w + 2 * i0;
-      const FP* fo = f + 2 * i0;
       #pragma omp simd reduction(+ : a)
-      for (std::size_t j = 0; j < mm; ++j)
-        a += t.cval[idx(i0 + j)] * double(x[2 * j] * fo[2 * j + 1] - x[2 * j + 1] * fo[2 * j]);
-      *acc += a;
+      for (std::size_t j = 0; j < mm; ++j) {
+        const std::uint64_t u = idx(i0 + j);
+        a += t.cval[u] * double(x[2 * j] * ph[U + u] - x[2 * j + 1] * ph[u]);
+      }
+      *acc += double(u0) * a;
     });
     gc[0] = 2.0 * total();
   }

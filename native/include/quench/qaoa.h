@@ -34,7 +34,7 @@
 //    odd-weight k vanish; k's top bit is the parity of the rest), so every
 //    transform, diagonal and reduction does half the work, and the sums are
 //    doubled at the end. QUENCH_QAOA_SYMMETRY=0 turns it off (for A/B).
-// Memory: 2p + 1 states (one process-wide set, reused between calls). Falls
+// Memory: 2p states (one process-wide set, reused between calls). Falls
 // back (returns false) when the observable is not diagonal, the memory does
 // not fit, or QUENCH_QAOA_FAST=0.
 #pragma once
@@ -67,7 +67,7 @@ struct QaoaTables {
 };
 
 // The kernels, per ISA (qaoa.cc: scalar; qaoa_avx2.cc: AVX2+FMA; qaoa_avx512.cc).
-// bufs: 2p + 1 states of 2·2^n FP each (checkpoints φ_l, c_l, then the work state).
+// bufs: 2p states of 2·2^n FP each (the work state, c_0, then φ_l, c_l for l ≥ 1).
 // Writes d value / d θ per layer into gc[l], gm[l]; returns ⟨O⟩.
 #define QUENCH_QAOA_DECL(NS)                                                                         \
   namespace NS {                                                                                     \
