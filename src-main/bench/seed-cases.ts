@@ -236,7 +236,8 @@ export const SEED_CASES: SeedCase[] = [
         headline: { value: run.metrics[`qsvm_kernel_s_${last}`], min: run.metrics[`qsvm_kernel_s_${last}`], max: run.metrics[`qsvm_kernel_s_${last}`], label: `seconds for the QSVM kernel at ${last} samples` },
         target: { unit: 's', goal: 30 },
         checks: [
-          { name: `QNN per-sample training time at ${last} within 10% of ${sizes[0]}`, pass: Math.abs(drift) <= 0.1, detail: `${(100 * drift).toFixed(1)}% (${sizes.map((n) => `${n}: ${run.metrics[`qnn_us_per_sample_${n}`].toFixed(1)} µs`).join(', ')})` },
+          // Linear scaling: the time per sample must not grow with the data. Falling is fine (an epoch's fixed costs spread over more samples).
+          { name: `QNN per-sample training time at ${last} at most 10% above ${sizes[0]}`, pass: drift <= 0.1, detail: `${(100 * drift).toFixed(1)}% (${sizes.map((n) => `${n}: ${run.metrics[`qnn_us_per_sample_${n}`].toFixed(1)} µs`).join(', ')})` },
           within(`QSVM kernel at ${last} samples`, run.metrics[`qsvm_kernel_s_${last}`], 30, 's'),
         ],
       };
@@ -259,7 +260,8 @@ export const SEED_CASES: SeedCase[] = [
         run,
         headline: { value: 100 * worst, min: 100 * Math.min(...oneQ.map((r) => r.fractionOfInplace)), max: 100 * Math.max(...oneQ.map((r) => r.fractionOfInplace)), label: '% of in-place bandwidth, 1-qubit gates, all threads (worst precision)' },
         target: { unit: '%', goal: 85, higherIsBetter: true },
-        checks: [{ name: '1-qubit gates ≥ 85% of in-place bandwidth (all threads, f32 and f64)', pass: worst >= 0.85, detail: oneQ.map((r) => `${r.precision} ${(100 * r.fractionOfInplace).toFixed(0)}% (${r.msPerGate.median.toFixed(2)} ms)`).join(', ') }],
+        // A row over 100% of the reference is a disturbed measurement, not a pass.
+        checks: [{ name: '1-qubit gates ≥ 85% of in-place bandwidth (all threads, f32 and f64)', pass: worst >= 0.85 && oneQ.every((r) => !r.problem), detail: oneQ.map((r) => `${r.precision} ${(100 * r.fractionOfInplace).toFixed(0)}% (${r.msPerGate.median.toFixed(2)} ms)${r.problem ? ` — not a result: ${r.problem}` : ''}`).join(', ') }],
       };
     },
   },

@@ -209,7 +209,7 @@ export interface SampleScaling {
   qnn: { n: number; usPerSample: number }[];
   /** QSVM: the symmetric fidelity kernel at each data size (s). */
   qsvm: { n: number; seconds: number }[];
-  /** Per-sample time at the largest size ÷ at the smallest − 1 (the scale goal: within 10%). */
+  /** Per-sample time at the largest size ÷ at the smallest − 1 (the scale goal: at most +10%). */
   drift: number | null;
 }
 
