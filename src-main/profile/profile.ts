@@ -144,7 +144,7 @@ export async function profileExperiment(e: Experiment, opts: ProfileOptions = {}
   const threads = result.env.threads || 1;
   // Kernel-bearing wall time: the phases that run circuits (simulate, quantum, readout), else the whole run.
   const kernelWall = phases.filter((p) => ['simulate', 'quantum', 'readout', 'gradient'].includes(p.phase)).reduce((a, p) => a + p.ms, 0) || wallMs;
-  const efficiency = kernelNs > 0 && result.env.backend.startsWith('native') ? Math.min(1, kernelNs / (kernelWall * threads)) : null;
+  const kernelShare = kernelNs > 0 && result.env.backend.startsWith('native') ? Math.min(1, kernelNs / kernelWall) : null;
 
   const metric = headlineSpeedMetric(e.kind, Object.keys(result.metrics).filter((k) => !isSpreadCompanion(k)));
   const headline = { metric, value: metric ? result.metrics[metric] ?? null : null, ...(metric && result.metrics[`${metric}_ci_lo`] !== undefined ? { ciLow: result.metrics[`${metric}_ci_lo`], ciHigh: result.metrics[`${metric}_ci_hi`] } : {}) };
@@ -154,6 +154,7 @@ export async function profileExperiment(e: Experiment, opts: ProfileOptions = {}
   const trials: ProfileTrial[] = [];
   let overhead: ExperimentProfile['overhead'] = null;
   const native = isNative(e);
+  let configured: ExperimentProfile['scaling'][number] | null = null; // the thread-scaling trial at the configured threads
   // Trials compare a timing metric with a CI of its own where the run has one (QAOA's
   // s_per_problem has none, its ms_per_iteration has); otherwise each trial is repeated.
   const withCi = Object.keys(result.metrics).filter((k) => !isSpreadCompanion(k) && typeof result.metrics[`${k}_ci_lo`] === 'number');
@@ -200,6 +201,7 @@ export async function profileExperiment(e: Experiment, opts: ProfileOptions = {}
         s.speedup = one ? one / s.median : 0;
         s.efficiency = s.speedup / s.threads;
       }
+      configured = scaling.find((s) => s.threads === (e.settings.threads || maxThreads)) ?? null;
       const precision = e.settings.precision === 'f32' ? 'f64' : 'f32';
       opts.onStep?.(`trial: precision ${precision}`);
       trials.push(judge(`precision ${precision}`, 'precision', precision, await measureTrial(trialOf(short, { precision }), metric, baseDir)));
@@ -227,21 +229,22 @@ export async function profileExperiment(e: Experiment, opts: ProfileOptions = {}
     const top = kernels[0];
     bottlenecks.push({
       title: `Most engine time is in ${top.kind} kernels`,
-      evidence: `${pct(top.ms / kernelNs)} of ${ms(kernelNs)} kernel CPU time, ${top.calls.toLocaleString('en-US')} calls of ${top.meanUs.toFixed(top.meanUs < 10 ? 2 : 0)} µs mean`,
+      evidence: `${pct(top.ms / kernelNs)} of ${ms(kernelNs)} kernel time, ${top.calls.toLocaleString('en-US')} calls of ${top.meanUs.toFixed(top.meanUs < 10 ? 2 : 0)} µs mean`,
       recommendation: top.meanUs < 2 ? 'Calls this short are overhead-bound: batch the evaluations (larger batch, fewer separate circuit runs).' : 'These kernels are the run\'s floor; the trials below show which settings move them.',
     });
     if (simdShare !== null && simdShare < 0.8 && info.isaAvailable.includes('avx2'))
       bottlenecks.push({
         title: 'Kernel time outside SIMD paths',
-        evidence: `${pct(1 - simdShare)} of kernel CPU time ran scalar code although AVX2 is available (${result.env.isa}); scalar paths serve states below the vector kernels' minimum size and the ISA 'scalar' setting`,
+        evidence: `${pct(1 - simdShare)} of kernel time ran scalar code although AVX2 is available (${result.env.isa}); scalar paths serve states below the vector kernels' minimum size and the ISA 'scalar' setting`,
         recommendation: result.env.isa === 'scalar' ? "Set the backend to 'native' (AVX2)." : 'Small states cannot use the vector kernels; batching more circuits per call amortises the scalar share.',
       });
   }
-  if (efficiency !== null && threads > 1 && efficiency < 0.6) {
+  const efficiency = configured && configured.threads > 1 && configured.speedup > 0 ? configured.efficiency : null;
+  if (configured && efficiency !== null && efficiency < 0.6) {
     const t1 = trials.find((t) => t.name === 'threads 1');
     bottlenecks.push({
       title: 'Threads mostly idle',
-      evidence: `kernel CPU time ${ms(kernelNs)} over ${ms(kernelWall)} of circuit wall time on ${threads} threads: parallel efficiency ${pct(efficiency)}`,
+      evidence: `${configured.threads} threads ran the shortened run ${configured.speedup.toFixed(2)}× as fast as 1 thread: parallel efficiency ${pct(efficiency)}`,
       recommendation: t1 ? (t1.verdict === 'better' && trustworthy(t1) ? `One thread was measured faster (${t1.median.toPrecision(3)} vs ${trials[0].median.toPrecision(3)} ${t1.metric}): set threads to 1.` : t1.verdict === 'better' ? 'One thread measured faster, but the figures were unstable: profile again on a quieter machine before changing threads.' : `One thread measured ${t1.verdict === 'same' ? 'the same (CIs overlap)' : 'slower'}: keep the default.`) : 'The work per call is small for several threads.',
       ...(t1 ? { trial: t1.name } : {}),
     });
@@ -268,7 +271,7 @@ export async function profileExperiment(e: Experiment, opts: ProfileOptions = {}
     timeline,
     kernels,
     simdShare,
-    parallel: { threads, kernelCpuMs: kernelNs, wallMs: kernelWall, efficiency },
+    parallel: { threads, kernelMs: kernelNs, wallMs: kernelWall, kernelShare, efficiency },
     memory: { engine: { peakBytes: snap.allocations.peakBytes, allocations: snap.allocations.count }, rss, engineLive, rssPeakBytes, availableBytes: info.availableMemory || os.freemem() },
     scaling,
     trials,

@@ -21,12 +21,13 @@ export function formatProfile(p: ExperimentProfile): string {
     L.push('', 'Phases (share of wall time):');
     for (const ph of p.phases) L.push(`  ${ph.phase.padEnd(12)} ${ms(ph.ms).padStart(10)}  ${pct(ph.share).padStart(5)}`);
   }
-  L.push('', `Engine kernels (CPU time over all threads; SIMD share ${p.simdShare === null ? '—' : pct(p.simdShare)}):`);
+  L.push('', `Engine kernels (wall time of their calls, each on all its threads; SIMD share ${p.simdShare === null ? '—' : pct(p.simdShare)}):`);
   if (!p.kernels.length) L.push('  none recorded (the run did not use the native engine)');
   for (const k of p.kernels)
     L.push(`  ${k.kind.padEnd(17)} ${ms(k.ms).padStart(10)}  ${String(k.calls).padStart(9)} calls  ${k.meanUs.toFixed(k.meanUs < 10 ? 2 : 0).padStart(8)} µs/call  ${k.mAmpsPerS.toFixed(0).padStart(7)} M amplitudes/s  SIMD ${pct(k.vectorShare)}`);
   const par = p.parallel;
-  L.push(`Parallel efficiency: ${par.efficiency === null ? '—' : pct(par.efficiency)} (${ms(par.kernelCpuMs)} kernel CPU over ${ms(par.wallMs)} circuit wall × ${par.threads} threads)`);
+  const sc = p.scaling.find((s) => s.threads === par.threads);
+  L.push(`Parallel efficiency: ${par.efficiency === null ? '— (no thread-scaling trial at the configured threads)' : `${pct(par.efficiency)} (${par.threads} threads: ${sc ? sc.speedup.toFixed(2) : '—'}× one thread's speed in the scaling trial below)`}; kernels ${par.kernelShare === null ? '—' : pct(par.kernelShare)} of ${ms(par.wallMs)} circuit wall time`);
   L.push(`Memory: engine peak ${mib(p.memory.engine.peakBytes)} in ${p.memory.engine.allocations} allocations; process resident peak ${mib(p.memory.rssPeakBytes)}`);
   if (p.scaling.length) {
     const m = p.trials[0]?.metric;

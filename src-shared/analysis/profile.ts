@@ -17,7 +17,7 @@ export const metricLabel = (metric: string | null | undefined) => (metric ? desc
 
 export interface ProfileKernel {
   kind: string;
-  /** CPU time summed over threads, ms. */
+  /** Wall time of its calls, ms (a call on several threads counts once: its threads work inside it). */
   ms: number;
   calls: number;
   meanUs: number;
@@ -64,10 +64,15 @@ export interface ExperimentProfile {
   /** Phase stretches relative to the run's start, ms. */
   timeline: TimelineEvent[];
   kernels: ProfileKernel[];
-  /** Kernel CPU time in SIMD paths ÷ all kernel CPU time (null without kernel time). */
+  /** Kernel time in SIMD paths ÷ all kernel time (null without kernel time). */
   simdShare: number | null;
-  /** Kernel CPU time ÷ (kernel-bearing wall time × threads): how busy the threads were. */
-  parallel: { threads: number; kernelCpuMs: number; wallMs: number; efficiency: number | null };
+  /**
+   * kernelMs: time inside kernel calls, of wallMs, the circuit phases' wall time (kernelShare =
+   * their ratio). efficiency: speed-up ÷ threads at the configured thread count, from the
+   * thread-scaling trials (null without them): the kernels' timers run on the calling thread,
+   * so they cannot tell how busy the other threads were.
+   */
+  parallel: { threads: number; kernelMs: number; wallMs: number; kernelShare: number | null; efficiency: number | null };
   memory: {
     engine: { peakBytes: number; allocations: number };
     /** [ms since start, bytes] samples of the resident set and the engine's live allocations. */
@@ -111,7 +116,7 @@ export function profileCharts(p: ExperimentProfile): { id: string; title: string
   }
   if (p.kernels.length)
     charts.push({
-      id: 'kernels', title: 'Engine kernel CPU time by kind',
+      id: 'kernels', title: 'Engine kernel time by kind',
       option: { tooltip: {}, legend: { top: 0 }, grid: { left: 120, right: 20, top: 36, bottom: 30 }, xAxis: { type: 'value', name: 'ms' }, yAxis: { type: 'category', data: p.kernels.map((k) => k.kind) }, series: [
         { type: 'bar', stack: 't', name: 'SIMD', data: p.kernels.map((k) => Number((k.ms * k.vectorShare).toFixed(3))) },
         { type: 'bar', stack: 't', name: 'scalar', data: p.kernels.map((k) => Number((k.ms * (1 - k.vectorShare)).toFixed(3))) },

@@ -32,7 +32,8 @@ interface Profile {
   kernels: { kind: string; ms: number; calls: number; vectorShare: number }[];
   simdShare: number | null;
   memory: { engine: { peakBytes: number; allocations: number }; rss: [number, number][]; rssPeakBytes: number };
-  scaling: { threads: number; median: number; speedup: number }[];
+  scaling: { threads: number; median: number; speedup: number; efficiency: number }[];
+  parallel: { threads: number; kernelMs: number; wallMs: number; kernelShare: number | null; efficiency: number | null };
   trials: { name: string; median: number; ciLow: number; ciHigh: number; verdict: string }[];
   overhead: { ratio: number; perCallNs: number; estimatedShare: number } | null;
   bottlenecks: { title: string; evidence: string; recommendation: string }[];
@@ -73,6 +74,13 @@ describe('quench profile', () => {
     for (const t of p.trials) expect(t.ciLow).toBeLessThanOrEqual(t.median);
     expect(p.scaling[0].threads).toBe(1);
     expect(p.scaling[0].speedup).toBeCloseTo(1, 12);
+    // Parallel efficiency is the scaling trial's at the configured threads (the kernels' timers
+    // run on the calling thread, so their sum is wall time, not CPU time over threads).
+    const at = p.scaling.find((s) => s.threads === p.parallel.threads);
+    expect(p.parallel.efficiency).toBe(p.parallel.threads > 1 && at ? at.efficiency : null);
+    expect(p.parallel.kernelShare).toBeGreaterThan(0);
+    expect(p.parallel.kernelShare).toBeLessThanOrEqual(1);
+    expect(p.parallel.kernelMs).toBeCloseTo(p.kernels.reduce((a, k) => a + k.ms, 0), 6);
     expect(p.overhead!.ratio).toBeGreaterThan(0);
     expect(p.overhead!.perCallNs).toBeGreaterThan(0);
     expect(p.overhead!.estimatedShare).toBeGreaterThanOrEqual(0);

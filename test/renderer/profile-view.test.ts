@@ -57,7 +57,7 @@ describe('Profile view', () => {
     expect(w.findAll('[data-table=trials] tbody tr').length).toBe(profile.trials.length);
     // Every chart of the report, with the custom series' drawing functions in place.
     const frames = w.findAllComponents({ name: 'ChartFrame' });
-    expect(frames.map((f) => f.props('title'))).toEqual(expect.arrayContaining(['Where the wall time goes', 'Timeline (phases over the run)', 'Engine kernel CPU time by kind', 'Memory over the run']));
+    expect(frames.map((f) => f.props('title'))).toEqual(expect.arrayContaining(['Where the wall time goes', 'Timeline (phases over the run)', 'Engine kernel time by kind', 'Memory over the run']));
     for (const f of frames) for (const s of (f.props('option') as { series: { renderItem?: unknown }[] }).series) if ('renderItem' in s) expect(typeof s.renderItem).toBe('function');
   });
 
