@@ -176,21 +176,18 @@ export async function benchGates(opts: BenchGatesOptions, onStep?: (label: strin
   const skipped: string[] = [];
   const rng = new Rng(2024);
   // The reference: in-place read+write of a buffer well out of the last-level
-  // cache (4x, at least 256 MiB), per thread count, median of passes with its CI.
+  // cache (4x, at least 256 MiB), median of passes with its CI, measured just
+  // before and just after each kernel row: on a shared host the memory
+  // bandwidth moves by 2× within minutes, and a reference taken once, before
+  // the kernels, made them read up to 117% of it.
   const llc = lastLevelCacheBytes();
   const refBytes = Math.max(4 * llc, 256 * 2 ** 20);
-  const refs = new Map<number, Spread>();
-  const reference = (threads: number): Spread => {
-    let s = refs.get(threads);
-    if (!s) {
-      addon.measureInplaceBandwidth(refBytes, threads, 1); // warm-up: pages touched
-      const samples: number[] = [];
-      for (let r = 0; r < Math.max(5, opts.repeats); r++) samples.push(addon.measureInplaceBandwidth(refBytes, threads, 1) / 1e9);
-      s = spread(samples);
-      refs.set(threads, s);
-    }
-    return s;
+  const refSamples = (threads: number, count: number): number[] => {
+    const samples: number[] = [];
+    for (let r = 0; r < count; r++) samples.push(addon.measureInplaceBandwidth(refBytes, threads, 1) / 1e9);
+    return samples;
   };
+  const refAround = Math.max(3, Math.ceil(opts.repeats / 2)); // samples on each side of a row
 
   for (const precision of precisions)
     for (const n of opts.qubits)
@@ -205,8 +202,8 @@ export async function benchGates(opts: BenchGatesOptions, onStep?: (label: strin
         }
         const exec = { isa, threads };
         onStep?.(`in-place bandwidth ${threads}t`);
-        const ref = reference(threads);
-        const inplaceGbPerS = ref.median;
+        addon.measureInplaceBandwidth(refBytes, threads, 1); // warm-up: pages touched
+        let before = refSamples(threads, refAround);
         for (const [kind, k] of kinds) {
           if (k > n) continue;
           onStep?.(`${kind} ${n}q ${precision} ${threads}t`);
@@ -217,6 +214,10 @@ export async function benchGates(opts: BenchGatesOptions, onStep?: (label: strin
             // At least `repeats`, more (up to 10×, ~1 s) until the median's CI is within ±5%.
             times.push(...sampleUntilStable(() => state.apply(gate, undefined, exec), { minRepeats: opts.repeats, maxRepeats: 10 * opts.repeats, budgetMs: 1000 / targets.length }));
           }
+          const after = refSamples(threads, refAround);
+          const ref = spread([...before, ...after]);
+          before = after; // the next row's "before"
+          const inplaceGbPerS = ref.median;
           const med = median(times);
           const gbPerS = (2 * bytes) / (med / 1e3) / 1e9;
           const fraction = gbPerS / inplaceGbPerS;
@@ -377,7 +378,7 @@ export async function runBenchGates(opts: BenchGatesOptions): Promise<number> {
     lines.push("In-place reference: the device's in-place bandwidth, the fastest of three streaming kernels that read and write every amplitude of the same state once (one, two or four per invocation), timed the same way as the gate kernels.");
   } else {
     const llc = Number(env.lastLevelCache) || 0;
-    lines.push(`In-place reference: ${((Number(env.referenceBytes) || 0) / 2 ** 20).toFixed(0)} MiB read and written in place (out of the ${(llc / 2 ** 20).toFixed(0)} MiB last-level cache); 'in cache': the state fits or nearly fits (under 2×) in that cache, so no out-of-cache fraction applies.`);
+    lines.push(`In-place reference: ${((Number(env.referenceBytes) || 0) / 2 ** 20).toFixed(0)} MiB read and written in place, measured just before and after each row (out of the ${(llc / 2 ** 20).toFixed(0)} MiB last-level cache); 'in cache': the state fits or nearly fits (under 2×) in that cache, so no out-of-cache fraction applies.`);
   }
   for (const r of out.results) if (r.problem) lines.push(`MEASUREMENT PROBLEM ${r.kind} ${r.qubits}q ${r.precision} ${r.threads}t: ${r.problem}`);
   const unstableRefs = new Set(out.results.filter((r) => r.reference?.unstable).map((r) => `${webgpu ? `${r.qubits} qubits` : `${r.threads} thread(s)`}: ${r.reference!.unstable!.join('; ')}`));
