@@ -508,7 +508,8 @@ void diagonal_impl(FP* s, unsigned nv, const unsigned* hq, unsigned kh, const un
 constexpr unsigned kDiagonalFewHigh = 3;
 template <typename FP, typename Body>
 inline void for_vector_groups(FP* s, unsigned nv, const unsigned* fixed, unsigned nf,
-                              std::uint64_t set, const For& par, const Body& body);  // below
+                              std::uint64_t set, const For& par, const Body& body,
+                              bool one_stream = false);  // below
 template <typename FP>
 void diagonal_few(FP* s, unsigned nv, const unsigned* qs, unsigned k, const unsigned* cv, unsigned c,
                   const FP* d, const For& par) {
@@ -545,13 +546,16 @@ void diagonal_few(FP* s, unsigned nv, const unsigned* qs, unsigned k, const unsi
     sorted_hv[j] = hv[i];
   }
   const unsigned nf = merge_sorted(sorted_hv, nh, cv, c, fixed);
-  for_vector_groups(s, nv, fixed, nf, mask_of(cv, c), par, [&](FP* g) {
-    for (unsigned p = 0; p < P; ++p) {
-      FP* q = g + off[p];
-      const T x = V::load(q);
-      V::store(q, V::fmaddsub(x, cre[p], V::mul(V::swap_ri(x), cim[p])));
-    }
-  });
+  for_vector_groups(
+      s, nv, fixed, nf, mask_of(cv, c), par,
+      [&](FP* g) {
+        for (unsigned p = 0; p < P; ++p) {
+          FP* q = g + off[p];
+          const T x = V::load(q);
+          V::store(q, V::fmaddsub(x, cre[p], V::mul(V::swap_ri(x), cim[p])));
+        }
+      },
+      P == 1);
 }
 
 template <typename FP>
@@ -585,7 +589,7 @@ void diagonal(FP* s, unsigned n, const unsigned* qs, unsigned k, const unsigned*
 // stride of 2^f vectors (a control on vector bit 0: every other vector).
 template <typename FP, typename Body>
 inline void for_vector_groups(FP* s, unsigned nv, const unsigned* fixed, unsigned nf,
-                              std::uint64_t set, const For& par, const Body& body) {
+                              std::uint64_t set, const For& par, const Body& body, bool one_stream) {
   constexpr unsigned L = Vec<FP>::L;
   const std::uint64_t groups = std::uint64_t(1) << (nv - nf);
   unsigned lowfix = 0;
@@ -601,13 +605,45 @@ inline void for_vector_groups(FP* s, unsigned nv, const unsigned* fixed, unsigne
     for (unsigned j = 0; j < nred; ++j) fx[j] = red[j];
     const unsigned nfx = nred, sh = lowfix;
     const std::uint64_t rl = runlen, st = set, step = 2 * L * bit(lowfix);
-    std::uint64_t g = b;
-    while (g < e) {
-      const std::uint64_t end = std::min(e, (g | (rl - 1)) + 1);
-      FP* p = s + 2 * L * ((deposit_zeros(g, fx, nfx) << sh) | st);
+    // A body that touches one vector (one_stream) walks each worker's range
+    // as two halves in step: two streams through memory, which one core reads
+    // and writes faster than one (AMD EPYC, 1 GiB state, 1 thread: an RZ on
+    // the top qubit, whose pairs make two streams, 32.8 ms; on qubit 0, one
+    // stream, 36.7 ms). A pair body already walks two; four were slower
+    // (34.5 against 32.7 ms).
+    struct Cursor {
+      std::uint64_t g, e, end;
+      FP* p;
+    };
+    auto open = [&](Cursor& c) {
+      if (c.g < c.e) {
+        c.end = std::min(c.e, (c.g | (rl - 1)) + 1);
+        c.p = s + 2 * L * ((deposit_zeros(c.g, fx, nfx) << sh) | st);
+      }
+    };
+    const std::uint64_t mid = one_stream ? b + (e - b) / 2 : e;
+    Cursor x{b, mid, 0, nullptr}, y{mid, e, 0, nullptr};
+    open(x);
+    open(y);
+    while (x.g < x.e && y.g < y.e) {
+      const std::uint64_t k = std::min(x.end - x.g, y.end - y.g);
+      FP *p = x.p, *q = y.p;
 #pragma GCC unroll 4
-      for (; g < end; ++g, p += step) f(p);
+      for (std::uint64_t i = 0; i < k; ++i, p += step, q += step) {
+        f(p);
+        f(q);
+      }
+      x.g += k, y.g += k, x.p = p, y.p = q;
+      if (x.g == x.end) open(x);
+      if (y.g == y.end) open(y);
     }
+    for (Cursor* c : {&x, &y})
+      while (c->g < c->e) {
+        FP* p = c->p;
+#pragma GCC unroll 4
+        for (; c->g < c->end; ++c->g, p += step) f(p);
+        open(*c);
+      }
   });
 }
 
@@ -626,14 +662,17 @@ void permute_in_lanes(FP* s, unsigned nv, const unsigned* fixed, unsigned nf, st
   using V = Vec<FP>;
   using T = typename V::T;
   if (lcm == 0) {
-    for_vector_groups(s, nv, fixed, nf, set, par, [](FP* p) { V::store(p, V::template perm<S>(V::load(p))); });
+    for_vector_groups(s, nv, fixed, nf, set, par, [](FP* p) { V::store(p, V::template perm<S>(V::load(p))); }, true);
     return;
   }
   const T sel = lane_selector<FP>(lcm);
-  for_vector_groups(s, nv, fixed, nf, set, par, [sel](FP* p) {
-    const T x = V::load(p);
-    V::store(p, V::blendv(x, V::template perm<S>(x), sel));
-  });
+  for_vector_groups(
+      s, nv, fixed, nf, set, par,
+      [sel](FP* p) {
+        const T x = V::load(p);
+        V::store(p, V::blendv(x, V::template perm<S>(x), sel));
+      },
+      true);
 }
 
 template <typename FP>
@@ -727,10 +766,13 @@ void phase(FP* s, unsigned n, const unsigned* cs, unsigned c, const FP* ph, cons
     im[2 * l] = im[2 * l + 1] = on ? ph[1] : FP(0);
   }
   const T cre = V::load(re), cim = V::load(im);
-  for_vector_groups(s, n - V::LB, hc, nhc, mask_of(hc, nhc), par, [cre, cim](FP* p) {
-    const T x = V::load(p);
-    V::store(p, V::fmaddsub(x, cre, V::mul(V::swap_ri(x), cim)));
-  });
+  for_vector_groups(
+      s, n - V::LB, hc, nhc, mask_of(hc, nhc), par,
+      [cre, cim](FP* p) {
+        const T x = V::load(p);
+        V::store(p, V::fmaddsub(x, cre, V::mul(V::swap_ri(x), cim)));
+      },
+      true);
 }
 
 // diag(d0, d1) on target t under controls: a target above the lanes
@@ -765,10 +807,13 @@ void diagonal1(FP* s, unsigned n, unsigned t, const unsigned* cs, unsigned c, co
   if (t < V::LB) {
     T cre, cim;
     coef(2, cre, cim);
-    for_vector_groups(s, nv, hc, nhc, set, par, [cre, cim](FP* p) {
-      const T x = V::load(p);
-      V::store(p, V::fmaddsub(x, cre, V::mul(V::swap_ri(x), cim)));
-    });
+    for_vector_groups(
+        s, nv, hc, nhc, set, par,
+        [cre, cim](FP* p) {
+          const T x = V::load(p);
+          V::store(p, V::fmaddsub(x, cre, V::mul(V::swap_ri(x), cim)));
+        },
+        true);
     return;
   }
   const unsigned tv = t - V::LB;
