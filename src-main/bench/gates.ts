@@ -17,7 +17,6 @@ import { UsageError } from '../errors';
 import { loadAddon, type NativeAddon, type NativeIsa, type NativePrecision } from '../native/addon';
 import { makeProgress } from './progress';
 import { sampleUntilStable, spread } from '../../src-shared/workloads/timing';
-import type { Spread } from '../../src-shared/results';
 
 export interface BenchGatesOptions {
   json?: boolean;
