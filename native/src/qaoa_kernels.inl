@@ -371,20 +371,16 @@ struct Chain {
 
   template <typename Pre>
   void step(FP* dst, double* partial, Pre&& pre) {
-    if (!kChain) {  // each transform whole: the elementwise step with the low op, then the groups
-      transform_pass(T, 0, static_cast<FP*>(nullptr), dst, par, partial, vec, pre);
-      for (unsigned op = 1; op < T.ops(); ++op)
-        transform_pass(T, op, dst, static_cast<FP*>(nullptr), par, nullptr, vec,
-                       [](std::uint64_t, std::size_t, FP*, double*) {});
-      return;
-    }
+    // Without the chain nothing is left pending, so every transform runs
+    // whole in its natural order: the elementwise step with the low op, then
+    // the groups.
     const bool lf = pending ? !low_first : true;
-    const unsigned last = T.ops() - 1;
+    const unsigned keep = kChain ? 1 : 0;  // ops left for the next pass
     transform_pass(T, op_at(lf, 0), pending, dst, par, partial, vec, pre);
-    for (unsigned i = 1; i < last; ++i)
+    for (unsigned i = 1; i + keep < T.ops(); ++i)
       transform_pass(T, op_at(lf, i), dst, static_cast<FP*>(nullptr), par, nullptr, vec,
                      [](std::uint64_t, std::size_t, FP*, double*) {});
-    pending = last ? dst : nullptr;  // a single op (no high qubits) is done
+    pending = keep && T.ops() > 1 ? dst : nullptr;  // a single op (no high qubits) is done
     low_first = lf;
   }
   template <typename Post>
