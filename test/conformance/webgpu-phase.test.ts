@@ -102,43 +102,37 @@ describe('splitHiLo', () => {
 
 describe.skipIf(unavailable !== null).each(VARIANTS)('WebGPU parameterised diagonals bound on the GPU: $name', (v) => {
   const backend = () => backends.get(v.name)!;
-  /** Runs body and fails the test if no diagonal went the GPU path (the cases are about it). */
-  const onGpuPath = async (body: () => Promise<void>) => {
+  /**
+   * Runs body on each size's phase circuit and observable (drawn in that order from one Rng of
+   * `seed`), and fails the test if no diagonal went the GPU path (the cases are about it).
+   */
+  const eachOnGpuPath = async (sizes: number[], seed: number, body: (n: number, circuit: LoweredCircuit, obs: PauliSum, rng: Rng) => Promise<void>) => {
     const spy = vi.spyOn(backend().sim, 'lambda');
-    await body();
+    const rng = new Rng(seed);
+    for (const n of sizes) await body(n, phaseCircuit(n, rng), observable(n, rng), rng);
     expect(spy).toHaveBeenCalled();
     spy.mockRestore();
   };
 
   it('probabilities and expectation values match the reference within 1e-5', async () => {
-    const rng = new Rng(101);
-    await onGpuPath(async () => {
-      for (const n of v.sizes.forward) {
-        const circuit = phaseCircuit(n, rng);
-        const obs = observable(n, rng);
-        for (let trial = 0; trial < 2; trial++) {
-          const params = randomParams(rng);
-          const r = await backend().simulate({ circuit, params, observables: [obs], probabilities: true }, v.options);
-          const ref = await new ReferenceBackend().simulate({ circuit, params, observables: [obs], probabilities: true });
-          expect(maxAbsDiff(r.probabilities!, ref.probabilities!), `${n} qubits`).toBeLessThan(TOL);
-          expect(Math.abs(r.expectations[0] - ref.expectations[0]), `${n} qubits`).toBeLessThan(TOL);
-        }
+    await eachOnGpuPath(v.sizes.forward, 101, async (n, circuit, obs, rng) => {
+      for (let trial = 0; trial < 2; trial++) {
+        const params = randomParams(rng);
+        const r = await backend().simulate({ circuit, params, observables: [obs], probabilities: true }, v.options);
+        const ref = await new ReferenceBackend().simulate({ circuit, params, observables: [obs], probabilities: true });
+        expect(maxAbsDiff(r.probabilities!, ref.probabilities!), `${n} qubits`).toBeLessThan(TOL);
+        expect(Math.abs(r.expectations[0] - ref.expectations[0]), `${n} qubits`).toBeLessThan(TOL);
       }
     });
   }, SLOW);
 
   it('adjoint gradients match finite differences of the reference', async () => {
-    const rng = new Rng(202);
-    await onGpuPath(async () => {
-      for (const n of v.sizes.gradient) {
-        const circuit = phaseCircuit(n, rng);
-        const obs = observable(n, rng);
-        const params = randomParams(rng);
-        const g = await backend().gradient(circuit, params, obs, v.options);
-        const exact = new ReferenceState(n).run(circuit, params).expectation(obs);
-        expect(Math.abs(g.value - exact), `${n} qubits`).toBeLessThan(TOL);
-        expect(maxAbsDiff(g.gradient, referenceGradient(circuit, params, obs)), `${n} qubits`).toBeLessThan(GRAD_TOL);
-      }
+    await eachOnGpuPath(v.sizes.gradient, 202, async (n, circuit, obs, rng) => {
+      const params = randomParams(rng);
+      const g = await backend().gradient(circuit, params, obs, v.options);
+      const exact = new ReferenceState(n).run(circuit, params).expectation(obs);
+      expect(Math.abs(g.value - exact), `${n} qubits`).toBeLessThan(TOL);
+      expect(maxAbsDiff(g.gradient, referenceGradient(circuit, params, obs)), `${n} qubits`).toBeLessThan(GRAD_TOL);
     });
   }, SLOW);
 
