@@ -9,10 +9,15 @@ namespace {
 struct ScalarTag {};
 
 template <typename FP>
-void scale_add(FP* x, std::size_t count, FP a, FP b, const For& par) {
-  par.run(count, [&](std::uint64_t lo, std::uint64_t hi, unsigned) {
-    for (std::uint64_t i = lo; i < hi; ++i) x[i] = a * x[i] + b;
+void scale_add(FP* x, std::size_t count, FP a, FP b, bool halves, const For& par) {
+  const std::size_t half = halves ? count / 2 : count;
+  par.run(half, [&](std::uint64_t lo, std::uint64_t hi, unsigned) {
+    for (std::uint64_t i = lo; i < hi; ++i) {
+      x[i] = a * x[i] + b;
+      if (halves) x[half + i] = a * x[half + i] + b;
+    }
   });
+  for (std::size_t i = halves ? 2 * half : count; i < count; ++i) x[i] = a * x[i] + b;
 }
 
 template <typename FP>

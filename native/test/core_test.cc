@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "quench/engine.h"
+#include "quench/kernels.h"
 
 using namespace quench;
 using cd = std::complex<double>;
@@ -795,9 +796,38 @@ static void test_machine() {
   CHECK(bw > 1e8, "bandwidth %g", bw);
 }
 
+// The bandwidth reference's pass: every value, both shapes, any length (the
+// tail past the last whole block included), serial and parallel.
+template <typename FP>
+static void check_scale_add(Isa isa) {
+  const KernelTable<FP>& kt = kernel_table<FP>(isa);
+  for (std::size_t count : {std::size_t(0), std::size_t(1), std::size_t(63), std::size_t(64), std::size_t(4096 + 77)})
+    for (bool halves : {false, true})
+      for (unsigned threads : {1u, 2u}) {
+        std::vector<FP> x(count);
+        for (std::size_t i = 0; i < count; ++i) x[i] = FP(i % 101);
+        FP* p = x.data();
+        // Aligned as the engine's buffers are: copy into a 64-byte-aligned block.
+        std::vector<FP> store(count + 64 / sizeof(FP));
+        FP* a = store.data();
+        while (reinterpret_cast<std::uintptr_t>(a) % 64) ++a;
+        std::copy(p, p + count, a);
+        kt.scale_add(a, count, FP(2), FP(0.5), halves, For(threads));
+        std::size_t bad = 0;
+        for (std::size_t i = 0; i < count; ++i) bad += a[i] != FP(2) * FP(i % 101) + FP(0.5);
+        CHECK(bad == 0, "scale_add %s %s count %zu halves %d threads %u: %zu wrong", to_string(isa),
+              sizeof(FP) == 4 ? "f32" : "f64", count, int(halves), threads, bad);
+      }
+}
+
 int main() {
   const auto t0 = std::chrono::steady_clock::now();
   test_machine();
+  for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512})
+    if (isa_available(isa)) {
+      check_scale_add<float>(isa);
+      check_scale_add<double>(isa);
+    }
   test_errors();
   test_cache_and_fusion();
   std::vector<Isa> isas = {Isa::scalar};

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { lower } from '../../src-shared/circuit/lower';
 import { toQasm } from '../../src-shared/qasm/export';
 import type { Circuit, Operation } from '../../src-shared/circuit/circuit';
-import { brickwork, randomUnitary } from '../../src-shared/circuit/random-circuits';
+import { brickwork, denseTestState, randomUnitary } from '../../src-shared/circuit/random-circuits';
 import type { LoweredCircuit, LoweredGate } from '../../src-shared/circuit/lowered';
 import type { PauliSum } from '../../src-shared/observable/pauli';
 import { qaoaCircuit, qaoaCost, qaoaInitialParams } from '../../src-shared/workloads/qaoa';
@@ -145,12 +145,8 @@ const stat = (xs: number[]) => {
   return { median: s.median, min: s.min, max: s.max };
 };
 
-/** The shared test state: RY(0.3 (q + 1)) then RZ(0.1 (q + 1)) on every qubit (bench/peers/peers.py prepares the same). */
-function preparedOps(n: number): Operation[] {
-  const ops: Operation[] = [];
-  for (let q = 0; q < n; q++) ops.push({ gate: 'ry', qubits: [q], params: [0.3 * (q + 1)] }, { gate: 'rz', qubits: [q], params: [0.1 * (q + 1)] });
-  return ops;
-}
+/** The shared test state's operations (bench/peers/peers.py prepares the same). */
+const preparedOps = (n: number): Operation[] => denseTestState(n).ops;
 
 const GATES = ['h', 'rz', 's', 'cz', 'cx', 'swap', 'u2q'] as const;
 type GateName = (typeof GATES)[number];

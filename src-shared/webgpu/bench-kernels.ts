@@ -4,6 +4,9 @@
 // writes every amplitude once) measured the same way, so their ratio is the
 // figure of merit.
 import { median } from 'simple-statistics';
+import { lower } from '../circuit/lower';
+import { boundMatrix } from '../circuit/lowered';
+import { denseTestState } from '../circuit/random-circuits';
 import type { GateOp, GpuSimulator, GpuState } from './simulator';
 import { BYTES_PER_AMPLITUDE } from './state';
 
@@ -35,6 +38,9 @@ async function sample(once: (inner: number) => Promise<number>, inner: number, r
 export async function timeGate(sim: GpuSimulator, state: GpuState, op: GateOp, inner: number, repeats: number): Promise<KernelSample> {
   const initRun = sim.begin(state);
   initRun.init();
+  // Timed on a state with no zero amplitudes (denseTestState), as a circuit's state is.
+  for (const g of lower(denseTestState(state.plan.numQubits)).gates)
+    initRun.gate({ targets: g.qubits, controls: g.controls, diagonal: g.diagonal, matrix: boundMatrix(g, []) });
   await sim.ctx.run('WebGPU bench init', () => initRun.submit());
   let timing: KernelSample['timing'] = sim.ctx.timing;
   const once = (count: number) =>

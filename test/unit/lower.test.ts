@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GATE_SPECS, type Circuit, type GateName } from '../../src-shared/circuit/circuit';
 import { CircuitError, lower, u3Matrix } from '../../src-shared/circuit/lower';
 import { boundMatrix } from '../../src-shared/circuit/lowered';
-import { randomUnitary } from '../../src-shared/circuit/random-circuits';
+import { denseTestState, randomUnitary } from '../../src-shared/circuit/random-circuits';
 import { adjoint, identity, matmul, maxDiff } from '../../src-shared/circuit/complex-matrix';
 import { ReferenceState } from '../../src-shared/backend/reference';
 import { Rng } from '../../src-shared/random';
@@ -130,6 +130,17 @@ describe('lowering', () => {
     for (const k of [1, 2, 3, 4]) {
       const u = randomUnitary(k, rng);
       expect(maxDiff(matmul(adjoint(u), u), identity(1 << k))).toBeLessThan(1e-12);
+    }
+  });
+});
+
+describe('the benchmarks\' test state', () => {
+  it('has no zero amplitude, so gate timings see a circuit\'s data, not |0…0⟩\'s', () => {
+    for (const n of [1, 5, 12]) {
+      const probs = new ReferenceState(n).run(lower(denseTestState(n))).probabilities();
+      // Far from zero, and its amplitudes (~1e-7 here, ~1e-14 at 26 qubits) normal numbers even in f32.
+      expect(Math.min(...probs)).toBeGreaterThan(1e-20);
+      expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     }
   });
 });

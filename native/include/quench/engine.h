@@ -248,8 +248,10 @@ GroundEnergyResult ground_energy(const PauliSum& observable, unsigned num_qubits
 
 // ---- benchmarking helpers ------------------------------------------------------------
 // Sustained in-place read-modify-write bandwidth (bytes read + written per
-// second) over a buffer of `bytes`, with the given threads, best of `repeats`.
-// The reference the gate kernels' effective bandwidth is compared with.
+// second) over a buffer of `bytes`, with the given threads: the fastest of
+// `repeats` rounds, each timing one pass as one memory stream and one as two
+// (the halves in step, as a gate on the top qubit walks the state). The
+// reference the gate kernels' effective bandwidth is compared with.
 double measure_inplace_bandwidth(std::size_t bytes, unsigned threads, unsigned repeats);
 
 }  // namespace quench

@@ -58,8 +58,9 @@ struct KernelTable {
   // off-diagonal ones grouped by x mask).
   double (*expectation)(const FP* state, unsigned n, const PauliTerm* terms, std::size_t count,
                         const For& par);
-  // x = a * x + b over `count` values (the in-place bandwidth reference).
-  void (*scale_add)(FP* x, std::size_t count, FP a, FP b, const For& par);
+  // x = a * x + b over `count` values (the in-place bandwidth reference), as
+  // one memory stream or (halves) two, the two halves of x in step.
+  void (*scale_add)(FP* x, std::size_t count, FP a, FP b, bool halves, const For& par);
 };
 
 // Scalar tables always exist; AVX2 tables exist when the CPU has AVX2+FMA.

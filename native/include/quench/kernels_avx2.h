@@ -59,6 +59,7 @@ template <>
 struct Vec<double> {
   using T = __m256d;
   static constexpr unsigned LB = 1, L = 2;
+  static T set1(double x) { return _mm256_set1_pd(x); }
   static T load(const double* p) { return _mm256_load_pd(p); }
   static T loadu(const double* p) { return _mm256_loadu_pd(p); }
   static void store(double* p, T v) { _mm256_store_pd(p, v); }
@@ -84,6 +85,7 @@ template <>
 struct Vec<float> {
   using T = __m256;
   static constexpr unsigned LB = 2, L = 4;
+  static T set1(float x) { return _mm256_set1_ps(x); }
   static T load(const float* p) { return _mm256_load_ps(p); }
   static T loadu(const float* p) { return _mm256_loadu_ps(p); }
   static void store(float* p, T v) { _mm256_store_ps(p, v); }
