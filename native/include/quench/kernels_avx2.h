@@ -511,7 +511,7 @@ constexpr unsigned kDiagonalFewHigh = 3;
 template <typename FP, typename Body>
 inline void for_vector_groups(FP* s, unsigned nv, const unsigned* fixed, unsigned nf,
                               std::uint64_t set, const For& par, const Body& body,
-                              bool one_stream = false);  // below
+                              bool halves = false);  // below
 template <typename FP>
 void diagonal_few(FP* s, unsigned nv, const unsigned* qs, unsigned k, const unsigned* cv, unsigned c,
                   const FP* d, const For& par) {
@@ -591,7 +591,7 @@ void diagonal(FP* s, unsigned n, const unsigned* qs, unsigned k, const unsigned*
 // stride of 2^f vectors (a control on vector bit 0: every other vector).
 template <typename FP, typename Body>
 inline void for_vector_groups(FP* s, unsigned nv, const unsigned* fixed, unsigned nf,
-                              std::uint64_t set, const For& par, const Body& body, bool one_stream) {
+                              std::uint64_t set, const For& par, const Body& body, bool halves) {
   constexpr unsigned L = Vec<FP>::L;
   const std::uint64_t groups = std::uint64_t(1) << (nv - nf);
   unsigned lowfix = 0;
@@ -607,12 +607,15 @@ inline void for_vector_groups(FP* s, unsigned nv, const unsigned* fixed, unsigne
     for (unsigned j = 0; j < nred; ++j) fx[j] = red[j];
     const unsigned nfx = nred, sh = lowfix;
     const std::uint64_t rl = runlen, st = set, step = 2 * L * bit(lowfix);
-    // A body that touches one vector (one_stream) walks each worker's range
-    // as two halves in step: two streams through memory, which one core reads
-    // and writes faster than one (AMD EPYC, 1 GiB state, 1 thread: an RZ on
-    // the top qubit, whose pairs make two streams, 32.8 ms; on qubit 0, one
-    // stream, 36.7 ms). A pair body already walks two; four were slower
-    // (34.5 against 32.7 ms).
+    // With `halves`, each worker's range is walked as two halves in step:
+    // twice the memory streams, which one core reads and writes faster. Taken
+    // by bodies that touch one vector (AMD EPYC, 1 GiB state, 1 thread: an RZ
+    // on the top qubit, whose pairs make two streams, 32.8 ms; on qubit 0, one
+    // stream, 36.7 ms), and by the pair swaps of X, CNOT and SWAP, which touch
+    // half the state in runs with gaps between them (24 qubits, f64: CNOT
+    // 12 -> 13 on 1 thread 4.6-5.1 ms before, 4.1-4.4 after; 2 -> 3, 10.9
+    // before, 8.4-8.6 after). A pair body over the whole state walks two
+    // streams already; four were slower there (34.5 against 32.7 ms).
     struct Cursor {
       std::uint64_t g, e, end;
       FP* p;
@@ -623,7 +626,7 @@ inline void for_vector_groups(FP* s, unsigned nv, const unsigned* fixed, unsigne
         c.p = s + 2 * L * ((deposit_zeros(c.g, fx, nfx) << sh) | st);
       }
     };
-    const std::uint64_t mid = one_stream ? b + (e - b) / 2 : e;
+    const std::uint64_t mid = halves ? b + (e - b) / 2 : e;
     Cursor x{b, mid, 0, nullptr}, y{mid, e, 0, nullptr};
     open(x);
     open(y);
@@ -708,13 +711,13 @@ void permute(FP* s, unsigned n, const unsigned* qs, unsigned k, const unsigned* 
         const T a = V::load(p), b = V::load(p + o);
         V::store(p, b);
         V::store(p + o, a);
-      });
+      }, true);
     } else {
       for_vector_groups(s, nv, fixed, nf, set, par, [o, sel](FP* p) {
         const T a = V::load(p), b = V::load(p + o);
         V::store(p, V::blendv(a, b, sel));
         V::store(p + o, V::blendv(b, a, sel));
-      });
+      }, true);
     }
     return;
   }
@@ -725,13 +728,13 @@ void permute(FP* s, unsigned n, const unsigned* qs, unsigned k, const unsigned* 
         const T a = V::load(p + o1), b = V::load(p + o2);
         V::store(p + o1, b);
         V::store(p + o2, a);
-      });
+      }, true);
     } else {
       for_vector_groups(s, nv, fixed, nf, set, par, [o1, o2, sel](FP* p) {
         const T a = V::load(p + o1), b = V::load(p + o2);
         V::store(p + o1, V::blendv(a, b, sel));
         V::store(p + o2, V::blendv(b, a, sel));
-      });
+      }, true);
     }
     return;
   }
