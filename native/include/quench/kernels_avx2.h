@@ -611,11 +611,12 @@ inline void for_vector_groups(FP* s, unsigned nv, const unsigned* fixed, unsigne
     // twice the memory streams, which one core reads and writes faster. Taken
     // by bodies that touch one vector (AMD EPYC, 1 GiB state, 1 thread: an RZ
     // on the top qubit, whose pairs make two streams, 32.8 ms; on qubit 0, one
-    // stream, 36.7 ms), and by the pair swaps of X, CNOT and SWAP, which touch
-    // half the state in runs with gaps between them (24 qubits, f64: CNOT
-    // 12 -> 13 on 1 thread 4.6-5.1 ms before, 4.1-4.4 after; 2 -> 3, 10.9
-    // before, 8.4-8.6 after). A pair body over the whole state walks two
-    // streams already; four were slower there (34.5 against 32.7 ms).
+    // stream, 36.7 ms), and by pair bodies, whose two vectors walk runs with
+    // gaps between them (24 qubits, f64, 1 thread: CNOT 12 -> 13 4.6-5.1 ms
+    // before, 4.1-4.4 after, 2 -> 3 10.9 before, 8.4-8.6 after; RZ on qubit
+    // 12 9.5-9.8 before, 8.9-9.2 after, on qubit 2 8.8-9.4 before, 8.0-8.2
+    // after). On the top qubit, where the runs have no gaps, four streams
+    // are level with two (RZ at 24 qubits 7.9-8.1 ms both ways).
     struct Cursor {
       std::uint64_t g, e, end;
       FP* p;
@@ -831,7 +832,7 @@ void diagonal1(FP* s, unsigned n, unsigned t, const unsigned* cs, unsigned c, co
     const T x = V::load(p), y = V::load(p + o);
     V::store(p, V::fmaddsub(x, r0, V::mul(V::swap_ri(x), i0)));
     V::store(p + o, V::fmaddsub(y, r1, V::mul(V::swap_ri(y), i1)));
-  });
+  }, true);
 }
 
 }  // namespace QUENCH_AVX2_NS
