@@ -7,7 +7,7 @@ import { runProfile } from './profile';
 import { runValidate } from './validate';
 import { CONTENTION_CASES, runBenchContention } from '../bench/contention';
 import { ALL_PEERS, PEER_CASES, runBenchPeers } from '../bench/peers';
-import { savePeersFile } from './peers-save';
+import { checkPeersSaveTarget, savePeersFile } from './peers-save';
 import { runInfo } from './info';
 import { applyIsa, isaOption } from './isa';
 import { runSimulate } from './simulate';
@@ -263,7 +263,10 @@ export function buildProgram(): Command {
     .option('--rounds <n>', 'interleaved rounds per case', intOption('--rounds', 1, 100), 3)
     .option('--venv <dir>', "the peers' virtual environment (default: ~/.cache/quench/peers-venv; Strawberry Fields gets its own beside it, with the suffix -sf)")
     .option('--save <file>', 'add the results to a project file as runs, Quench\'s and each peer\'s per case (created when missing), to compare them in the workbench')
+    .addOption(isaOption("Quench's SIMD kernels: auto (the best this CPU has), avx512, avx2 or scalar; each peer picks its own from the CPU"))
     .action(async (opts) => {
+      applyIsa(opts.isa);
+      if (opts.save) checkPeersSaveTarget(opts.save);
       process.exitCode = await runBenchPeers(opts, opts.save ? (report) => savePeersFile(opts.save, report) : undefined);
     });
 

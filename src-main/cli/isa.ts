@@ -1,5 +1,5 @@
 // The one --isa option of the commands that run the engine (simulate, run,
-// profile, bench gates, bench seed), and applying it: a named ISA becomes the
+// profile, bench gates, bench seed, bench peers), and applying it: a named ISA becomes the
 // addon's default for every call of this process that names none, so
 // workloads and project runs (which ask for 'auto') use it too.
 import { InvalidArgumentError, Option } from 'commander';
@@ -9,8 +9,8 @@ import { UsageError } from '../errors';
 export const ISA_CHOICES = ['auto', 'avx512', 'avx2', 'scalar'] as const;
 
 /** A fresh `--isa <isa>` option (commander options belong to one command). */
-export function isaOption(): Option {
-  return new Option('--isa <isa>', 'SIMD kernels: auto (the best this CPU has), avx512, avx2 or scalar')
+export function isaOption(description = 'SIMD kernels: auto (the best this CPU has), avx512, avx2 or scalar'): Option {
+  return new Option('--isa <isa>', description)
     .argParser((v: string): NativeIsa => {
       if (!(ISA_CHOICES as readonly string[]).includes(v)) throw new InvalidArgumentError(`--isa must be one of ${ISA_CHOICES.join(', ')}, got '${v}'`);
       return v as NativeIsa;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { formatBytes } from '../../src-shared/workloads/memory';
-import { UsageError } from '../errors';
+import { UsageError, describeIoError } from '../errors';
 
 export type NpyDtype = 'f8' | 'f4';
 
@@ -79,7 +79,7 @@ export class NpyOutput {
         out.fd = fs.openSync(out.temp, 'wx', 0o666);
         out.created = true;
       } catch (e) {
-        throw new UsageError(`cannot write ${file}: ${describe(e as NodeJS.ErrnoException, dir)}`);
+        throw new UsageError(`cannot write ${file}: ${describeIoError(e as NodeJS.ErrnoException, dir)}`);
       }
       const free = freeBytes(dir);
       if (free !== null && free < bytes) throw new UsageError(`cannot write ${file}: it needs ${formatBytes(bytes)} and ${dir} has ${formatBytes(free)} free`);
@@ -117,7 +117,7 @@ export class NpyOutput {
     } catch (e) {
       this.discard();
       const err = e as NodeJS.ErrnoException;
-      throw new Error(`cannot write ${this.file}: ${describe(err, path.dirname(path.resolve(this.file)))}; nothing was written there`);
+      throw new Error(`cannot write ${this.file}: ${describeIoError(err, path.dirname(path.resolve(this.file)))}; nothing was written there`);
     }
     syncDirectory(path.dirname(path.resolve(this.file)));
   }
@@ -188,19 +188,5 @@ function syncDirectory(dir: string): void {
     }
   } catch {
     /* not supported here */
-  }
-}
-
-/** An I/O error in words, with its code. */
-function describe(e: NodeJS.ErrnoException, dir: string): string {
-  switch (e.code) {
-    case 'ENOENT': return `the folder ${dir} does not exist`;
-    case 'ENOTDIR': return `${dir} is not a folder`;
-    case 'EACCES': case 'EPERM': return `no permission to write in ${dir} (${e.code})`;
-    case 'EROFS': return `${dir} is on a read-only file system (EROFS)`;
-    case 'ENOSPC': return 'no space left on the device (ENOSPC)';
-    case 'EDQUOT': return 'the disk quota is used up (EDQUOT)';
-    case 'EISDIR': return 'it is a directory (EISDIR)';
-    default: return e.code ? `${e.message}` : String(e.message ?? e);
   }
 }

@@ -13,7 +13,7 @@ import { QNN_DEFAULTS } from '../../src-shared/workloads/qnn';
 import { VQE_DEFAULTS } from '../../src-shared/workloads/vqe';
 import { QAOA_DEFAULTS } from '../../src-shared/workloads/runners/qaoa';
 import { spread, spreadMetrics } from '../../src-shared/workloads/timing';
-import { saveProjectAtomic, loadProject } from '../project/store';
+import { checkCanSave, saveProjectAtomic, loadProject } from '../project/store';
 import { withFileLock } from '../project/lock';
 import { NativeSession } from '../engine/session';
 import { newId } from '../project/results';
@@ -129,12 +129,26 @@ export async function savePeersReport(file: string, report: PeersReport, env: Ru
   return added;
 }
 
+/**
+ * Before the harness runs (half an hour, for all of it): FILE must be a project to add to, or a
+ * new file its folder lets us write. ProjectError or UsageError say what is wrong.
+ */
+export function checkPeersSaveTarget(file: string): void {
+  checkCanSave(file, '--save');
+  if (fs.existsSync(file)) loadProject(file);
+}
+
 /** --save FILE: the report's runs into FILE, said on stderr (stdout carries the report). */
 export async function savePeersFile(file: string, report: PeersReport): Promise<void> {
   const session = new NativeSession({ threads: 0, precision: 'f64' });
   const env = { ...session.environment(), ...(report.load ? { load: report.load } : {}) };
   session.dispose();
-  const saved = await savePeersReport(path.resolve(file), report, env);
+  let saved: Awaited<ReturnType<typeof savePeersReport>>;
+  try {
+    saved = await savePeersReport(path.resolve(file), report, env);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; no runs were stored, and the report above has every figure`);
+  }
   process.stderr.write(`quench: stored ${saved.runs} runs (Quench's and each peer's) in ${saved.experiments ? `${saved.experiments} new experiment${saved.experiments === 1 ? '' : 's'} of ` : ''}${file}; open it or import its results in the workbench and compare them there\n`);
   for (const l of saved.leftOut) process.stderr.write(`quench: not stored: ${l}\n`);
 }

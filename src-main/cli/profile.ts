@@ -1,8 +1,7 @@
 // `quench profile FILE --experiment ID [--json] [--html OUT] [--no-trials]`:
 // profiles one experiment of a project headless (see src-main/profile).
-import fs from 'node:fs';
 import path from 'node:path';
-import { loadProject } from '../project/store';
+import { checkCanSave, loadProject, writeFileAtomic } from '../project/store';
 import { makeProgress } from '../bench/progress';
 import { profileExperiment, profileSteps } from '../profile/profile';
 import { formatProfile, profileHtml } from '../profile/report';
@@ -19,15 +18,12 @@ export async function runProfile(file: string, opts: ProfileCliOptions): Promise
   const project = loadProject(file);
   const e = project.experiments.find((x) => x.id === opts.experiment);
   if (!e) throw new UsageError(`${file} has no experiment '${opts.experiment}' (it has: ${project.experiments.map((x) => x.id).join(', ')})`);
-  if (opts.html) {
-    const dir = path.dirname(path.resolve(opts.html));
-    if (!fs.existsSync(dir)) throw new UsageError(`--html ${opts.html}: folder ${dir} does not exist`);
-  }
+  if (opts.html) checkCanSave(opts.html, '--html'); // before the profile's minute of work
   const progress = makeProgress(profileSteps(e, opts.trials !== false), !opts.json);
   const profile = await profileExperiment(e, { baseDir: path.dirname(path.resolve(file)), trials: opts.trials, onStep: (l) => progress.step(l) });
   progress.stop();
   if (opts.html) {
-    fs.writeFileSync(opts.html, profileHtml(profile));
+    writeFileAtomic(opts.html, profileHtml(profile));
     if (!opts.json) process.stderr.write(`quench: wrote the HTML report to ${opts.html}\n`);
   }
   process.stdout.write(opts.json ? JSON.stringify(profile, null, 2) + '\n' : formatProfile(profile));

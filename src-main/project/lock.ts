@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pidAlive } from './store';
+import { describeIoError } from '../errors';
 
 export interface LockHolder {
   pid: number;
@@ -137,12 +138,14 @@ export function tryLock(file: string, opts: LockOptions = {}): FileLock | { hold
         },
       };
     } catch (e) {
+      // Not a lock held by someone else: the folder cannot take the file (said in words, naming the project file).
+      const cannot = () => new Error(`cannot write ${file}: ${describeIoError(e as NodeJS.ErrnoException, path.dirname(lock))}`);
       if (fd !== undefined) {
         fs.closeSync(fd);
         fs.rmSync(lock, { force: true });
-        throw e;
+        throw cannot();
       }
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw cannot();
     }
     const found = readHolder(lock);
     if (!found) continue; // released between our open and our read

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseProject, serializeProject, ProjectError, type Project } from '../../src-shared/project/schema';
+import { UsageError, describeIoError } from '../errors';
 
 export function loadProject(file: string): Project {
   let text: string;
@@ -21,6 +22,29 @@ export function loadProject(file: string): Project {
 
 export function saveProjectAtomic(file: string, project: Project): void {
   writeFileAtomic(file, serializeProject(project));
+}
+
+/**
+ * Fails now, in words, where `file` could not be saved later: a folder, a folder that does not
+ * exist or cannot be written (tried with a temporary file of the kind a save uses, removed at
+ * once). For commands that save only after long work.
+ */
+export function checkCanSave(file: string, option: string): void {
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    /* a new file */
+  }
+  if (stat?.isDirectory()) throw new UsageError(`${option} ${file} is a folder; name a file`);
+  const dir = path.dirname(path.resolve(file));
+  const probe = path.join(dir, tempName(file));
+  try {
+    fs.closeSync(fs.openSync(probe, 'wx', 0o644));
+  } catch (e) {
+    throw new UsageError(`${option}: cannot write ${file}: ${describeIoError(e as NodeJS.ErrnoException, dir)}`);
+  }
+  fs.rmSync(probe, { force: true });
 }
 
 /** Whether process `pid` exists on this machine (EPERM: it does, under another user). */
@@ -80,21 +104,34 @@ export function removeStaleTempFiles(file: string, nowMs = Date.now()): string[]
   return removed;
 }
 
-/** Write `text` to `file` so that a crash leaves either the old or the new content, never half of it. */
+/**
+ * Write `text` to `file` so that a crash leaves either the old or the new content, never half of it.
+ * A failure says which file and why, in words; the old content stays as it was.
+ */
 export function writeFileAtomic(file: string, text: string): void {
   const dir = path.dirname(path.resolve(file));
   const tmp = path.join(dir, tempName(file));
-  const fd = fs.openSync(tmp, 'w', 0o644);
+  const failed = (e: unknown) => new Error(`cannot write ${file}: ${describeIoError(e as NodeJS.ErrnoException, dir)}`);
+  let fd: number;
+  try {
+    fd = fs.openSync(tmp, 'w', 0o644);
+  } catch (e) {
+    throw failed(e);
+  }
   try {
     fs.writeFileSync(fd, text);
     fs.fsyncSync(fd);
-  } catch (e) {
     fs.closeSync(fd);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      /* closed already */
+    }
     fs.rmSync(tmp, { force: true });
-    throw e;
+    throw failed(e);
   }
-  fs.closeSync(fd);
-  fs.renameSync(tmp, file);
   try {
     const dfd = fs.openSync(dir, 'r');
     fs.fsyncSync(dfd);

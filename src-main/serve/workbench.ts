@@ -117,6 +117,12 @@ function badArgument(e: unknown): never {
   throw e;
 }
 
+
+/** An I/O failure names the file and says why already ('cannot write FILE: …'); any other gets `what FILE:` in front. */
+function failureMessage(what: string, file: string, e: unknown): string {
+  const m = (e as Error).message;
+  return m.startsWith('cannot write ') ? m : `${what} ${file}: ${m}`;
+}
 export class Workbench implements QuenchApi {
   private project: Project;
   /** What is in the file (null while the project has none). */
@@ -209,11 +215,12 @@ export class Workbench implements QuenchApi {
     const source = "saveProject: argument 'project'";
     this.withServerResults(incoming, source); // refused before waiting for the lock; built again under it with the results of that moment
     if (this.writer) await this.writer;
+    const failed = (e: unknown) => new ApiError(failureMessage('cannot save', target, e), 'failed');
     let lock;
     try {
       lock = await acquireLock(target, this.lockOptions());
     } catch (e) {
-      throw new ApiError(`cannot save ${target}: ${(e as Error).message}`, 'failed');
+      throw failed(e);
     }
     let merged = false;
     try {
@@ -241,7 +248,7 @@ export class Workbench implements QuenchApi {
       try {
         saveProjectAtomic(target, next);
       } catch (e) {
-        throw new ApiError(`cannot save ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'failed');
+        throw failed(e);
       }
       clearRecovery(this.home, this.file);
       this.project = next;
@@ -712,7 +719,7 @@ export class Workbench implements QuenchApi {
     try {
       r = tryLock(file, this.lockOptions());
     } catch (e) {
-      this.writeFailed(`cannot lock ${file}: ${(e as Error).message}`);
+      this.writeFailed(failureMessage('cannot lock', file, e));
       return;
     }
     if ('release' in r) {
@@ -755,7 +762,7 @@ export class Workbench implements QuenchApi {
       this.wrote(this.saved!);
       this.unwritten = null;
     } catch (e) {
-      this.writeFailed(`could not save ${file}: ${(e as Error).message}`);
+      this.writeFailed(failureMessage('could not save', file, e));
     }
     if (merged) {
       if (this.dirty) this.autosave();

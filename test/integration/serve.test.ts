@@ -165,6 +165,12 @@ describe('quench serve', () => {
     project.experiments[0].params.qubits = 'ten';
     expect((await client.call('saveProject', project)).error?.message).toMatch(/experiments\[0\]\.params\.qubits/);
     expect((await client.call('saveProject', project, '/tmp/x.txt')).error?.message).toMatch(/argument 'path'.*quench\.json/);
+    const nowhere = path.join(dir, 'no-such-folder', 'p.quench.json');
+    expect((await client.call('saveProject', (await client.call('getProject')).result, nowhere)).error).toMatchObject({
+      code: 'failed',
+      message: `cannot write ${nowhere}: the folder ${path.dirname(nowhere)} does not exist`,
+    });
+    expect((await client.call('info')).result.projectPath).toBe(file); // still the open file
   });
 
   it('saves edits to the project, keeping its runs', async () => {

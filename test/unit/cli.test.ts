@@ -59,11 +59,37 @@ describe('quench CLI', () => {
       } else {
         expect(r.status).not.toBe(0);
         expect(r.stderr).toMatch(new RegExp(`--isa ${isa} is not available on this CPU`));
+        // bench peers refuses it before installing or running anything
+        const peers = quench('bench', 'peers', '--isa', isa, '--venv', path.join(os.tmpdir(), 'quench-no-venv'));
+        expect(peers.status).not.toBe(0);
+        expect(peers.stderr).toMatch(new RegExp(`--isa ${isa} is not available on this CPU`));
       }
     }
-    const bad = quench('simulate', fixture('ghz-custom.qasm'), '--isa', 'sse9');
-    expect(bad.status).not.toBe(0);
-    expect(bad.stderr).toMatch(/--isa must be one of auto, avx512, avx2, scalar/);
+    for (const cmd of [['simulate', fixture('ghz-custom.qasm')], ['bench', 'peers']]) {
+      const bad = quench(...cmd, '--isa', 'sse9');
+      expect(bad.status).not.toBe(0);
+      expect(bad.stderr).toMatch(/--isa must be one of auto, avx512, avx2, scalar/);
+    }
+  });
+
+  it('bench peers --save refuses a file it could not add to, before installing or running anything', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'quench-peers-save-'));
+    try {
+      const venv = path.join(tmp, 'venv'); // would be created by the first step of a run
+      const missing = path.join(tmp, 'no-such-folder', 'p.quench.json');
+      const r = quench('bench', 'peers', '--save', missing, '--venv', venv);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`--save: cannot write ${missing}: the folder ${path.dirname(missing)} does not exist`);
+      const notProject = path.join(tmp, 'notes.quench.json');
+      fs.writeFileSync(notProject, '{"notes": 1}');
+      const n = quench('bench', 'peers', '--save', notProject, '--venv', venv);
+      expect(n.status).toBe(2);
+      expect(n.stderr).toMatch(/notes\.quench\.json: format must be 'quench-project'/);
+      expect(fs.readFileSync(notProject, 'utf8')).toBe('{"notes": 1}');
+      expect(fs.existsSync(venv)).toBe(false);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('reports errors with position and exit code 2 for a bad request', () => {

@@ -12,7 +12,8 @@ import { parseProject, type Project, type Run } from '../../src-shared/project/s
 import { OverrideError, withOverrides } from '../../src-shared/project/sweep';
 import { acquireLock, FileLockedError, lockPathFor, STALE_MS, tryLock, withFileLock } from '../../src-main/project/lock';
 import { mergeDefinitions, mergeResults, newId, resultKeys } from '../../src-main/project/results';
-import { loadProject, removeStaleTempFiles, saveProjectAtomic, TEMP_GRACE_MS, TEMP_MAX_AGE_MS } from '../../src-main/project/store';
+import { checkCanSave, loadProject, removeStaleTempFiles, saveProjectAtomic, TEMP_GRACE_MS, TEMP_MAX_AGE_MS, writeFileAtomic } from '../../src-main/project/store';
+import { UsageError } from '../../src-main/errors';
 
 const root = path.resolve(__dirname, '../..');
 const example = path.join(root, 'examples/seed-suite.quench.json');
@@ -194,6 +195,30 @@ describe('temp files of interrupted saves', () => {
     } finally {
       await holder.stop();
     }
+  });
+});
+
+describe('a save that cannot happen', () => {
+  it('names the file and the reason in words, and leaves the old content and no temp file', () => {
+    const missing = path.join(dir, 'no-such-folder', 'x.quench.json');
+    expect(() => writeFileAtomic(missing, '{}')).toThrow(`cannot write ${missing}: the folder ${path.dirname(missing)} does not exist`);
+    // a rename onto a folder fails after the temp file was written: the temp file goes, the folder stays
+    const folder = path.join(dir, 'a-folder.quench.json');
+    fs.mkdirSync(folder);
+    expect(() => writeFileAtomic(folder, '{}')).toThrow(/^cannot write .*a-folder\.quench\.json: it is a directory \(EISDIR\)$/);
+    expect(fs.statSync(folder).isDirectory()).toBe(true);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('.a-folder'))).toEqual([]);
+  });
+
+  it('is refused before the work by checkCanSave, which leaves nothing behind where it can', () => {
+    const missing = path.join(dir, 'no-such-folder', 'x.quench.json');
+    expect(() => checkCanSave(missing, '--save')).toThrow(UsageError);
+    expect(() => checkCanSave(missing, '--save')).toThrow(`--save: cannot write ${missing}: the folder ${path.dirname(missing)} does not exist`);
+    expect(() => checkCanSave(dir, '--save')).toThrow(`--save ${dir} is a folder; name a file`);
+    const before = fs.readdirSync(dir).sort();
+    checkCanSave(path.join(dir, 'new.quench.json'), '--save');
+    checkCanSave(fresh('existing.quench.json'), '--save');
+    expect(fs.readdirSync(dir).sort()).toEqual([...before, 'existing.quench.json'].sort());
   });
 });
 
