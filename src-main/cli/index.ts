@@ -275,8 +275,13 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // Every command, not only the root (commander copies these settings to commands only when they are created after them).
+  const override = (c: Command): void => {
+    c.exitOverride();
+    c.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    c.commands.forEach(override);
+  };
+  override(program);
   try {
     await program.parseAsync(argv);
     return Number(process.exitCode ?? 0);
@@ -290,7 +295,8 @@ export async function main(argv: string[]): Promise<number> {
 
 function reportError(e: unknown): number {
   const err = e as { code?: string; exitCode?: number; message?: string };
-  if (err.code?.startsWith('commander.')) return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : err.exitCode ?? 2;
+  // A bad option, argument or command is a bad request like any other: exit 2 (commander would say 1).
+  if (err.code?.startsWith('commander.')) return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
   // A bad request — the command line, or an input file that does not parse or cannot be run as asked: exit 2.
   if (e instanceof UsageError || e instanceof QasmError || e instanceof ProjectError || e instanceof DynamicCircuitError || e instanceof JobPlanError) {
     process.stderr.write(`quench: ${e.message}\n`);

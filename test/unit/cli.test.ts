@@ -93,6 +93,13 @@ describe('quench CLI', () => {
   });
 
   it('reports errors with position and exit code 2 for a bad request', () => {
+    // the command line itself, at every level of commands
+    for (const args of [['nope'], ['simulate'], ['simulate', fixture('bell.qasm'), '--shots', '0'], ['simulate', fixture('bell.qasm'), '--bogus'], ['bench', 'gates', '--qubits', '99'], ['bench', 'peers', '--rounds', 'x']]) {
+      const r = quench(...args);
+      expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(/^error: /);
+    }
+    expect(quench('simulate', '--help').status).toBe(0);
     const bad = quench('simulate', fixture('bad.qasm'));
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/bad\.qasm:5:1/);
