@@ -9,7 +9,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { describeIoError } from '../errors';
 import { quenchHome } from '../home';
+import { checkCanSave, writeFileAtomic } from '../project/store';
 import { loadAddon } from '../native/addon';
 
 /** Uncalibrated: the width measured best on the brickwork on the machines this was built on (bench/RESULTS.md). */
@@ -40,6 +42,29 @@ function readAll(file: string): z.infer<typeof CalibrationFile> {
 
 const sameMachine = (a: Pick<FusionCalibration, 'cpu' | 'isa' | 'logicalCores'>, b: Pick<FusionCalibration, 'cpu' | 'isa' | 'logicalCores'>) => a.cpu === b.cpu && a.isa === b.isa && a.logicalCores === b.logicalCores;
 
+/** Creates QUENCH_HOME where it is missing; an error says which folder and why, in words. */
+function ensureHome(home: string): void {
+  try {
+    fs.mkdirSync(home, { recursive: true });
+  } catch (e) {
+    throw new Error(`cannot create ${home} (QUENCH_HOME): ${describeIoError(e as NodeJS.ErrnoException, path.dirname(home))}`);
+  }
+}
+
+/**
+ * Why a calibration could not be stored in `home` now, or null when it can: asked before the
+ * minutes of measuring, so the user hears it first (the measurements are kept either way).
+ */
+export function calibrationStoreProblem(home = quenchHome()): string | null {
+  try {
+    ensureHome(home);
+    checkCanSave(calibrationFile(home), 'the fusion calibration');
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 /** Stores a machine's calibration (replacing its sizes measured again), atomically. */
 export function writeCalibration(c: FusionCalibration, home = quenchHome()): string {
   const file = calibrationFile(home);
@@ -47,10 +72,8 @@ export function writeCalibration(c: FusionCalibration, home = quenchHome()): str
   const old = all.machines.find((m) => sameMachine(m, c));
   const entries = [...(old?.entries.filter((e) => !c.entries.some((n) => n.qubits === e.qubits && n.precision === e.precision)) ?? []), ...c.entries].sort((a, b) => a.qubits - b.qubits);
   const machines = [...all.machines.filter((m) => !sameMachine(m, c)), { ...c, entries }];
-  fs.mkdirSync(home, { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify({ machines }, null, 2) + '\n');
-  fs.renameSync(tmp, file);
+  ensureHome(home);
+  writeFileAtomic(file, JSON.stringify({ machines }, null, 2) + '\n');
   invalidate();
   return file;
 }

@@ -9,7 +9,7 @@ import type { LoweredGate } from '../../src-shared/circuit/lowered';
 import { Rng } from '../../src-shared/random';
 import { timeGate, timeInPlace } from '../../src-shared/webgpu/bench-kernels';
 import { WEBGPU_DEFAULT_FUSION, type WebGpuBackend } from '../../src-shared/webgpu/webgpu-backend';
-import { FALLBACK_FUSION, writeCalibration, type FusionCalibrationEntry } from '../backend/fusion-calibration';
+import { FALLBACK_FUSION, calibrationFile, calibrationStoreProblem, writeCalibration, type FusionCalibrationEntry } from '../backend/fusion-calibration';
 import { DEFAULT_FUSION } from '../backend/native-backend';
 import { createNodeWebGpuBackend } from '../backend/webgpu-node';
 import { collectInfo, lastLevelCacheBytes } from '../engine/machine-info';
@@ -266,8 +266,14 @@ export async function benchGates(opts: BenchGatesOptions, onStep?: (label: strin
     if (n === bn) brick = b;
     calibration.push({ qubits: n, precision: 'f64', threads: 0, msPerLayer: Object.fromEntries(BRICKWORK_WIDTHS.map((k) => [String(k), b.msPerLayer[`fusion${k}`]])), best: fastestWidth(b.msPerLayer) });
   }
-  const calibrationFile = writeCalibration({ cpu: info.cpu.model, isa, logicalCores: cores, measuredAt: new Date().toISOString(), entries: calibration });
-  return { env: { ...collectInfo(), isa, threads: threadList, lastLevelCache: llc, referenceBytes: outOfCacheBytes }, results, brickwork: brick!, skipped, fusionCalibration: { file: calibrationFile, entries: calibration } };
+  // A store that fails (QUENCH_HOME not writable) loses the calibration, never the measurements.
+  let stored: { file: string; notStored?: string };
+  try {
+    stored = { file: writeCalibration({ cpu: info.cpu.model, isa, logicalCores: cores, measuredAt: new Date().toISOString(), entries: calibration }) };
+  } catch (e) {
+    stored = { file: calibrationFile(), notStored: (e as Error).message };
+  }
+  return { env: { ...collectInfo(), isa, threads: threadList, lastLevelCache: llc, referenceBytes: outOfCacheBytes }, results, brickwork: brick!, skipped, fusionCalibration: { ...stored, entries: calibration } };
 }
 
 /**
@@ -366,6 +372,9 @@ export async function benchGatesWebGpu(opts: BenchGatesOptions, onStep?: (label:
 
 export async function runBenchGates(opts: BenchGatesOptions): Promise<number> {
   const webgpu = opts.backend === 'webgpu';
+  // Said before the minutes of measuring; the report comes all the same.
+  const storeProblem = webgpu ? null : calibrationStoreProblem();
+  if (storeProblem) process.stderr.write(`quench: the fusion calibration will not be stored: ${storeProblem}\n`);
   const progress = makeProgress(benchGatesSteps(opts, webgpu ? 1 : loadAddon().info().cpu.logicalCores), !opts.json);
   const out = webgpu ? await benchGatesWebGpu(opts, (label) => progress.step(label)) : await benchGates(opts, (label) => progress.step(label));
   progress.stop();
@@ -401,7 +410,7 @@ export async function runBenchGates(opts: BenchGatesOptions): Promise<number> {
     lines.push(`  ${key.padEnd(8)} ${String(b.passes[key]).padStart(5)} passes  ${fmt(b.msPerLayer[key])} ms/layer  (${(b.passes.fusion0 / b.passes[key]).toFixed(1)}× fewer passes)`);
   if ('fusionCalibration' in out && out.fusionCalibration) {
     const c = out.fusionCalibration;
-    lines.push(`Fusion calibration (the engine's default width from now on, stored in ${c.file}):`);
+    lines.push(c.notStored ? `Fusion calibration, NOT stored (${c.notStored}); the engine keeps its previous width:` : `Fusion calibration (the engine's default width from now on, stored in ${c.file}):`);
     for (const e of c.entries)
       lines.push(`  ${String(e.qubits).padStart(2)} qubits: width ${e.best}  (ms/layer ${Object.entries(e.msPerLayer).map(([k, v]) => `${k}: ${fmt(v)}`).join(', ')})`);
   }

@@ -36,7 +36,7 @@ export function checkCanSave(file: string, option: string): void {
   } catch {
     /* a new file */
   }
-  if (stat?.isDirectory()) throw new UsageError(`${option} ${file} is a folder; name a file`);
+  if (stat?.isDirectory()) throw new UsageError(`${option}: ${file} is a folder, not a file`);
   const dir = path.dirname(path.resolve(file));
   const probe = path.join(dir, tempName(file));
   try {

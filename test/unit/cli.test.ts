@@ -72,6 +72,21 @@ describe('quench CLI', () => {
     }
   });
 
+  it('bench gates keeps its report when the fusion calibration cannot be stored, and says why first', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'quench-cal-home-'));
+    try {
+      fs.writeFileSync(path.join(tmp, 'a-file'), 'x');
+      const home = path.join(tmp, 'a-file', 'home'); // under a file: no folder can be made there
+      const r = spawnSync(process.execPath, [path.join(root, 'bin/quench.js'), 'bench', 'gates', '--qubits', '10', '--precision', 'f64', '--threads', '1', '--repeats', '1'], { encoding: 'utf8', cwd: root, env: { ...process.env, QUENCH_HOME: home } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`quench: the fusion calibration will not be stored: cannot create ${home} (QUENCH_HOME): ${path.join(tmp, 'a-file')} is not a folder`);
+      expect(r.stdout).toMatch(/Fusion calibration, NOT stored \(cannot create .*\); the engine keeps its previous width:\n\s+10 qubits: width \d/);
+      expect(r.stdout).toMatch(/1q\s/); // the kernel rows are all there
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('bench peers --save refuses a file it could not add to, before installing or running anything', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'quench-peers-save-'));
     try {

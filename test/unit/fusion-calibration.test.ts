@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { calibrationFile, defaultFusion, FALLBACK_FUSION, fusionFor, invalidate, readCalibration, writeCalibration, type FusionCalibration } from '../../src-main/backend/fusion-calibration';
+import { calibrationFile, calibrationStoreProblem, defaultFusion, FALLBACK_FUSION, fusionFor, invalidate, readCalibration, writeCalibration, type FusionCalibration } from '../../src-main/backend/fusion-calibration';
 import { calibrationSizes, fastestWidth } from '../../src-main/bench/gates';
 import { NativeSession } from '../../src-main/engine/session';
 import { loadAddon } from '../../src-main/native/addon';
@@ -36,6 +36,24 @@ describe('fusion calibration', () => {
     expect(readCalibration(machine, h)!.entries.map((e) => [e.qubits, e.best])).toEqual([[16, 3], [20, 5], [24, 3]]);
     expect(readCalibration({ ...machine, cpu: 'Other CPU' }, h)!.entries.map((e) => e.best)).toEqual([4]);
     expect(readCalibration({ ...machine, isa: 'scalar' }, h)).toBeNull();
+  });
+
+  it('says in words why it cannot be stored, before the measuring, and a failed store keeps the file as it was', () => {
+    const h = home();
+    expect(calibrationStoreProblem(path.join(h, 'new', 'home'))).toBeNull(); // created on the way
+    expect(fs.readdirSync(path.join(h, 'new', 'home'))).toEqual([]); // the check leaves nothing behind
+    const file = path.join(h, 'a-file');
+    fs.writeFileSync(file, 'x');
+    const under = path.join(file, 'home');
+    expect(calibrationStoreProblem(under)).toBe(`cannot create ${under} (QUENCH_HOME): ${file} is not a folder`);
+    expect(() => writeCalibration(cal([entry(16, 3)]), under)).toThrow(`cannot create ${under} (QUENCH_HOME): ${file} is not a folder`);
+    // the calibration file's place taken by a folder: refused, nothing replaced
+    const blocked = home();
+    fs.mkdirSync(calibrationFile(blocked));
+    expect(calibrationStoreProblem(blocked)).toMatch(/calibration\.json is a folder/);
+    expect(() => writeCalibration(cal([entry(16, 3)]), blocked)).toThrow(/cannot write .*calibration\.json: it is a directory \(EISDIR\)/);
+    expect(fs.statSync(calibrationFile(blocked)).isDirectory()).toBe(true);
+    expect(fs.readdirSync(blocked)).toEqual(['calibration.json']);
   });
 
   it('reads a missing or damaged file as no calibration (the default width), never as an error', () => {

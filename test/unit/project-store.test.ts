@@ -214,7 +214,7 @@ describe('a save that cannot happen', () => {
     const missing = path.join(dir, 'no-such-folder', 'x.quench.json');
     expect(() => checkCanSave(missing, '--save')).toThrow(UsageError);
     expect(() => checkCanSave(missing, '--save')).toThrow(`--save: cannot write ${missing}: the folder ${path.dirname(missing)} does not exist`);
-    expect(() => checkCanSave(dir, '--save')).toThrow(`--save ${dir} is a folder; name a file`);
+    expect(() => checkCanSave(dir, '--save')).toThrow(`--save: ${dir} is a folder, not a file`);
     const before = fs.readdirSync(dir).sort();
     checkCanSave(path.join(dir, 'new.quench.json'), '--save');
     checkCanSave(fresh('existing.quench.json'), '--save');
