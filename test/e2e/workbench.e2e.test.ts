@@ -181,6 +181,18 @@ describe.skipIf(!haveChromium).sequential(`the workbench in Chromium (quench ser
     const createdRun = await tab.runFinished(created, since, 30_000);
     expect(createdRun.status, createdRun.error).toBe('completed');
 
+    // Save As into a folder that does not exist: the dialog says so in words and stays open; nothing is written
+    await page.locator('[data-action="save-as"]').click();
+    const saveAs = page.locator('dialog[open]', { has: page.locator('#save-title') });
+    const nowhere = path.join(e2e.dir, 'no-such-folder', 'copy.quench.json');
+    await saveAs.locator('input[name="save-path"]').fill(nowhere);
+    await saveAs.locator('button[type="submit"]').click();
+    await saveAs.getByRole('alert').filter({ hasText: `cannot write ${nowhere}: the folder ${path.dirname(nowhere)} does not exist` }).waitFor();
+    await shot(page, 'save-as-missing-folder');
+    expect(fs.existsSync(path.dirname(nowhere))).toBe(false);
+    await saveAs.getByRole('button', { name: 'Close' }).click();
+    await page.locator('.project', { hasText: /modified|unsaved/ }).waitFor(); // still unsaved
+
     await page.locator('[data-action="save"]').click();
     await page.locator('.project', { hasText: /modified|unsaved/ }).waitFor({ state: 'detached' });
     const saved = parseProject(fs.readFileSync(e2e.file, 'utf8'), e2e.file);
