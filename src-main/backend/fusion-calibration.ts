@@ -11,7 +11,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { describeIoError } from '../errors';
 import { quenchHome } from '../home';
-import { checkCanSave, writeFileAtomic } from '../project/store';
+import { checkCanSave, writeFileAtomic } from '../files';
 import { loadAddon } from '../native/addon';
 
 /** Uncalibrated: the width measured best on the brickwork on the machines this was built on (bench/RESULTS.md). */

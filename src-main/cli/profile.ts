@@ -1,7 +1,8 @@
 // `quench profile FILE --experiment ID [--json] [--html OUT] [--no-trials]`:
 // profiles one experiment of a project headless (see src-main/profile).
 import path from 'node:path';
-import { checkCanSave, loadProject, writeFileAtomic } from '../project/store';
+import { checkCanSave, writeFileAtomic } from '../files';
+import { loadProject } from '../project/store';
 import { makeProgress } from '../bench/progress';
 import { profileExperiment, profileSteps } from '../profile/profile';
 import { formatProfile, profileHtml } from '../profile/report';

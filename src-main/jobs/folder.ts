@@ -10,7 +10,7 @@ import {
   ItemError, ItemResult, JobManifest, LOGS_DIR, MANIFEST_FILE, RESULTS_DIR, SNAPSHOT_FILE,
   type WorkItem,
 } from '../../src-shared/jobs/manifest';
-import { writeFileAtomic } from '../project/store';
+import { writeFileAtomic } from '../files';
 import { UsageError } from '../errors';
 import type { z } from 'zod';
 

@@ -18,7 +18,8 @@ import { now } from '../../src-shared/workloads/timing';
 import { benchGates, benchGatesWebGpu } from '../bench/gates';
 import { runExperiment } from '../engine/run-experiment';
 import { collectInfo } from '../engine/machine-info';
-import { loadProject, writeFileAtomic } from '../project/store';
+import { writeFileAtomic } from '../files';
+import { loadProject } from '../project/store';
 import type { Scheduler } from '../scheduler';
 import { findItem, jobPaths, openJob, readItemFiles } from './folder';
 

@@ -11,7 +11,8 @@ import { serializeProject, type Project } from '../../src-shared/project/schema'
 import { withOverrides } from '../../src-shared/project/sweep';
 import { experimentProblems } from '../../src-shared/workloads/experiment-circuit';
 import { packageRoot } from '../native/addon';
-import { loadProject, writeFileAtomic } from '../project/store';
+import { writeFileAtomic } from '../files';
+import { loadProject } from '../project/store';
 import { UsageError } from '../errors';
 import type { Scheduler } from '../scheduler';
 import { jobPaths, openJob, writeManifest } from './folder';

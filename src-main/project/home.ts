@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseProject, type Project } from '../../src-shared/project/schema';
-import { writeFileAtomic } from './store';
+import { writeFileAtomic } from '../files';
 
 export const MAX_RECENT = 12;
 

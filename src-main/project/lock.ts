@@ -14,7 +14,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pidAlive } from './store';
+import { pidAlive } from '../files';
 import { describeIoError } from '../errors';
 
 export interface LockHolder {

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Project, Run } from '../../src-shared/project/schema';
 import { lockPathFor } from '../../src-main/project/lock';
-import { loadProject, writeFileAtomic } from '../../src-main/project/store';
+import { writeFileAtomic } from '../../src-main/files';
+import { loadProject } from '../../src-main/project/store';
 import { startServer, type RunningServer } from '../../src-main/serve/server';
 import { connectApi, type ApiClient } from './api-client';
 

@@ -46,7 +46,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   'src-shared/api': ['src-shared', 'src-shared/project', 'src-shared/jobs', 'src-shared/analysis'],
 
   // ---- src-main: Node; may use all of src-shared, never src-renderer
-  /** errors.ts */
+  /** errors.ts, files.ts (atomic writes), home.ts */
   'src-main': [...SHARED_ALL],
   /** The addon loader. */
   'src-main/native': [...SHARED_ALL, 'src-main'],

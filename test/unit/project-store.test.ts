@@ -12,7 +12,8 @@ import { parseProject, type Project, type Run } from '../../src-shared/project/s
 import { OverrideError, withOverrides } from '../../src-shared/project/sweep';
 import { acquireLock, FileLockedError, lockPathFor, STALE_MS, tryLock, withFileLock } from '../../src-main/project/lock';
 import { mergeDefinitions, mergeResults, newId, resultKeys } from '../../src-main/project/results';
-import { checkCanSave, loadProject, removeStaleTempFiles, saveProjectAtomic, TEMP_GRACE_MS, TEMP_MAX_AGE_MS, writeFileAtomic } from '../../src-main/project/store';
+import { checkCanSave, removeStaleTempFiles, TEMP_GRACE_MS, TEMP_MAX_AGE_MS, writeFileAtomic } from '../../src-main/files';
+import { loadProject, saveProjectAtomic } from '../../src-main/project/store';
 import { UsageError } from '../../src-main/errors';
 
 const root = path.resolve(__dirname, '../..');
