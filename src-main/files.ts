@@ -10,22 +10,23 @@ import { UsageError, describeIoError } from './errors';
 /**
  * Fails now, in words, where `file` could not be saved later: a folder, a folder that does not
  * exist or cannot be written (tried with a temporary file of the kind a save uses, removed at
- * once). For commands that save only after long work.
+ * once). For commands that save only after long work; `what` starts the message ('--save', 'the
+ * fusion calibration').
  */
-export function checkCanSave(file: string, option: string): void {
+export function checkCanSave(file: string, what: string): void {
   let stat: fs.Stats | undefined;
   try {
     stat = fs.statSync(file);
   } catch {
     /* a new file */
   }
-  if (stat?.isDirectory()) throw new UsageError(`${option}: ${file} is a folder, not a file`);
+  if (stat?.isDirectory()) throw new UsageError(`${what}: ${file} is a folder, not a file`);
   const dir = path.dirname(path.resolve(file));
   const probe = path.join(dir, tempName(file));
   try {
     fs.closeSync(fs.openSync(probe, 'wx', 0o644));
   } catch (e) {
-    throw new UsageError(`${option}: cannot write ${file}: ${describeIoError(e as NodeJS.ErrnoException, dir)}`);
+    throw new UsageError(`${what}: cannot write ${file}: ${describeIoError(e as NodeJS.ErrnoException, dir)}`);
   }
   fs.rmSync(probe, { force: true });
 }
