@@ -712,26 +712,132 @@ template void apply_gate<double>(double*, const Program&, std::size_t, const dou
                                  double);
 
 // ---- compile + cache ---------------------------------------------------------------------
+// Compiled programs are kept by a 64-bit digest of the circuit, not by a copy of it: a QAOA
+// cost table alone is 8 MiB at 20 qubits, and a key that copied it (twice, in the list and the
+// index) cost ~10 ms and 32 MiB per cached program. A digest match is confirmed by comparing the
+// circuit with the program's own gates, bit for bit, so a collision can never share a program.
 namespace {
+struct Digest {
+  std::uint64_t h = 0x243F6A8885A308D3ull;
+  void word(std::uint64_t w) {
+    h ^= w + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+    h *= 0xFF51AFD7ED558CCDull;
+  }
+  void bytes(const void* p, std::size_t n) {
+    const unsigned char* b = static_cast<const unsigned char*>(p);
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, b + i, 8);
+      word(w);
+    }
+    std::uint64_t tail = 0;
+    std::memcpy(&tail, b + i, n - i);
+    word(tail ^ (std::uint64_t(n) << 56));
+  }
+  template <typename T>
+  void vec(const std::vector<T>& v) {
+    word(v.size());
+    if (!v.empty()) bytes(v.data(), v.size() * sizeof(T));
+  }
+};
+
 template <typename T>
-void put(std::string& k, const T& v) {
-  k.append(reinterpret_cast<const char*>(&v), sizeof v);
+bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
 }
-void put_vec_u(std::string& k, const std::vector<unsigned>& v) {
-  put(k, static_cast<std::uint64_t>(v.size()));
-  for (unsigned x : v) put(k, x);
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+// What a program is compiled from: the qubit count, parameters, fusion width and every gate's
+// qubits, controls, kind, slot and data (the generator of a parametrised gate, else its matrix).
+std::uint64_t circuit_digest(const Circuit& c, unsigned max_fused) {
+  Digest d;
+  d.word(c.num_qubits);
+  d.word(c.num_params);
+  d.word(max_fused);
+  d.word(c.gates.size());
+  for (const Gate& g : c.gates) {
+    d.vec(g.qubits);
+    d.vec(g.controls);
+    d.word(std::uint64_t(g.diagonal) | (std::uint64_t(std::uint32_t(g.slot)) << 8));
+    if (g.slot >= 0) {
+      d.bytes(&g.scale, sizeof g.scale);
+      d.bytes(&g.offset, sizeof g.offset);
+      d.vec(g.generator);
+    } else {
+      d.vec(g.matrix);
+    }
+  }
+  return d.h;
 }
-void put_vec_d(std::string& k, const std::vector<double>& v) {
-  put(k, static_cast<std::uint64_t>(v.size()));
-  if (!v.empty()) k.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(double));
+
+// The same inputs as circuit_digest compares (build() keeps the gates as given, less the unused
+// one of matrix and generator).
+bool compiled_from(const Program& p, const Circuit& c, unsigned max_fused) {
+  if (p.n != c.num_qubits || p.num_params != c.num_params || p.max_fused != max_fused || p.gates.size() != c.gates.size())
+    return false;
+  for (std::size_t i = 0; i < c.gates.size(); ++i) {
+    const Gate &a = p.gates[i], &b = c.gates[i];
+    if (a.qubits != b.qubits || a.controls != b.controls || a.diagonal != b.diagonal || a.slot != b.slot) return false;
+    if (b.slot >= 0 ? !(same_bits(a.scale, b.scale) && same_bits(a.offset, b.offset) && same_bits(a.generator, b.generator))
+                    : !same_bits(a.matrix, b.matrix))
+      return false;
+  }
+  return true;
+}
+
+// Roughly what a program holds in memory: its gates' data, their squared generators and the
+// diagonal indexes (the ops refer to these).
+std::size_t program_bytes(const Program& p) {
+  std::size_t b = sizeof(Program);
+  for (const Gate& g : p.gates) b += 8 * (g.matrix.size() + g.generator.size()) + 4 * (g.qubits.size() + g.controls.size());
+  for (const auto& g2 : p.g2) b += 8 * g2.size();
+  for (const DiagIndex& d : p.dindex) b += d.idx8.size() + 2 * d.idx16.size() + 8 * d.values.size() + 4 * d.values_f32.size();
+  return b;
 }
 
 struct Cache {
+  struct Entry {
+    std::uint64_t digest;
+    std::size_t bytes;
+    std::shared_ptr<const Program> program;
+  };
   std::mutex mu;
-  std::list<std::pair<std::string, std::shared_ptr<const Program>>> lru;
-  std::unordered_map<std::string, decltype(lru)::iterator> index;
-  std::size_t hits = 0, misses = 0;
+  std::list<Entry> lru;  // most recently used first
+  std::unordered_multimap<std::uint64_t, std::list<Entry>::iterator> index;
+  std::size_t bytes = 0, hits = 0, misses = 0;
+  // At most this many programs and (beyond the newest) this many bytes: a sweep of large QAOA
+  // circuits must not keep gigabytes of cost tables alive.
   static constexpr std::size_t kCapacity = 64;
+  static constexpr std::size_t kMaxBytes = std::size_t(1) << 30;
+
+  std::shared_ptr<const Program> find(std::uint64_t digest, const Circuit& c, unsigned max_fused) {
+    auto range = index.equal_range(digest);
+    for (auto it = range.first; it != range.second; ++it)
+      if (compiled_from(*it->second->program, c, max_fused)) {
+        lru.splice(lru.begin(), lru, it->second);
+        return it->second->program;
+      }
+    return nullptr;
+  }
+  void erase_last() {
+    const auto last = std::prev(lru.end());
+    auto range = index.equal_range(last->digest);
+    for (auto it = range.first; it != range.second; ++it)
+      if (it->second == last) {
+        index.erase(it);
+        break;
+      }
+    bytes -= last->bytes;
+    lru.pop_back();
+  }
+  void add(std::uint64_t digest, std::shared_ptr<const Program> p) {
+    const std::size_t b = program_bytes(*p);
+    lru.push_front(Entry{digest, b, std::move(p)});
+    index.emplace(digest, lru.begin());
+    bytes += b;
+    while (lru.size() > kCapacity || (lru.size() > 1 && bytes > kMaxBytes)) erase_last();
+  }
 };
 Cache& cache() {
   static Cache c;
@@ -1134,56 +1240,26 @@ void check_angles(const Program& p, const double* params, std::size_t rows) {
   }
 }
 
-std::string cache_key(const Circuit& c, unsigned max_fused) {
-  std::string k;
-  put(k, c.num_qubits);
-  put(k, c.num_params);
-  put(k, max_fused);
-  put(k, static_cast<std::uint64_t>(c.gates.size()));
-  for (const Gate& g : c.gates) {
-    put_vec_u(k, g.qubits);
-    put_vec_u(k, g.controls);
-    put(k, static_cast<char>(g.diagonal));
-    put(k, g.slot);
-    if (g.slot >= 0) {
-      put(k, g.scale);
-      put(k, g.offset);
-      put_vec_d(k, g.generator);
-    } else {
-      put_vec_d(k, g.matrix);
-    }
-  }
-  return k;
-}
-
 std::shared_ptr<const Program> compile(const Circuit& circuit, unsigned max_fused_qubits) {
   if (max_fused_qubits > 6)
     throw Error(Error::Kind::Range, "max_fused_qubits must be at most 6 (got " +
                                         std::to_string(max_fused_qubits) + ")");
   validate(circuit);
   const unsigned mf = max_fused_qubits <= 1 ? 0 : max_fused_qubits;
-  std::string key = cache_key(circuit, mf);
+  const std::uint64_t digest = circuit_digest(circuit, mf);
   Cache& C = cache();
   {
     std::lock_guard<std::mutex> lock(C.mu);
-    auto it = C.index.find(key);
-    if (it != C.index.end()) {
-      C.lru.splice(C.lru.begin(), C.lru, it->second);
+    if (auto hit = C.find(digest, circuit, mf)) {
       ++C.hits;
-      return it->second->second;
+      return hit;
     }
     ++C.misses;
   }
   std::shared_ptr<const Program> p = build(circuit, mf);
   std::lock_guard<std::mutex> lock(C.mu);
-  auto it = C.index.find(key);
-  if (it != C.index.end()) return it->second->second;
-  C.lru.emplace_front(key, p);
-  C.index.emplace(std::move(key), C.lru.begin());
-  while (C.lru.size() > Cache::kCapacity) {
-    C.index.erase(C.lru.back().first);
-    C.lru.pop_back();
-  }
+  if (auto other = C.find(digest, circuit, mf)) return other;  // built meanwhile by another caller
+  C.add(digest, p);
   return p;
 }
 
@@ -1212,6 +1288,7 @@ void clear_program_cache() {
   std::lock_guard<std::mutex> lock(C.mu);
   C.index.clear();
   C.lru.clear();
+  C.bytes = 0;
   clear_panel_cache();
 }
 

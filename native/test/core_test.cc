@@ -748,6 +748,28 @@ static void test_cache_and_fusion() {
   auto p4 = compile(c2, 4);
   CHECK(p4.get() != p1.get(), "different circuit shared");
   CHECK(stats(*p4).cache_misses == s2.cache_misses + 2, "misses");
+  {
+    // Kept by digest, confirmed bit for bit: one bit of one matrix entry (0.0 against -0.0)
+    // makes another program; the first stays cached beside it.
+    Circuit z = c;
+    std::size_t gi = 0;
+    while (gi < z.gates.size() && z.gates[gi].slot >= 0) ++gi;
+    CHECK(gi < z.gates.size(), "the random circuit has a fixed gate");
+    auto pz = compile(z, 4);
+    Circuit z2 = z;
+    double& entry = z2.gates[gi].matrix[1];  // the imaginary part of U[0][0]
+    entry = entry == 0.0 ? (std::signbit(entry) ? 0.0 : -0.0) : std::nextafter(entry, 2.0);
+    auto pz2 = compile(z2, 4);
+    CHECK(pz2.get() != pz.get(), "circuits one bit apart shared a program");
+    CHECK(compile(z, 4).get() == pz.get() && compile(z2, 4).get() == pz2.get(), "both stay cached");
+    // Least recently used out first: 64 other circuits later, the first one is compiled again.
+    const std::size_t m0 = stats(*pz).cache_misses;
+    for (int k = 0; k < 64; ++k) compile(random_circuit(4, 6, 100 + k), 2);
+    CHECK(stats(*pz).cache_misses == m0 + 64, "64 new circuits: %zu misses", stats(*pz).cache_misses - m0);
+    auto again = compile(z, 4);
+    CHECK(again.get() != pz.get(), "the least recently used program was not evicted");
+    CHECK(stats(*again).cache_misses == m0 + 65, "evicted program not recompiled");
+  }
   // Brickwork fusion: >= 3x fewer passes with k = 3 and 4.
   for (unsigned k : {3u, 4u, 5u}) {
     Circuit b = brickwork(20, 20);

@@ -208,6 +208,4 @@ void apply_gate(FP* s, const Program& p, std::size_t gate, const double* params,
 // Validates and compiles without the cache (single gates of State::apply).
 std::shared_ptr<const Program> compile_uncached(const Circuit& circuit, unsigned max_fused);
 
-std::string cache_key(const Circuit& c, unsigned max_fused);
-
 }  // namespace quench
