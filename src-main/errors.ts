@@ -9,6 +9,14 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** A file that could not be written: the message names it and says why, in words. */
+export class FileWriteError extends Error {
+  override name = 'FileWriteError';
+  constructor(file: string, e: unknown, dir: string) {
+    super(`cannot write ${file}: ${describeIoError(e as NodeJS.ErrnoException, dir)}`);
+  }
+}
+
 /** An I/O error in words, with its code; `dir` is the folder a file was to be written in. */
 export function describeIoError(e: NodeJS.ErrnoException, dir: string): string {
   switch (e.code) {

@@ -5,7 +5,7 @@
 // every failure said in words, naming the file.
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError, describeIoError } from './errors';
+import { FileWriteError, UsageError, describeIoError } from './errors';
 
 /**
  * Fails now, in words, where `file` could not be saved later: a folder, a folder that does not
@@ -95,7 +95,7 @@ export function removeStaleTempFiles(file: string, nowMs = Date.now()): string[]
 export function writeFileAtomic(file: string, text: string): void {
   const dir = path.dirname(path.resolve(file));
   const tmp = path.join(dir, tempName(file));
-  const failed = (e: unknown) => new Error(`cannot write ${file}: ${describeIoError(e as NodeJS.ErrnoException, dir)}`);
+  const failed = (e: unknown) => new FileWriteError(file, e, dir);
   let fd: number;
   try {
     fd = fs.openSync(tmp, 'w', 0o644);

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pidAlive } from '../files';
-import { describeIoError } from '../errors';
+import { FileWriteError } from '../errors';
 
 export interface LockHolder {
   pid: number;
@@ -139,7 +139,7 @@ export function tryLock(file: string, opts: LockOptions = {}): FileLock | { hold
       };
     } catch (e) {
       // Not a lock held by someone else: the folder cannot take the file (said in words, naming the project file).
-      const cannot = () => new Error(`cannot write ${file}: ${describeIoError(e as NodeJS.ErrnoException, path.dirname(lock))}`);
+      const cannot = () => new FileWriteError(file, e, path.dirname(lock));
       if (fd !== undefined) {
         fs.closeSync(fd);
         fs.rmSync(lock, { force: true });

@@ -39,7 +39,7 @@ import { loadProject, saveProjectAtomic } from '../project/store';
 import { estimateMemory, formatBytes, memoryVerdict } from '../../src-shared/workloads/memory';
 import { loadAddon, packageRoot } from '../native/addon';
 import { forkWorker, runInWorker, type WorkerOutcome, type WorkerRun } from './engine-process';
-import { UsageError } from '../errors';
+import { FileWriteError, UsageError } from '../errors';
 import { schedulerFor } from '../scheduler';
 import { jobStatus } from '../jobs/status';
 import { collectJob } from '../jobs/collect';
@@ -118,10 +118,9 @@ function badArgument(e: unknown): never {
 }
 
 
-/** An I/O failure names the file and says why already ('cannot write FILE: …'); any other gets `what FILE:` in front. */
+/** A FileWriteError names the file and says why already; any other error gets `what FILE:` in front. */
 function failureMessage(what: string, file: string, e: unknown): string {
-  const m = (e as Error).message;
-  return m.startsWith('cannot write ') ? m : `${what} ${file}: ${m}`;
+  return e instanceof FileWriteError ? e.message : `${what} ${file}: ${(e as Error).message}`;
 }
 export class Workbench implements QuenchApi {
   private project: Project;
